@@ -1,0 +1,44 @@
+//! cnarch-core: the typed model of cloud-native systems and the decision logic on top.
+//!
+//! - [`load_str`] turns YAML or JSON into validated [`Document`]s, or reports every violation
+//!   with its path, a stable code and what was expected.
+//! - Exact value types: [`quantity::Quantity`] (Kubernetes quantities),
+//!   [`duration::Duration`] / [`duration::PromDuration`] (Go and Prometheus durations),
+//!   [`schedule::Schedule`] (cron, `@every`, AWS `rate`/`cron`).
+//! - The domain model lives in [`model`], one module per area.
+//!
+//! Nothing here reads a clock, the environment, a file or a global.
+//!
+//! ```
+//! use cnarch_core::prelude::*;
+//! let docs = load_str("apiVersion: cnarch.dev/v1alpha1\nkind: Microservice\nname: api\nimage: api:1\n").unwrap();
+//! assert_eq!(docs[0].kind(), "Microservice");
+//! let err = load_str("apiVersion: cnarch.dev/v1alpha1\nkind: Microservice\nname: Api\nimage: api:1\nport: 80\n").unwrap_err();
+//! let codes: Vec<&str> = err.violations().iter().map(|v| v.code.as_str()).collect();
+//! assert_eq!(codes, ["invalid_dns1035_label", "unknown_field"]);
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod document;
+pub mod duration;
+pub mod error;
+pub mod model;
+pub mod quantity;
+pub mod rules;
+pub mod schedule;
+pub mod validate;
+
+pub use document::{
+    load_str, to_json, to_yaml, validate as validate_documents, Document, API_VERSION, KINDS,
+};
+pub use error::{LoadError, Violation};
+
+/// The names most programs need.
+pub mod prelude {
+    pub use crate::document::{load_str, to_json, to_yaml, Document};
+    pub use crate::duration::{Duration, PromDuration};
+    pub use crate::error::{LoadError, Violation};
+    pub use crate::quantity::Quantity;
+    pub use crate::schedule::Schedule;
+}

@@ -1,0 +1,317 @@
+//! Data: cloud-native databases, storage, backup, monitoring, security, network policy.
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+use validator::Validate;
+
+use super::Labels;
+use crate::quantity::Quantity;
+use crate::rules;
+use crate::schedule::Schedule;
+
+/// Database engines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DatabaseType {
+    /// PostgreSQL.
+    Postgresql,
+    /// MySQL.
+    Mysql,
+    /// MariaDB.
+    Mariadb,
+    /// MongoDB.
+    Mongodb,
+    /// Redis.
+    Redis,
+    /// Apache Cassandra.
+    Cassandra,
+    /// CockroachDB.
+    Cockroachdb,
+    /// Elasticsearch.
+    Elasticsearch,
+    /// Amazon DynamoDB.
+    Dynamodb,
+}
+
+/// A database run the cloud-native way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CloudNativeDb {
+    /// DNS-1123 subdomain.
+    #[validate(custom(function = "rules::dns1123_subdomain"))]
+    pub name: String,
+    /// Engine.
+    #[serde(rename = "type")]
+    pub db_type: DatabaseType,
+    /// Engine version (`16.2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "rules::not_blank"))]
+    pub version: Option<String>,
+    /// Replicas (≥ 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 1))]
+    pub replicas: Option<i32>,
+    /// Volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub storage: Option<Storage>,
+    /// Backups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub backup: Option<Backup>,
+    /// Monitoring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub monitoring: Option<Monitoring>,
+    /// Security.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub security: Option<Security>,
+}
+
+/// Persistent-volume access modes (Kubernetes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AccessMode {
+    /// One node, read-write.
+    ReadWriteOnce,
+    /// Many nodes, read-only.
+    ReadOnlyMany,
+    /// Many nodes, read-write.
+    ReadWriteMany,
+    /// One pod, read-write.
+    ReadWriteOncePod,
+}
+
+/// A volume.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Storage {
+    /// Size (> 0, e.g. `100Gi`).
+    #[validate(custom(function = "rules::positive_quantity"))]
+    pub size: Quantity,
+    /// Storage class (DNS-1123 subdomain).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "rules::dns1123_subdomain"))]
+    pub class: Option<String>,
+    /// Access mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_mode: Option<AccessMode>,
+    /// Survives pod deletion.
+    #[serde(default)]
+    pub persistent: bool,
+}
+
+/// Backups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Backup {
+    /// Whether backups run.
+    #[serde(default)]
+    pub enabled: bool,
+    /// When they run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
+    /// Days a backup is kept (≥ 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 1))]
+    pub retention: Option<i32>,
+    /// Where they go (`s3://bucket/prefix`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<Url>,
+}
+
+/// Monitoring.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Monitoring {
+    /// Whether it is on.
+    #[serde(default)]
+    pub enabled: bool,
+    /// Metric names (Prometheus names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(custom(function = "rules::metric_name_list"))]
+    pub metrics: Vec<String>,
+    /// Log streams.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub logs: Vec<String>,
+    /// Alerts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(nested)]
+    pub alerts: Vec<Alert>,
+}
+
+/// Alert severities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Informational.
+    Info,
+    /// Needs attention during working hours.
+    Warning,
+    /// Wakes someone up.
+    Critical,
+}
+
+/// A threshold alert.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Alert {
+    /// Name.
+    #[validate(custom(function = "rules::not_blank"))]
+    pub name: String,
+    /// Condition (a PromQL expression).
+    #[validate(custom(function = "rules::not_blank"))]
+    pub condition: String,
+    /// Threshold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "rules::finite"))]
+    pub threshold: Option<f64>,
+    /// Severity.
+    pub severity: Severity,
+    /// Actions (notification channel names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+}
+
+/// Security.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Security {
+    /// Encryption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub encryption: Option<Encryption>,
+    /// Access control.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<AccessControl>,
+    /// Network policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub network: Option<NetworkPolicy>,
+}
+
+/// Encryption.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Encryption {
+    /// Data at rest.
+    #[serde(default)]
+    pub at_rest: bool,
+    /// Data in transit.
+    #[serde(default)]
+    pub in_transit: bool,
+    /// Key reference (a KMS key id or secret name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "rules::not_blank"))]
+    pub key: Option<String>,
+    /// Cipher (`AES-256-GCM`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "rules::not_blank"))]
+    pub algorithm: Option<String>,
+}
+
+/// Access control.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AccessControl {
+    /// Role-based access control on.
+    #[serde(default)]
+    pub rbac: bool,
+    /// Policy names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<String>,
+    /// Role names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+}
+
+/// A network policy (networking.k8s.io/v1 shape, reduced to what the seed design declared).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkPolicy {
+    /// Allowed inbound traffic.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(nested)]
+    pub ingress: Vec<IngressRule>,
+    /// Allowed outbound traffic.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(nested)]
+    pub egress: Vec<EgressRule>,
+}
+
+/// Inbound rule: from any listed peer, to any listed port.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IngressRule {
+    /// Peers (empty: all sources).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(nested)]
+    pub from: Vec<NetworkPolicyPeer>,
+    /// Ports (empty: all ports).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(nested)]
+    pub ports: Vec<NetworkPolicyPort>,
+}
+
+/// Outbound rule: to any listed peer, on any listed port.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EgressRule {
+    /// Peers (empty: all destinations).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(nested)]
+    pub to: Vec<NetworkPolicyPeer>,
+    /// Ports (empty: all ports).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(nested)]
+    pub ports: Vec<NetworkPolicyPort>,
+}
+
+/// A peer: pods selected by namespace and/or pod labels (both given means both must match).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkPolicyPeer {
+    /// Namespaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub namespace_selector: Option<LabelSelector>,
+    /// Pods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub pod_selector: Option<LabelSelector>,
+}
+
+/// A label selector (equality part; `matchExpressions` arrives with the selectors issue).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LabelSelector {
+    /// Labels that must all be present with these values. Empty selects everything.
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    #[validate(custom(function = "rules::labels"))]
+    pub match_labels: Labels,
+}
+
+/// Transport protocols a network policy port names (Kubernetes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum NetworkProtocol {
+    /// TCP (Kubernetes' default).
+    Tcp,
+    /// UDP.
+    Udp,
+    /// SCTP.
+    Sctp,
+}
+
+/// A port in a network policy rule.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkPolicyPort {
+    /// Protocol (Kubernetes defaults to TCP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<NetworkProtocol>,
+    /// Port, 1–65535 (absent: all ports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 1, max = 65535))]
+    pub port: Option<i32>,
+}
