@@ -173,13 +173,14 @@ pub fn load_str(text: &str) -> Result<Vec<Document>, LoadError> {
     let mut docs = Vec::with_capacity(values.len());
     let mut violations = Vec::new();
     for (index, value) in values.into_iter().enumerate() {
-        let (doc, mut found) = decode(index, value);
+        let (doc, mut found, repairs) = decode(index, value);
         if let Some(doc) = doc {
-            found.extend(
-                crate::validate::document(&doc)
-                    .into_iter()
-                    .map(|v| v.at(index, doc.name())),
-            );
+            for mut v in crate::validate::document(&doc) {
+                v.path = repairs.original_path(&v.path);
+                if !repairs.was_removed(&v.path) {
+                    found.push(v.at(index, doc.name()));
+                }
+            }
             docs.push(doc);
         }
         found.sort_by(|a, b| (&a.path, &a.code).cmp(&(&b.path, &b.code)));
@@ -284,21 +285,21 @@ fn str_field<'a>(m: &'a Mapping, key: &str) -> Option<&'a Value> {
 }
 
 /// Turns one document value into a typed document, collecting every schema violation.
-fn decode(index: usize, value: Value) -> (Option<Document>, Vec<Violation>) {
+fn decode(index: usize, value: Value) -> (Option<Document>, Vec<Violation>, Repairs) {
     let Value::Mapping(mut map) = value else {
         let v = Found::new(
             "",
             "invalid_type",
             "expected a mapping with `apiVersion` and `kind`, found another value",
         );
-        return (None, vec![v.at(index, None)]);
+        return (None, vec![v.at(index, None)], Repairs::default());
     };
     let name = str_field(&map, "name")
         .and_then(Value::as_str)
         .map(str::to_string);
     let mut out = Vec::new();
     let mut push = |f: Found| out.push(f.at(index, name.as_deref()));
-    match map.remove(Value::String("apiVersion".into())) {
+    match map.shift_remove(Value::String("apiVersion".into())) {
         Some(Value::String(v)) if v == API_VERSION => {}
         Some(other) => push(Found::new(
             "apiVersion",
@@ -311,7 +312,7 @@ fn decode(index: usize, value: Value) -> (Option<Document>, Vec<Violation>) {
             format!("expected `apiVersion: {API_VERSION}`, found nothing"),
         )),
     }
-    let kind = match map.remove(Value::String("kind".into())) {
+    let kind = match map.shift_remove(Value::String("kind".into())) {
         Some(Value::String(k)) if KINDS.contains(&k.as_str()) => k,
         Some(other) => {
             push(Found::new(
@@ -323,7 +324,7 @@ fn decode(index: usize, value: Value) -> (Option<Document>, Vec<Violation>) {
                     scalar_text(&other)
                 ),
             ));
-            return (None, out);
+            return (None, out, Repairs::default());
         }
         None => {
             push(Found::new(
@@ -334,11 +335,11 @@ fn decode(index: usize, value: Value) -> (Option<Document>, Vec<Violation>) {
                     KINDS.join(", ")
                 ),
             ));
-            return (None, out);
+            return (None, out, Repairs::default());
         }
     };
     let mut body = Value::Mapping(map);
-    let (doc, found) = match kind.as_str() {
+    let (doc, found, repairs) = match kind.as_str() {
         "CloudNativeApp" => typed(&mut body, Document::CloudNativeApp),
         "Microservice" => typed(&mut body, Document::Microservice),
         "ServiceMesh" => typed(&mut body, Document::ServiceMesh),
@@ -354,7 +355,7 @@ fn decode(index: usize, value: Value) -> (Option<Document>, Vec<Violation>) {
     for f in found {
         push(f);
     }
-    (doc, out)
+    (doc, out, repairs)
 }
 
 fn scalar_text(v: &Value) -> String {
@@ -370,32 +371,132 @@ fn scalar_text(v: &Value) -> String {
 /// Most schema errors one document may report before the loader stops looking.
 const MAX_SCHEMA_ERRORS: usize = 100;
 
+/// What the loader removed from a document to keep looking for mistakes, so that later paths
+/// can be reported in the coordinates of the text the user wrote.
+#[derive(Debug, Default)]
+pub(crate) struct Repairs {
+    /// Original paths of removed values.
+    removed: Vec<String>,
+    /// For each list (by original path), the original indices removed, ascending.
+    seq_removed: std::collections::BTreeMap<String, Vec<usize>>,
+}
+
+impl Repairs {
+    /// Maps a path in the repaired value back to the original text.
+    fn to_original(&self, segs: &[Seg]) -> Vec<Seg> {
+        let mut out: Vec<Seg> = Vec::with_capacity(segs.len());
+        for s in segs {
+            match s {
+                Seg::Index(c) => {
+                    let mut o = *c;
+                    if let Some(rm) = self.seq_removed.get(&render(&out)) {
+                        for &r in rm {
+                            if r <= o {
+                                o += 1;
+                            }
+                        }
+                    }
+                    out.push(Seg::Index(o));
+                }
+                other => out.push(other.clone()),
+            }
+        }
+        out
+    }
+
+    /// Records that the value at this original path was removed.
+    fn note_removal(&mut self, original: &[Seg]) {
+        if let Some((Seg::Index(i), parent)) = original.split_last() {
+            let list = self.seq_removed.entry(render(parent)).or_default();
+            list.push(*i);
+            list.sort_unstable();
+        }
+        self.removed.push(render(original));
+    }
+
+    /// Maps a rendered path (from validation of the repaired value) back to the original.
+    pub(crate) fn original_path(&self, path: &str) -> String {
+        if self.seq_removed.is_empty() {
+            return path.to_string();
+        }
+        render(&self.to_original(&parse_path(path)))
+    }
+
+    /// Was the value at this original path removed (so rules about it are moot)?
+    pub(crate) fn was_removed(&self, path: &str) -> bool {
+        self.removed.iter().any(|r| r == path)
+    }
+}
+
+/// Parses `a.b[0].c` (the inverse of [`render`] for keys without `.` or `[`).
+fn parse_path(path: &str) -> Vec<Seg> {
+    let mut out = Vec::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let mut rest = part;
+        if let Some(i) = rest.find('[') {
+            if i > 0 {
+                out.push(Seg::Key(rest[..i].to_string()));
+            }
+            rest = &rest[i..];
+            while let Some(r) = rest.strip_prefix('[') {
+                let Some(close) = r.find(']') else { break };
+                match r[..close].parse() {
+                    Ok(n) => out.push(Seg::Index(n)),
+                    Err(_) => out.push(Seg::Key(r[..close].to_string())),
+                }
+                rest = &r[close + 1..];
+            }
+        } else {
+            out.push(Seg::Key(rest.to_string()));
+        }
+    }
+    out
+}
+
 /// Deserializes `body` as `T`. On an error, records it, removes the offending value and tries
 /// again, so that every independent mistake is reported at once.
 fn typed<T: serde::de::DeserializeOwned>(
     body: &mut Value,
     wrap: fn(T) -> Document,
-) -> (Option<Document>, Vec<Found>) {
+) -> (Option<Document>, Vec<Found>, Repairs) {
     let mut found = Vec::new();
-    let mut removed: Vec<String> = Vec::new();
+    let mut repairs = Repairs::default();
     loop {
         match serde_path_to_error::deserialize::<_, T>(&*body) {
             // Even after removals the rest is returned, so its rules are checked too.
-            Ok(v) => return (Some(wrap(v)), found),
+            Ok(v) => return (Some(wrap(v)), found, repairs),
             Err(e) => {
                 let segments: Vec<Seg> = e.path().iter().filter_map(Seg::from_segment).collect();
                 let message = e.inner().to_string();
-                let (code, mut target) = classify(&message, segments);
-                let path = render(&target);
-                if code == "missing_field" && removed.contains(&path) {
-                    // Already reported: the value was there but invalid.
-                    return (None, found);
+                let (code, current) = classify(&message, segments);
+                let original = repairs.to_original(&current);
+                let path = render(&original);
+                if code == "missing_field" {
+                    // Report it unless it is the echo of an invalid value removed before; then,
+                    // since a required field cannot be invented, drop the object that lacks it
+                    // (silently) and keep looking. At the document root there is nothing to drop.
+                    if !repairs.was_removed(&path) {
+                        found.push(Found::new(path.clone(), code, message));
+                    }
+                    let (Some((_, cur_parent)), Some((_, orig_parent))) =
+                        (current.split_last(), original.split_last())
+                    else {
+                        return (None, found, repairs);
+                    };
+                    if cur_parent.is_empty()
+                        || found.len() >= MAX_SCHEMA_ERRORS
+                        || !remove(body, cur_parent)
+                    {
+                        return (None, found, repairs);
+                    }
+                    repairs.note_removal(orig_parent);
+                    continue;
                 }
                 found.push(Found::new(path.clone(), code, message));
-                if found.len() >= MAX_SCHEMA_ERRORS || !remove(body, &mut target) {
-                    return (None, found);
+                if found.len() >= MAX_SCHEMA_ERRORS || !remove(body, &current) {
+                    return (None, found, repairs);
                 }
-                removed.push(path);
+                repairs.note_removal(&original);
             }
         }
     }
@@ -497,9 +598,8 @@ fn classify(message: &str, mut segs: Vec<Seg>) -> (&'static str, Vec<Seg>) {
     (code, segs)
 }
 
-/// Removes the value at `path` from `root`; false when there is nothing to remove or the
-/// removal would shift list positions (so later paths would lie).
-fn remove(root: &mut Value, path: &mut [Seg]) -> bool {
+/// Removes the value at `path` from `root`; false when there is nothing to remove.
+fn remove(root: &mut Value, path: &[Seg]) -> bool {
     let Some((last, parents)) = path.split_last() else {
         return false;
     };
@@ -521,7 +621,13 @@ fn remove(root: &mut Value, path: &mut [Seg]) -> bool {
         };
     }
     match (last, cur) {
-        (Seg::Key(k), Value::Mapping(m)) => find_key(m, k).and_then(|key| m.remove(&key)).is_some(),
+        (Seg::Key(k), Value::Mapping(m)) => find_key(m, k)
+            .and_then(|key| m.shift_remove(&key))
+            .is_some(),
+        (Seg::Index(i), Value::Sequence(items)) if *i < items.len() => {
+            items.remove(*i);
+            true
+        }
         _ => false,
     }
 }

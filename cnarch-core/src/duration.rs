@@ -402,6 +402,9 @@ impl PromDuration {
             }
             let unit = &input[ustart..i];
             if unit.is_empty() {
+                if i < b.len() {
+                    return Err(invalid());
+                }
                 return Err(DurationError::MissingUnit {
                     input: input.to_string(),
                     units: "y, w, d, h, m, s, ms",

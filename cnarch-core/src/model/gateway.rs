@@ -294,16 +294,16 @@ pub struct ResponseConfig {
     /// Per status code (100–599).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[validate(custom(function = "valid_status_codes"))]
-    pub status_codes: BTreeMap<u16, StatusCodeConfig>,
+    pub status_codes: BTreeMap<StatusCode, StatusCodeConfig>,
     /// Response headers.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
 }
 
 fn valid_status_codes(
-    map: &BTreeMap<u16, StatusCodeConfig>,
+    map: &BTreeMap<StatusCode, StatusCodeConfig>,
 ) -> Result<(), validator::ValidationError> {
-    match map.keys().find(|c| !(100..=599).contains(*c)) {
+    match map.keys().map(|c| c.0).find(|c| !(100..=599).contains(c)) {
         Some(c) => Err(rules::fail(
             "invalid_status_code",
             format!("expected HTTP status codes between 100 and 599, found {c}"),
@@ -404,5 +404,45 @@ fn media_type(s: &str) -> Result<(), validator::ValidationError> {
             "invalid_media_type",
             format!("expected a media type like `application/json`, found `{s}`"),
         ))
+    }
+}
+
+/// An HTTP status code used as a map key: written as a number in YAML, and as a string in
+/// JSON (where keys are strings); both load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct StatusCode(pub u16);
+
+impl<'de> Deserialize<'de> for StatusCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = StatusCode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an HTTP status code")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<StatusCode, E> {
+                u16::try_from(v).map(StatusCode).map_err(|_| {
+                    E::custom(format!(
+                        "invalid value: expected an HTTP status code, found {v}"
+                    ))
+                })
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<StatusCode, E> {
+                u16::try_from(v).map(StatusCode).map_err(|_| {
+                    E::custom(format!(
+                        "invalid value: expected an HTTP status code, found {v}"
+                    ))
+                })
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<StatusCode, E> {
+                v.parse().map(StatusCode).map_err(|_| {
+                    E::custom(format!(
+                        "invalid value: expected an HTTP status code, found `{v}`"
+                    ))
+                })
+            }
+        }
+        d.deserialize_any(V)
     }
 }
