@@ -459,7 +459,7 @@ impl PromDuration {
         for (idx, (name, mult)) in PROM_UNITS.iter().enumerate() {
             let m = mult / MS;
             let exact_only = idx < 2;
-            if exact_only && ms % m != 0 {
+            if exact_only && !ms.is_multiple_of(m) {
                 continue;
             }
             let v = ms / m;

@@ -42,3 +42,8 @@ pub mod prelude {
     pub use crate::quantity::Quantity;
     pub use crate::schedule::Schedule;
 }
+
+// The README's quickstart is compiled and run as a doc test.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -325,12 +325,10 @@ impl Quantity {
                 .and_then(|n| n.checked_add(i128::from(x)))
                 .ok_or_else(out_of_range)?;
         }
-        if shift > 0 {
-            if nanos != 0 {
-                let p = u32::try_from(shift).map_err(|_| out_of_range())?;
-                let factor = 10i128.checked_pow(p).ok_or_else(out_of_range)?;
-                nanos = nanos.checked_mul(factor).ok_or_else(out_of_range)?;
-            }
+        if shift > 0 && nanos != 0 {
+            let p = u32::try_from(shift).map_err(|_| out_of_range())?;
+            let factor = 10i128.checked_pow(p).ok_or_else(out_of_range)?;
+            nanos = nanos.checked_mul(factor).ok_or_else(out_of_range)?;
         }
         if dropped_nonzero {
             // Round up, away from zero, to the next nanounit.

@@ -381,7 +381,7 @@ impl Schedule {
                     let y = date.year() as u32;
                     if !year
                         .iter()
-                        .any(|&(lo, hi, step)| y >= lo && y <= hi && (y - lo) % step == 0)
+                        .any(|&(lo, hi, step)| y >= lo && y <= hi && (y - lo).is_multiple_of(step))
                     {
                         return false;
                     }
