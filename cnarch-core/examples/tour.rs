@@ -12,7 +12,9 @@ use cnarch_core::prelude::*;
 
 /// The instant the tour treats as "now", so its output is the same on every run.
 fn tour_now() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 15, 9, 30, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(2026, 1, 15, 9, 30, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 type Section = (&'static str, fn(&[Document]));
@@ -20,16 +22,19 @@ type Section = (&'static str, fn(&[Document]));
 const SECTIONS: &[Section] = &[
     ("What the architecture holds", section_inventory),
     ("Exact resource quantities", section_quantities),
-    ("Probes, with Kubernetes' defaults made visible", section_probes),
+    (
+        "Probes, with Kubernetes' defaults made visible",
+        section_probes,
+    ),
     ("Schedules and their next fire times", section_schedules),
     ("Observability and SLOs", section_observability),
     ("Validation: every mistake at once", section_validation),
 ];
 
 fn main() -> ExitCode {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/architecture.yaml").to_string());
+    let path = std::env::args().nth(1).unwrap_or_else(|| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/architecture.yaml").to_string()
+    });
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
@@ -50,7 +55,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("cnarch tour: {} documents loaded and validated from {}", docs.len(), short(&path));
+    println!(
+        "cnarch tour: {} documents loaded and validated from {}",
+        docs.len(),
+        short(&path)
+    );
     for (i, (title, section)) in SECTIONS.iter().enumerate() {
         println!("\n{}. {}\n{}", i + 1, title, "-".repeat(title.len() + 3));
         section(&docs);
@@ -70,7 +79,10 @@ fn section_inventory(docs: &[Document]) {
                 a.services.len(),
                 a.config_maps.len(),
                 a.secrets.len(),
-                a.ingress.as_ref().and_then(|i| i.host.as_deref()).unwrap_or("none")
+                a.ingress
+                    .as_ref()
+                    .and_then(|i| i.host.as_deref())
+                    .unwrap_or("none")
             ),
             Document::Microservice(m) => format!(
                 "image {}, {} replicas, namespace {}",
@@ -78,9 +90,23 @@ fn section_inventory(docs: &[Document]) {
                 m.replicas.unwrap_or(1),
                 m.namespace.as_deref().unwrap_or("default")
             ),
-            Document::ServiceMesh(m) => format!("{} services, {} policies", m.services.len(), m.policies.len()),
-            Document::CloudNativeDb(db) => format!("{:?} {}, {} replicas", db.db_type, db.version.as_deref().unwrap_or("?"), db.replicas.unwrap_or(1)),
-            Document::ServerlessFunction(f) => format!("{} ({}), {} triggers", f.handler, f.runtime, f.triggers.len()),
+            Document::ServiceMesh(m) => format!(
+                "{} services, {} policies",
+                m.services.len(),
+                m.policies.len()
+            ),
+            Document::CloudNativeDb(db) => format!(
+                "{:?} {}, {} replicas",
+                db.db_type,
+                db.version.as_deref().unwrap_or("?"),
+                db.replicas.unwrap_or(1)
+            ),
+            Document::ServerlessFunction(f) => format!(
+                "{} ({}), {} triggers",
+                f.handler,
+                f.runtime,
+                f.triggers.len()
+            ),
             Document::EventDrivenArchitecture(e) => format!(
                 "{} functions, {} events, {} rules, {} queues",
                 e.functions.len(),
@@ -88,13 +114,32 @@ fn section_inventory(docs: &[Document]) {
                 e.rules.len(),
                 e.queues.len()
             ),
-            Document::ApiGateway(g) => format!("{} stages, {} resources, {} methods", g.stages.len(), g.resources.len(), g.methods.len()),
-            Document::EventSourcing(es) => format!("store {}, {} projections", es.event_store.name, es.projections.len()),
-            Document::ObservabilityStack(o) => format!("{} alert rules", o.alerts.as_ref().map_or(0, |a| a.rules.len())),
-            Document::ServiceLevelObjectives(s) => format!("{} SLOs, {} alerts", s.slos.len(), s.alerts.len()),
+            Document::ApiGateway(g) => format!(
+                "{} stages, {} resources, {} methods",
+                g.stages.len(),
+                g.resources.len(),
+                g.methods.len()
+            ),
+            Document::EventSourcing(es) => format!(
+                "store {}, {} projections",
+                es.event_store.name,
+                es.projections.len()
+            ),
+            Document::ObservabilityStack(o) => format!(
+                "{} alert rules",
+                o.alerts.as_ref().map_or(0, |a| a.rules.len())
+            ),
+            Document::ServiceLevelObjectives(s) => {
+                format!("{} SLOs, {} alerts", s.slos.len(), s.alerts.len())
+            }
             Document::DistributedTracing(t) => format!("{} spans", t.spans.len()),
         };
-        println!("  {:<24} {:<26} {}", d.kind(), d.name().unwrap_or("-"), detail);
+        println!(
+            "  {:<24} {:<26} {}",
+            d.kind(),
+            d.name().unwrap_or("-"),
+            detail
+        );
     }
 }
 
@@ -120,7 +165,11 @@ fn section_quantities(docs: &[Document]) {
             }
         }
     }
-    println!("  requested now: cpu {cpu} ({} millicores), memory {memory} ({} bytes)", cpu.milli_value(), memory.value());
+    println!(
+        "  requested now: cpu {cpu} ({} millicores), memory {memory} ({} bytes)",
+        cpu.milli_value(),
+        memory.value()
+    );
     for text in ["1024Mi", "5000m", "0.5", "1.5Gi"] {
         if let Ok(q) = text.parse::<Quantity>() {
             println!("  canonical form of {text:>6} is {q}");
@@ -138,13 +187,20 @@ fn describe(h: &workload::ProbeHandler) -> String {
 
 fn section_probes(docs: &[Document]) {
     for d in docs {
-        let Document::Microservice(m) = d else { continue };
+        let Document::Microservice(m) = d else {
+            continue;
+        };
         let Some(hc) = &m.health_check else { continue };
-        for (kind, p) in [("liveness", &hc.liveness), ("readiness", &hc.readiness), ("startup", &hc.startup)] {
+        for (kind, p) in [
+            ("liveness", &hc.liveness),
+            ("readiness", &hc.readiness),
+            ("startup", &hc.startup),
+        ] {
             let Some(p) = p else { continue };
             // A container that never passes fails its first check after the initial delay and
             // reaches the failure threshold (failures − 1) periods later.
-            let worst = p.initial_delay_seconds_or_default() + p.period_seconds_or_default() * (p.failure_threshold_or_default() - 1);
+            let worst = p.initial_delay_seconds_or_default()
+                + p.period_seconds_or_default() * (p.failure_threshold_or_default() - 1);
             println!(
                 "  {} {kind:<9} {:<16} every {}s, timeout {}s{}, threshold {} failures → a never-healthy container trips it {}s after start",
                 m.name,
@@ -163,18 +219,33 @@ fn section_schedules(docs: &[Document]) {
     let now = tour_now();
     println!("  from {}", now.to_rfc3339());
     let shown = |what: String, s: &Schedule| {
-        let next: Vec<String> = s.next_n_after(now, 3).iter().map(|t| t.format("%Y-%m-%d %H:%M").to_string()).collect();
-        println!("  {what:<34} {:<20} next: {}", s.to_string(), next.join(", "));
+        let next: Vec<String> = s
+            .next_n_after(now, 3)
+            .iter()
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .collect();
+        println!(
+            "  {what:<34} {:<20} next: {}",
+            s.to_string(),
+            next.join(", ")
+        );
     };
     for d in docs {
         match d {
-            Document::CloudNativeDb(data::CloudNativeDb { name, backup: Some(b), .. }) => {
+            Document::CloudNativeDb(data::CloudNativeDb {
+                name,
+                backup: Some(b),
+                ..
+            }) => {
                 if let Some(s) = &b.schedule {
                     shown(format!("{name} backup"), s);
                 }
             }
             Document::EventDrivenArchitecture(e) => {
-                for events::Schedule { name, expression, .. } in &e.schedules {
+                for events::Schedule {
+                    name, expression, ..
+                } in &e.schedules
+                {
                     shown(format!("{} schedule {name}", e.name), expression);
                 }
             }
@@ -188,14 +259,34 @@ fn section_observability(docs: &[Document]) {
         match d {
             Document::ObservabilityStack(o) => {
                 if let Some(m) = &o.metrics {
-                    println!("  metrics: {} every {}", m.name, m.interval.map(|i| i.to_string()).unwrap_or_else(|| "1m (default)".into()));
+                    println!(
+                        "  metrics: {} every {}",
+                        m.name,
+                        m.interval
+                            .map(|i| i.to_string())
+                            .unwrap_or_else(|| "1m (default)".into())
+                    );
                 }
                 for r in o.alerts.iter().flat_map(|a| &a.rules) {
-                    println!("  alert {} ({:?}) when {} for {}", r.name, r.severity, r.condition, r.duration.map(|d| d.to_string()).unwrap_or_else(|| "0s".into()));
+                    println!(
+                        "  alert {} ({:?}) when {} for {}",
+                        r.name,
+                        r.severity,
+                        r.condition,
+                        r.duration
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| "0s".into())
+                    );
                 }
             }
             Document::ServiceLevelObjectives(s) => {
-                for observability::Slo { name, objective, window, .. } in &s.slos {
+                for observability::Slo {
+                    name,
+                    objective,
+                    window,
+                    ..
+                } in &s.slos
+                {
                     let budget = 1.0 - objective;
                     let minutes = window.as_duration().as_secs_f64() * budget / 60.0;
                     println!("  SLO {name}: {:.3}% over {window} → error budget {:.3}% = {minutes:.1} minutes of full outage", objective * 100.0, budget * 100.0);
@@ -207,7 +298,10 @@ fn section_observability(docs: &[Document]) {
 }
 
 fn section_validation(_docs: &[Document]) {
-    let broken = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/broken/microservice.yaml");
+    let broken = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/broken/microservice.yaml"
+    );
     let Ok(text) = std::fs::read_to_string(broken) else {
         println!("  (examples/broken/microservice.yaml not found)");
         return;
@@ -215,7 +309,10 @@ fn section_validation(_docs: &[Document]) {
     match load_str(&text) {
         Ok(_) => println!("  examples/broken/microservice.yaml unexpectedly loaded"),
         Err(e) => {
-            println!("  examples/broken/microservice.yaml → {} violations:", e.violations().len());
+            println!(
+                "  examples/broken/microservice.yaml → {} violations:",
+                e.violations().len()
+            );
             for v in e.violations() {
                 println!("    {:<40} {:<28} {}", v.path, v.code, v.message);
             }

@@ -10,7 +10,8 @@
 //! - binary-SI values saturate at the int64 bound (`8Ei` becomes `9223372036854775807`);
 //! - the canonical text keeps the parsed format (decimal SI, binary SI or exponent), uses no
 //!   fraction digits and the largest suffix that loses nothing: `1024Mi` → `1Gi`, `5000m` → `5`,
-//!   `0.5` → `500m`, `1.5Gi` → `1536Mi`.
+//!   `0.5` → `500m`, `1.5Gi` → `1536Mi`; beyond the largest suffix (`E`, `Ei`) the exact exponent
+//!   form is used (`1000E` → `1e21`, `1Ei` × 1024 → `1180591620717411303424`).
 //!
 //! The value is held exactly as an integer count of nanounits (`i128`), so arithmetic and
 //! ordering never touch floating point.
@@ -19,8 +20,6 @@
 //! - apimachinery echoes the input text when it looks canonical (`+5` stays `+5`, `1E3` stays
 //!   `1E3`); cnarch always prints the canonical form (`5`, `1e3`), which is what apimachinery
 //!   prints for the same value after any arithmetic;
-//! - apimachinery prints a decimal-SI value above `999E` with its suffix dropped (`1000E` prints as
-//!   `1`, a different number); cnarch prints `1000E`;
 //! - magnitudes of 10^29 units and more (far beyond any resource) are rejected with
 //!   [`QuantityError::OutOfRange`] instead of being carried in arbitrary precision.
 //!
@@ -284,9 +283,11 @@ impl Quantity {
                 input: input.to_string(),
                 suffix: sc.suffix.to_string(),
             })?;
-            if e.abs() > 1000 {
-                return Err(QuantityError::OutOfRange {
+            // Like apimachinery, exponents must fit an int32 scale that can be negated.
+            if e.abs() > i64::from(i32::MAX) {
+                return Err(QuantityError::Suffix {
                     input: input.to_string(),
+                    suffix: sc.suffix.to_string(),
                 });
             }
             (QuantityFormat::DecimalExponent, e as i32, 0)
@@ -466,50 +467,47 @@ impl Quantity {
                 format = QuantityFormat::DecimalSI;
             }
         }
-        match format {
-            QuantityFormat::BinarySI => {
-                let mut v = self.nanos / NANOS_PER_UNIT;
-                let mut k = 0usize;
-                while k + 1 < BINARY_SUFFIXES.len() && v.abs() >= 1024 && v % 1024 == 0 {
-                    v /= 1024;
-                    k += 1;
-                }
-                format!("{}{}", v, BINARY_SUFFIXES[k])
+        if format == QuantityFormat::BinarySI {
+            let mut v = self.nanos / NANOS_PER_UNIT;
+            let mut k = 0usize;
+            while v.abs() >= 1024 && v % 1024 == 0 {
+                v /= 1024;
+                k += 1;
             }
-            QuantityFormat::DecimalSI | QuantityFormat::DecimalExponent => {
-                let mut m = self.nanos;
-                let mut e: i32 = -9;
-                while m % 10 == 0 {
-                    m /= 10;
-                    e += 1;
-                }
-                match e.rem_euclid(3) {
-                    1 => {
-                        m *= 10;
-                        e -= 1;
-                    }
-                    2 => {
-                        m *= 100;
-                        e -= 2;
-                    }
-                    _ => {}
-                }
-                if format == QuantityFormat::DecimalExponent {
-                    if e == 0 {
-                        m.to_string()
-                    } else {
-                        format!("{}e{}", m, e)
-                    }
-                } else {
-                    if e > 18 {
-                        // Keep the exa suffix rather than drop the magnitude (see module docs).
-                        m *= 10i128.pow((e - 18) as u32);
-                        e = 18;
-                    }
-                    let idx = ((e + 9) / 3) as usize;
-                    format!("{}{}", m, DECIMAL_SUFFIXES[idx])
-                }
+            if let Some(suffix) = BINARY_SUFFIXES.get(k) {
+                return format!("{v}{suffix}");
             }
+            // Past `Ei` there is no binary suffix: fall back to exact decimal exponent form.
+            format = QuantityFormat::DecimalExponent;
+        }
+        let mut m = self.nanos;
+        let mut e: i32 = -9;
+        while m % 10 == 0 {
+            m /= 10;
+            e += 1;
+        }
+        match e.rem_euclid(3) {
+            1 => {
+                m *= 10;
+                e -= 1;
+            }
+            2 => {
+                m *= 100;
+                e -= 2;
+            }
+            _ => {}
+        }
+        let idx = (e + 9) / 3;
+        match (
+            format,
+            usize::try_from(idx)
+                .ok()
+                .and_then(|i| DECIMAL_SUFFIXES.get(i)),
+        ) {
+            (QuantityFormat::DecimalSI, Some(suffix)) => format!("{m}{suffix}"),
+            // Exponent form, also for decimal-SI values beyond `E` (as apimachinery does).
+            _ if e == 0 => m.to_string(),
+            _ => format!("{m}e{e}"),
         }
     }
 }
@@ -606,7 +604,7 @@ mod tests {
         assert_eq!(c("0.1n"), "1n");
         assert_eq!(c("-0.1n"), "-1n");
         assert_eq!(c("8Ei"), "9223372036854775807");
-        assert_eq!(c("1000E"), "1000E");
+        assert_eq!(c("1000E"), "1e21");
     }
 
     #[test]
