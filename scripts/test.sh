@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "docs/model.md is current"
+python3 scripts/gen_model_doc.py --check
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -302,7 +302,7 @@ pub enum ProbeHandler {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(try_from = "RawProbe", into = "RawProbe")]
 pub struct Probe {
-    /// The check.
+    /// The check; on the wire exactly one of the keys `httpGet`, `tcpSocket`, `exec`.
     #[validate(nested)]
     pub handler: ProbeHandler,
     /// Seconds before the first check (≥ 0).
