@@ -19,6 +19,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "cargo test --workspace"
 cargo test --workspace --quiet
 
+step "fuzz targets compile (run them with: cd fuzz && cargo +nightly fuzz run <target>)"
+cargo check --quiet --manifest-path fuzz/Cargo.toml --bins
+
 step "cargo doc (warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 

@@ -467,7 +467,7 @@ fn typed<T: serde::de::DeserializeOwned>(
             Ok(v) => return (Some(wrap(v)), found, repairs),
             Err(e) => {
                 let segments: Vec<Seg> = e.path().iter().filter_map(Seg::from_segment).collect();
-                let message = e.inner().to_string();
+                let message = humanize(&e.inner().to_string());
                 let (code, current) = classify(&message, segments);
                 let original = repairs.to_original(&current);
                 let path = render(&original);
@@ -540,6 +540,57 @@ fn backticked(message: &str) -> Option<&str> {
     let start = message.find('`')? + 1;
     let len = message[start..].find('`')?;
     Some(&message[start..start + len])
+}
+
+/// Rewrites serde's messages into cnarch's style: "expected X, found Y", no Rust type names,
+/// user input in backticks.
+fn humanize(message: &str) -> String {
+    fn expected(t: &str) -> String {
+        match t {
+            "i8" | "i16" | "i32" => "a 32-bit integer".to_string(),
+            "i64" | "i128" => "an integer".to_string(),
+            "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a non-negative integer".to_string(),
+            "f32" | "f64" => "a number".to_string(),
+            "a map" => "a mapping".to_string(),
+            "a sequence" => "a list".to_string(),
+            "a boolean" | "a string" => t.to_string(),
+            _ if t.starts_with("struct ") => "a mapping".to_string(),
+            _ if t.starts_with("enum ") || t == "variant identifier" => {
+                "a name from the allowed list".to_string()
+            }
+            _ => t.to_string(),
+        }
+    }
+    fn found(t: &str) -> String {
+        if let Some(rest) = t
+            .strip_prefix("string \"")
+            .and_then(|r| r.strip_suffix('"'))
+        {
+            return format!("the string `{rest}`");
+        }
+        match t {
+            "map" => "a mapping".to_string(),
+            "sequence" => "a list".to_string(),
+            "unit value" | "unit" => "null".to_string(),
+            _ => t.to_string(),
+        }
+    }
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            if let Some((f, e)) = rest.split_once(", expected ") {
+                return format!(
+                    "{}: expected {}, found {}",
+                    prefix.trim_end_matches(": "),
+                    expected(e),
+                    found(f)
+                );
+            }
+        }
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return format!("missing field: expected {rest}, found nothing");
+    }
+    message.to_string()
 }
 
 /// Maps a deserialization message to a stable code, and the path to the value at fault.

@@ -249,7 +249,8 @@ impl Duration {
                     return Err(range());
                 }
             }
-            total += v;
+            // Go's uint64 sum could wrap here on absurd inputs; cnarch reports the overflow.
+            total = total.checked_add(v).ok_or_else(range)?;
             if total > LIMIT {
                 return Err(range());
             }

@@ -284,7 +284,7 @@ impl Quantity {
                 suffix: sc.suffix.to_string(),
             })?;
             // Like apimachinery, exponents must fit an int32 scale that can be negated.
-            if e.abs() > i64::from(i32::MAX) {
+            if e.unsigned_abs() > u64::from(i32::MAX.unsigned_abs()) {
                 return Err(QuantityError::Suffix {
                     input: input.to_string(),
                     suffix: sc.suffix.to_string(),
@@ -449,7 +449,7 @@ impl Quantity {
     /// The negated value.
     pub fn neg(&self) -> Quantity {
         Quantity {
-            nanos: -self.nanos,
+            nanos: self.nanos.saturating_neg(),
             format: self.format,
         }
     }

@@ -483,7 +483,10 @@ fn search(
     minute: &Field,
 ) -> Option<DateTime<Utc>> {
     // First candidate: the next whole minute strictly after t.
-    let start = t.with_nanosecond(0)?.with_second(0)? + ChronoDuration::minutes(1);
+    let start = t
+        .with_nanosecond(0)?
+        .with_second(0)?
+        .checked_add_signed(ChronoDuration::minutes(1))?;
     let limit_year = t.year() + 5;
     let mut date = start.date_naive();
     let mut h = start.hour();

@@ -125,10 +125,30 @@ fn violations_name_the_document() {
         ),
         (0, Some("api"), "replicas", "invalid_type")
     );
-    assert!(
-        v.to_string()
-            .starts_with("document 0 (`api`) at `replicas`: invalid type"),
-        "{v}"
+    assert_eq!(v.to_string(), "document 0 (`api`) at `replicas`: invalid type: expected a 32-bit integer, found the string `many`");
+    let err = load_str(
+        "apiVersion: cnarch.dev/v1alpha1\nkind: Microservice\nname: api\nresources: [1]\n",
+    )
+    .unwrap_err();
+    let got: Vec<(&str, &str, &str)> = err
+        .violations()
+        .iter()
+        .map(|v| (v.path.as_str(), v.code.as_str(), v.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "image",
+                "missing_field",
+                "missing field: expected `image`, found nothing"
+            ),
+            (
+                "resources",
+                "invalid_type",
+                "invalid type: expected a mapping, found a list"
+            ),
+        ]
     );
 }
 
