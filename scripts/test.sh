@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test of cnarch: formatting, lints, Rust unit/integration/doc tests,
-# and the API docs with warnings denied. (Python and JavaScript binding tests join here when
-# the bindings land.)
+# the API docs with warnings denied, and the Python binding's suite. (The JavaScript suites
+# join here with the npm package.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,5 +24,9 @@ cargo check --quiet --manifest-path fuzz/Cargo.toml --bins
 
 step "cargo doc (warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+
+step "Python: build and install the cnarch wheel, then pytest (vectors, API, stubs)"
+python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore ./cnarch-py
+python3 -m pytest -q cnarch-py/tests
 
 step "all checks passed"

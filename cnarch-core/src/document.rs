@@ -169,7 +169,38 @@ pub fn to_json(docs: &[Document]) -> Result<String, LoadError> {
 /// Loads and validates every document in a YAML or JSON text. On failure the error holds every
 /// violation of every document.
 pub fn load_str(text: &str) -> Result<Vec<Document>, LoadError> {
-    let values = parse_values(text)?;
+    load_values(parse_values(text)?)
+}
+
+/// Loads and validates documents that are already data (for example a JSON value, or a
+/// binding's dicts and objects converted to JSON values), with the same rules and paths as
+/// [`load_str`].
+pub fn load_json_values(values: Vec<serde_json::Value>) -> Result<Vec<Document>, LoadError> {
+    let values = values
+        .into_iter()
+        .map(|j| serde_norway::to_value(j).map_err(syntax_yaml))
+        .collect::<Result<Vec<_>, _>>()?;
+    load_values(values)
+}
+
+/// Every violation in documents given as data; empty when they are valid.
+pub fn validate_json_values(values: Vec<serde_json::Value>) -> Vec<Violation> {
+    match load_json_values(values) {
+        Ok(_) => Vec::new(),
+        Err(LoadError::Invalid { violations }) => violations,
+        Err(LoadError::Syntax { message, .. }) => {
+            vec![Violation {
+                document: 0,
+                name: None,
+                path: String::new(),
+                code: "syntax_error".into(),
+                message,
+            }]
+        }
+    }
+}
+
+fn load_values(values: Vec<Value>) -> Result<Vec<Document>, LoadError> {
     let mut docs = Vec::with_capacity(values.len());
     let mut violations = Vec::new();
     for (index, value) in values.into_iter().enumerate() {

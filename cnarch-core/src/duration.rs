@@ -332,6 +332,22 @@ impl FromStr for Duration {
     }
 }
 
+/// Parses either syntax: Go's first (`1h30m`, `250ms`, `-2s`), then Prometheus' (`1d`, `2w`,
+/// `1y`). The error reported is Go's when both fail, unless the text uses a unit only
+/// Prometheus knows.
+pub fn parse_any(text: &str) -> Result<Duration, DurationError> {
+    match Duration::parse(text) {
+        Ok(d) => Ok(d),
+        Err(go_err) => match PromDuration::parse(text) {
+            Ok(p) => Ok(p.to_go()),
+            Err(prom_err) => {
+                let prom_only_unit = matches!(&go_err, DurationError::UnknownUnit { unit, .. } if ["d", "w", "y"].contains(&unit.as_str()));
+                Err(if prom_only_unit { prom_err } else { go_err })
+            }
+        },
+    }
+}
+
 impl From<PromDuration> for Duration {
     fn from(p: PromDuration) -> Duration {
         p.0
@@ -560,6 +576,15 @@ mod tests {
                 .as_nanos(),
             i64::MIN
         );
+    }
+
+    #[test]
+    fn either_syntax() {
+        assert_eq!(parse_any("1h30m").unwrap().as_nanos(), 5_400_000_000_000);
+        assert_eq!(parse_any("1d").unwrap().as_nanos(), 86_400_000_000_000);
+        assert_eq!(parse_any("-2s").unwrap().as_nanos(), -2_000_000_000);
+        assert_eq!(parse_any("1.5d").unwrap_err().code(), "invalid_duration");
+        assert_eq!(parse_any("5x").unwrap_err().code(), "duration_unknown_unit");
     }
 
     #[test]

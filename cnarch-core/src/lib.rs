@@ -30,7 +30,8 @@ pub mod schedule;
 pub mod validate;
 
 pub use document::{
-    load_str, to_json, to_yaml, validate as validate_documents, Document, API_VERSION, KINDS,
+    load_json_values, load_str, to_json, to_yaml, validate as validate_documents,
+    validate_json_values, Document, API_VERSION, KINDS,
 };
 pub use error::{LoadError, Violation};
 

@@ -1,14 +1,324 @@
-//! Python bindings for cnarch: conversion only, no decision logic.
-//! The full API arrives with the bindings issue; this module exposes the version so the
-//! wheel pipeline can be exercised.
+//! Python bindings for cnarch: conversion, error mapping and Python idioms only. Every
+//! decision is made in `cnarch-core`.
+//!
+//! The native module is `cnarch._core`; the pure-Python package `cnarch` (in `python/`) is the
+//! public face. Core errors map one-to-one to the exception classes in `cnarch._errors`, and
+//! a Rust panic inside any entry point surfaces as `cnarch.CnarchError`, never an abort.
 // pyo3's macros expand to FFI glue that uses `unsafe`.
 #![allow(unsafe_code)]
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use cnarch_core::duration::{parse_any, DurationError};
+use cnarch_core::quantity::{Quantity, QuantityError, QuantityFormat};
+use cnarch_core::schedule::{Schedule, ScheduleError};
+use cnarch_core::{LoadError, Violation};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::pyclass::CompareOp;
+use pyo3::types::PyList;
+
+/// Runs `f`, turning a Rust panic into `cnarch.CnarchError`.
+fn guard<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            Err(raise(
+                py,
+                "CnarchError",
+                (
+                    format!("internal error in cnarch (please report it): {what}"),
+                    "internal_error",
+                ),
+            ))
+        }
+    }
+}
+
+/// Builds an exception of one of `cnarch._errors`' classes.
+fn raise<'py, A: pyo3::call::PyCallArgs<'py>>(py: Python<'py>, class: &str, args: A) -> PyErr {
+    let made = py
+        .import("cnarch._errors")
+        .and_then(|m| m.getattr(class))
+        .and_then(|c| c.call1(args));
+    match made {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(e) => e,
+    }
+}
+
+fn parse_error(
+    py: Python<'_>,
+    message: String,
+    code: &str,
+    position: Option<(usize, usize)>,
+) -> PyErr {
+    raise(py, "ParseError", (message, code.to_string(), position))
+}
+
+fn violation_objects<'py>(
+    py: Python<'py>,
+    violations: &[Violation],
+) -> PyResult<Bound<'py, PyList>> {
+    let class = py.import("cnarch._errors")?.getattr("Violation")?;
+    let items = violations
+        .iter()
+        .map(|v| {
+            class.call1((
+                v.document,
+                v.name.clone(),
+                v.path.clone(),
+                v.code.clone(),
+                v.message.clone(),
+            ))
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, items)
+}
+
+fn load_error(py: Python<'_>, e: LoadError) -> PyErr {
+    match e {
+        LoadError::Syntax {
+            message,
+            line,
+            column,
+        } => parse_error(py, message, "syntax_error", line.zip(column)),
+        LoadError::Invalid { ref violations } => {
+            let message = e.to_string();
+            match violation_objects(py, violations) {
+                Ok(list) => raise(py, "ValidationError", (message, list)),
+                Err(err) => err,
+            }
+        }
+    }
+}
+
+fn quantity_error(py: Python<'_>, e: QuantityError) -> PyErr {
+    parse_error(py, e.to_string(), e.code(), None)
+}
+
+fn duration_error(py: Python<'_>, e: DurationError) -> PyErr {
+    parse_error(py, e.to_string(), e.code(), None)
+}
+
+fn schedule_error(py: Python<'_>, e: ScheduleError) -> PyErr {
+    parse_error(py, e.to_string(), e.code(), None)
+}
+
+/// Python data (a dict, or a list of dicts) as JSON values, one per document.
+fn documents_from_python(data: &Bound<'_, PyAny>) -> PyResult<Vec<serde_json::Value>> {
+    let value: serde_json::Value = pythonize::depythonize(data).map_err(|e| {
+        PyTypeError::new_err(format!("expected a document dict or a list of them: {e}"))
+    })?;
+    Ok(match value {
+        serde_json::Value::Array(items) => items,
+        one => vec![one],
+    })
+}
+
+/// Loads and validates YAML or JSON text; returns the documents as plain data.
+#[pyfunction]
+fn load(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
+    guard(py, || {
+        let docs = cnarch_core::load_str(text).map_err(|e| load_error(py, e))?;
+        Ok(pythonize::pythonize(py, &docs)?.unbind())
+    })
+}
+
+/// Every violation of the given document(s); an empty list when valid.
+#[pyfunction]
+fn validate<'py>(py: Python<'py>, docs: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+    guard(py, || {
+        let values = documents_from_python(docs)?;
+        violation_objects(py, &cnarch_core::validate_json_values(values))
+    })
+}
+
+/// Writes documents as YAML or JSON text (after validating them).
+#[pyfunction]
+#[pyo3(signature = (docs, format = "yaml"))]
+fn dump(py: Python<'_>, docs: &Bound<'_, PyAny>, format: &str) -> PyResult<String> {
+    guard(py, || {
+        let values = documents_from_python(docs)?;
+        let docs = cnarch_core::load_json_values(values).map_err(|e| load_error(py, e))?;
+        let out = match format {
+            "yaml" => cnarch_core::to_yaml(&docs),
+            "json" => cnarch_core::to_json(&docs),
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "expected format \"yaml\" or \"json\", found {other:?}"
+                )))
+            }
+        };
+        out.map_err(|e| load_error(py, e))
+    })
+}
+
+/// Nanoseconds of a duration in Go (`1h30m`) or Prometheus (`30d`) syntax.
+#[pyfunction]
+fn parse_duration_ns(py: Python<'_>, text: &str) -> PyResult<i64> {
+    guard(py, || {
+        parse_any(text)
+            .map(|d| d.as_nanos())
+            .map_err(|e| duration_error(py, e))
+    })
+}
+
+/// Test-only: panics inside Rust, to prove panics surface as `CnarchError`.
+#[pyfunction]
+#[allow(clippy::panic)]
+fn _panic_for_tests(py: Python<'_>) -> PyResult<()> {
+    guard(py, || panic!("deliberate panic for the binding tests"))
+}
+
+/// An exact Kubernetes resource quantity.
+#[pyclass(name = "Quantity", module = "cnarch", frozen, skip_from_py_object)]
+struct PyQuantity(Quantity);
+
+#[pymethods]
+impl PyQuantity {
+    #[new]
+    fn new(py: Python<'_>, text: &str) -> PyResult<Self> {
+        guard(py, || {
+            Quantity::parse(text)
+                .map(PyQuantity)
+                .map_err(|e| quantity_error(py, e))
+        })
+    }
+
+    fn __str__(&self) -> String {
+        self.0.to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Quantity('{}')", self.0)
+    }
+
+    fn __add__(&self, other: &Self) -> PyResult<Self> {
+        self.0
+            .checked_add(&other.0)
+            .map(PyQuantity)
+            .ok_or_else(|| PyOverflowError::new_err("quantity sum out of range"))
+    }
+
+    fn __sub__(&self, other: &Self) -> PyResult<Self> {
+        self.0
+            .checked_sub(&other.0)
+            .map(PyQuantity)
+            .ok_or_else(|| PyOverflowError::new_err("quantity difference out of range"))
+    }
+
+    fn __neg__(&self) -> Self {
+        PyQuantity(self.0.neg())
+    }
+
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.0.hash(&mut h);
+        h.finish()
+    }
+
+    fn __bool__(&self) -> bool {
+        !self.0.is_zero()
+    }
+
+    /// The value rounded up, away from zero, to a whole unit.
+    fn value(&self) -> i128 {
+        self.0.value()
+    }
+
+    /// The value in thousandths, rounded up, away from zero.
+    fn milli_value(&self) -> i128 {
+        self.0.milli_value()
+    }
+
+    /// The exact value in nanounits.
+    fn nanos(&self) -> i128 {
+        self.0.nanos()
+    }
+
+    /// `"DecimalSI"`, `"BinarySI"` or `"DecimalExponent"`.
+    #[getter]
+    fn format(&self) -> &'static str {
+        match self.0.format() {
+            QuantityFormat::DecimalSI => "DecimalSI",
+            QuantityFormat::BinarySI => "BinarySI",
+            QuantityFormat::DecimalExponent => "DecimalExponent",
+        }
+    }
+
+    fn __float__(&self) -> f64 {
+        self.0.as_f64()
+    }
+
+    fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: CompareOp) -> PyResult<Py<PyAny>> {
+        let py = other.py();
+        let Ok(other) = other.cast::<PyQuantity>() else {
+            return Ok(py.NotImplemented());
+        };
+        let o = &other.get().0;
+        Ok(op
+            .matches(self.0.cmp(o))
+            .into_pyobject(py)?
+            .to_owned()
+            .into_any()
+            .unbind())
+    }
+}
+
+/// A parsed schedule (times cross the boundary as microseconds since the Unix epoch, UTC).
+#[pyclass(name = "_Schedule", module = "cnarch._core", frozen)]
+struct PySchedule(Schedule);
+
+#[pymethods]
+impl PySchedule {
+    #[new]
+    fn new(py: Python<'_>, expr: &str) -> PyResult<Self> {
+        guard(py, || {
+            Schedule::parse(expr)
+                .map(PySchedule)
+                .map_err(|e| schedule_error(py, e))
+        })
+    }
+
+    fn __str__(&self) -> String {
+        self.0.to_string()
+    }
+
+    /// The next `n` fire times after `after_us`, as microseconds since the epoch.
+    fn next_after_us(&self, py: Python<'_>, after_us: i64, n: usize) -> PyResult<Vec<i64>> {
+        guard(py, || {
+            let t = chrono::DateTime::from_timestamp_micros(after_us).ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "expected a datetime chrono can represent, found {after_us} µs"
+                ))
+            })?;
+            Ok(self
+                .0
+                .next_n_after(t, n)
+                .iter()
+                .map(|t| t.timestamp_micros())
+                .collect())
+        })
+    }
+}
 
 /// The native module, imported by the pure-Python package as `cnarch._core`.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(load, m)?)?;
+    m.add_function(wrap_pyfunction!(validate, m)?)?;
+    m.add_function(wrap_pyfunction!(dump, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_duration_ns, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add_class::<PyQuantity>()?;
+    m.add_class::<PySchedule>()?;
     Ok(())
 }

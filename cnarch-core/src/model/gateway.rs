@@ -407,11 +407,17 @@ fn media_type(s: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
-/// An HTTP status code used as a map key: written as a number in YAML, and as a string in
-/// JSON (where keys are strings); both load.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+/// An HTTP status code used as a map key. It loads from a number (YAML `200:`) or a string
+/// (JSON `"200":`) and is written as a string, so documents as data have string keys in every
+/// language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StatusCode(pub u16);
+
+impl Serialize for StatusCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
 
 impl<'de> Deserialize<'de> for StatusCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
