@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test of cnarch: formatting, lints, Rust unit/integration/doc tests,
-# the API docs with warnings denied, and the Python binding's suite. (The JavaScript suites
-# join here with the npm package.)
+# the API docs with warnings denied, the Python binding's suite, the npm package's Node,
+# TypeScript and browser suites, and the README quickstarts. `.ci/run` installs the tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,5 +28,20 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 step "Python: build and install the cnarch wheel, then pytest (vectors, API, stubs)"
 python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore ./cnarch-py
 python3 -m pytest -q cnarch-py/tests
+
+step "JavaScript: build the npm package (cnarch-wasm/build.sh)"
+./cnarch-wasm/build.sh
+
+step "JavaScript: node --test (vectors, API)"
+node --test cnarch-wasm/tests/
+
+step "JavaScript: TypeScript declarations compile a sample using every export (tsc --strict)"
+cnarch-wasm/node_modules/.bin/tsc -p cnarch-wasm/tests/tsconfig.json
+
+step "JavaScript: the demo page in headless Chromium (playwright-core)"
+node cnarch-wasm/tests/browser.mjs
+
+step "README quickstarts (Python wheel, npm tarball)"
+./scripts/run_quickstarts.sh
 
 step "all checks passed"

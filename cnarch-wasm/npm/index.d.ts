@@ -1,0 +1,110 @@
+// Type declarations for the `cnarch` package (hand-written; checked by compiling a sample that
+// uses every export with `tsc --strict`).
+
+/** The document kinds. */
+export type Kind =
+  | "CloudNativeApp"
+  | "Microservice"
+  | "ServiceMesh"
+  | "CloudNativeDB"
+  | "ServerlessFunction"
+  | "EventDrivenArchitecture"
+  | "APIGateway"
+  | "EventSourcing"
+  | "ObservabilityStack"
+  | "ServiceLevelObjectives"
+  | "DistributedTracing";
+
+/** A document as plain data: `apiVersion`, `kind`, and the kind's fields (see docs/model.md). */
+export interface Document {
+  apiVersion: "cnarch.dev/v1alpha1";
+  kind: Kind;
+  name?: string;
+  [field: string]: unknown;
+}
+
+/** One problem in a spec: where it is, a stable code, and what was expected. */
+export interface Violation {
+  /** Index of the document (0-based). */
+  document: number;
+  /** The document's name, when it has one. */
+  name?: string;
+  /** Path inside the document, like `healthCheck.liveness.periodSeconds`. */
+  path: string;
+  /** Stable snake_case code, the same in Rust and Python. */
+  code: string;
+  /** What was expected and what was found. */
+  message: string;
+}
+
+/** Thrown for malformed YAML/JSON or an invalid quantity, duration or schedule. */
+export interface ParseError extends Error {
+  name: "ParseError";
+  code: string;
+  /** 1-based line and column, where known. */
+  position: { line: number; column: number } | null;
+}
+
+/** Thrown when documents break the schema or its rules; lists every violation. */
+export interface ValidationError extends Error {
+  name: "ValidationError";
+  code: "invalid_document";
+  violations: Violation[];
+}
+
+/** The library version. */
+export function version(): string;
+
+/** Loads and validates YAML or JSON text. Throws `ParseError` or `ValidationError`. */
+export function load(text: string): Document[];
+
+/** Every violation of a document or an array of documents; empty when valid. */
+export function validate(docs: Document | Document[]): Violation[];
+
+/** Writes documents as YAML (default) or JSON text, after validating them. */
+export function dump(docs: Document | Document[], format?: "yaml" | "json"): string;
+
+/** Milliseconds in a Go (`1h30m`) or Prometheus (`30d`) duration. Throws `ParseError`. */
+export function parseDuration(text: string): number;
+
+/** An exact Kubernetes resource quantity. */
+export class Quantity {
+  /** Parses quantity text (`500m`, `1.5Gi`). Throws `ParseError`. */
+  constructor(text: string);
+  /** The canonical text. */
+  toString(): string;
+  /** The canonical text. */
+  toJSON(): string;
+  /** -1, 0 or 1. */
+  compare(other: Quantity): number;
+  /** Equal values (`1Ki` equals `1024`). */
+  equals(other: Quantity): boolean;
+  /** The sum; throws `RangeError` past the representable range. */
+  add(other: Quantity): Quantity;
+  /** The difference; throws `RangeError` past the representable range. */
+  sub(other: Quantity): Quantity;
+  /** The negated value. */
+  neg(): Quantity;
+  /** The value rounded up, away from zero, to a whole unit. */
+  value(): bigint;
+  /** The value in thousandths, rounded up, away from zero. */
+  milliValue(): bigint;
+  /** The exact value in nanounits. */
+  nanos(): bigint;
+  /** How it prints. */
+  readonly format: "DecimalSI" | "BinarySI" | "DecimalExponent";
+  /** Frees the WebAssembly memory now (otherwise the garbage collector does). */
+  free(): void;
+}
+
+/** A cron (Kubernetes CronJob), `@every`, or AWS `rate(...)`/`cron(...)` schedule. */
+export class Schedule {
+  /** Parses a schedule expression. Throws `ParseError`. */
+  constructor(expr: string);
+  /** The expression. */
+  toString(): string;
+  /** The next `n` (default 1) fire times strictly after `after`, as UTC `Date`s. */
+  nextAfter(after: Date | number, n?: number): Date[];
+  /** Frees the WebAssembly memory now (otherwise the garbage collector does). */
+  free(): void;
+}

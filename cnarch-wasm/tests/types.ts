@@ -1,0 +1,51 @@
+// Compiled with `tsc --strict` against the package's declarations: every export, used as a
+// TypeScript user would.
+import {
+  dump,
+  load,
+  parseDuration,
+  Quantity,
+  Schedule,
+  validate,
+  version,
+  type Document,
+  type Kind,
+  type ParseError,
+  type ValidationError,
+  type Violation,
+} from "cnarch";
+
+const v: string = version();
+const docs: Document[] = load("apiVersion: cnarch.dev/v1alpha1\nkind: Microservice\nname: a\nimage: a\n");
+const kind: Kind = docs[0].kind;
+const violations: Violation[] = validate(docs);
+const first: Violation | undefined = violations[0];
+const path: string | undefined = first?.path;
+const yaml: string = dump(docs);
+const json: string = dump(docs[0], "json");
+const ms: number = parseDuration("1h30m");
+const q = new Quantity("1.5Gi");
+const sum: Quantity = q.add(new Quantity("512Mi")).sub(new Quantity("1")).neg();
+const cmp: number = q.compare(sum);
+const same: boolean = q.equals(sum);
+const big: bigint = q.value() + q.milliValue() + q.nanos();
+const fmt: "DecimalSI" | "BinarySI" | "DecimalExponent" = q.format;
+const text: string = q.toString() + q.toJSON();
+const s = new Schedule("0 3 * * *");
+const times: Date[] = s.nextAfter(new Date(), 3).concat(s.nextAfter(0));
+const expr: string = s.toString();
+q.free();
+s.free();
+
+function describe(e: unknown): string {
+  if (e instanceof Error && e.name === "ParseError") {
+    const p = e as ParseError;
+    return `${p.code} at ${p.position?.line ?? "?"}:${p.position?.column ?? "?"}`;
+  }
+  if (e instanceof Error && e.name === "ValidationError") {
+    return (e as ValidationError).violations.map((x) => `${x.path} ${x.code}`).join("\n");
+  }
+  return String(e);
+}
+
+export const used = [v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];
