@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Runs every check and test of cnarch: formatting, lints, Rust unit/integration/doc tests,
 # the API docs with warnings denied, the Python binding's suite, the npm package's Node,
-# TypeScript and browser suites, and the README quickstarts. `.ci/run` installs the tools.
+# TypeScript and browser suites, and the README quickstarts. It first installs what is missing
+# (scripts/setup.sh), so it works on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
+
+step "install missing tools (scripts/setup.sh)"
+./scripts/setup.sh
 
 step "docs/model.md is current"
 python3 scripts/gen_model_doc.py --check
