@@ -57,6 +57,8 @@ def test_validate_returns_violations_without_raising(root):
     found = cnarch.validate(bad)
     assert [(v.path, v.code) for v in found] == [("name", "invalid_dns1035_label"), ("replicas", "out_of_range")]
     assert all(isinstance(v, cnarch.Violation) and v.document == 0 for v in found)
+    with pytest.raises(TypeError):
+        cnarch.validate("kind: Microservice")  # type: ignore[arg-type]
 
 
 def test_broken_examples_match_their_expected_violations(root):

@@ -53,12 +53,20 @@ def load_file(path: Union[str, "os.PathLike[str]"]) -> List[Document]:
         return load(f.read())
 
 
+def _as_data(docs: Union[Document, Sequence[Document]]) -> Union[Document, List[Document]]:
+    if isinstance(docs, dict):
+        return docs
+    if isinstance(docs, (str, bytes)):
+        raise TypeError("expected a document dict or a list of them, found text (use load() for text)")
+    return list(docs)
+
+
 def validate(docs: Union[Document, Sequence[Document]]) -> List[Violation]:
     """Every violation of one document or a list of them; an empty list when valid.
 
     Never raises for invalid documents.
     """
-    result: List[Violation] = _core.validate(docs if isinstance(docs, dict) else list(docs))
+    result: List[Violation] = _core.validate(_as_data(docs))
     return result
 
 
@@ -67,7 +75,7 @@ def dump(docs: Union[Document, Sequence[Document]], format: Literal["yaml", "jso
 
     Raises `ValidationError` if the documents are invalid.
     """
-    return _core.dump(docs if isinstance(docs, dict) else list(docs), format)
+    return _core.dump(_as_data(docs), format)
 
 
 def parse_duration(text: str) -> _dt.timedelta:
