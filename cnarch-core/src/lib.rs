@@ -23,6 +23,7 @@
 pub mod document;
 pub mod duration;
 pub mod error;
+pub mod labels;
 pub mod model;
 pub mod quantity;
 pub mod rules;

@@ -62,7 +62,9 @@ pub(crate) fn flatten(prefix: &str, errors: &ValidationErrors, out: &mut Vec<Fou
         let name = wire_name(field);
         // A probe's handler enum nests its action under `httpGet` etc.; the enum itself has
         // no key on the wire.
-        let path = if field == "handler" && matches!(kind, ValidationErrorsKind::Struct(_)) {
+        let path = if (field == "handler" && matches!(kind, ValidationErrorsKind::Struct(_)))
+            || field == "__all__"
+        {
             prefix.to_string()
         } else {
             join(prefix, &name)

@@ -281,14 +281,91 @@ pub struct NetworkPolicyPeer {
     pub pod_selector: Option<LabelSelector>,
 }
 
-/// A label selector (equality part; `matchExpressions` arrives with the selectors issue).
+/// A structured label selector (metav1 `LabelSelector`): every `matchLabels` pair and every
+/// `matchExpressions` requirement must hold. Empty selects everything; a missing selector
+/// (an absent field) selects nothing. [`crate::labels::Selector::from_label_selector`] gives
+/// its exact semantics.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LabelSelector {
-    /// Labels that must all be present with these values. Empty selects everything.
+    /// Labels that must all be present with these values.
     #[serde(default, skip_serializing_if = "Labels::is_empty")]
     #[validate(custom(function = "rules::labels"))]
     pub match_labels: Labels,
+    /// Set-based requirements.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(nested)]
+    pub match_expressions: Vec<LabelSelectorRequirement>,
+}
+
+/// Operators of structured selectors (`Gt`/`Lt` exist only for node selectors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LabelSelectorOperator {
+    /// The value is one of `values`.
+    In,
+    /// The key is absent or its value is none of `values`.
+    NotIn,
+    /// The key is present.
+    Exists,
+    /// The key is absent.
+    DoesNotExist,
+}
+
+/// One set-based requirement: `In`/`NotIn` need values, `Exists`/`DoesNotExist` take none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[validate(schema(function = "selector_requirement_values"))]
+pub struct LabelSelectorRequirement {
+    /// Label key.
+    #[validate(custom(function = "label_key"))]
+    pub key: String,
+    /// Operator.
+    pub operator: LabelSelectorOperator,
+    /// Values (label values).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(custom(function = "label_values"))]
+    pub values: Vec<String>,
+}
+
+fn label_key(k: &str) -> Result<(), validator::ValidationError> {
+    let mut m = Labels::new();
+    m.insert(k.to_string(), String::new());
+    rules::labels(&m)
+}
+
+fn label_values(vs: &[String]) -> Result<(), validator::ValidationError> {
+    let mut m = Labels::new();
+    for v in vs {
+        m.insert("key".to_string(), v.clone());
+        rules::labels(&m)?;
+    }
+    Ok(())
+}
+
+fn selector_requirement_values(
+    r: &LabelSelectorRequirement,
+) -> Result<(), validator::ValidationError> {
+    match (r.operator, r.values.is_empty()) {
+        (LabelSelectorOperator::In | LabelSelectorOperator::NotIn, true) => Err(rules::fail(
+            "invalid_selector_values",
+            format!(
+                "expected values for `{:?}` on `{}`, found none",
+                r.operator, r.key
+            ),
+        )),
+        (LabelSelectorOperator::Exists | LabelSelectorOperator::DoesNotExist, false) => {
+            Err(rules::fail(
+                "invalid_selector_values",
+                format!(
+                    "expected no values for `{:?}` on `{}`, found {}",
+                    r.operator,
+                    r.key,
+                    r.values.len()
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Transport protocols a network policy port names (Kubernetes).
