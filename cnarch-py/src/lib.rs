@@ -9,7 +9,11 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use std::collections::BTreeMap;
+
 use cnarch_core::duration::{parse_any, DurationError};
+use cnarch_core::labels::{Selector, SelectorIndex, SelectorParseError};
+use cnarch_core::model::data::LabelSelector;
 use cnarch_core::quantity::{Quantity, QuantityError, QuantityFormat};
 use cnarch_core::schedule::{Schedule, ScheduleError};
 use cnarch_core::{LoadError, Violation};
@@ -108,6 +112,11 @@ fn duration_error(py: Python<'_>, e: DurationError) -> PyErr {
 
 fn schedule_error(py: Python<'_>, e: ScheduleError) -> PyErr {
     parse_error(py, e.to_string(), e.code(), None)
+}
+
+fn selector_error(py: Python<'_>, e: SelectorParseError) -> PyErr {
+    // A selector is one line: the position is (1, byte offset + 1).
+    parse_error(py, e.message.clone(), e.code(), Some((1, e.position + 1)))
 }
 
 /// Python data (a dict, or a list of dicts) as JSON values, one per document.
@@ -309,6 +318,148 @@ impl PySchedule {
     }
 }
 
+/// A Kubernetes label selector (exposed as `cnarch.labels.Selector`).
+#[pyclass(
+    name = "Selector",
+    module = "cnarch.labels",
+    frozen,
+    skip_from_py_object
+)]
+struct PySelector(Selector);
+
+#[pymethods]
+impl PySelector {
+    /// Parses the string syntax (`app=web,tier in (a,b),!legacy`).
+    #[staticmethod]
+    fn parse(py: Python<'_>, text: &str) -> PyResult<Self> {
+        guard(py, || {
+            Selector::parse(text)
+                .map(PySelector)
+                .map_err(|e| selector_error(py, e))
+        })
+    }
+
+    /// Matches every label set.
+    #[staticmethod]
+    fn everything() -> Self {
+        PySelector(Selector::everything())
+    }
+
+    /// Matches no label set.
+    #[staticmethod]
+    fn nothing() -> Self {
+        PySelector(Selector::nothing())
+    }
+
+    /// From a structured selector dict (`matchLabels`, `matchExpressions`); `None` selects
+    /// nothing, `{}` everything.
+    #[staticmethod]
+    fn from_label_selector(py: Python<'_>, data: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        guard(py, || {
+            let ls: Option<LabelSelector> = match data {
+                None => None,
+                Some(d) if d.is_none() => None,
+                Some(d) => Some(pythonize::depythonize(d).map_err(|e| {
+                    PyTypeError::new_err(format!("expected a label selector dict: {e}"))
+                })?),
+            };
+            Selector::from_label_selector(ls.as_ref())
+                .map(PySelector)
+                .map_err(|e| selector_error(py, e))
+        })
+    }
+
+    /// The structured form as a dict.
+    fn to_label_selector(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        guard(py, || {
+            let ls = self
+                .0
+                .to_label_selector()
+                .map_err(|e| selector_error(py, e))?;
+            Ok(pythonize::pythonize(py, &ls)?.unbind())
+        })
+    }
+
+    /// Does the label mapping satisfy the selector?
+    fn matches(&self, labels: BTreeMap<String, String>) -> bool {
+        self.0.matches(&labels)
+    }
+
+    /// A label set both selectors match, or `None` when they cannot overlap.
+    fn overlaps(&self, other: &PySelector) -> Option<BTreeMap<String, String>> {
+        self.0.overlaps(&other.0)
+    }
+
+    /// Does `other` match every label set this selector matches?
+    fn is_subset_of(&self, other: &PySelector) -> bool {
+        self.0.is_subset_of(&other.0)
+    }
+
+    /// Is this the selector that matches nothing?
+    #[getter]
+    fn is_nothing(&self) -> bool {
+        self.0.is_nothing()
+    }
+
+    /// Does it match every label set?
+    #[getter]
+    fn is_everything(&self) -> bool {
+        self.0.is_everything()
+    }
+
+    fn __str__(&self) -> String {
+        self.0.to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        if self.0.is_nothing() {
+            "Selector.nothing()".to_string()
+        } else {
+            format!("Selector.parse({:?})", self.0.to_string())
+        }
+    }
+
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.0.hash(&mut h);
+        h.finish()
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PySelector>()
+            .is_ok_and(|o| o.get().0 == self.0)
+    }
+}
+
+/// Many selectors, indexed for "which selectors match this label set" (`cnarch.labels.SelectorIndex`).
+#[pyclass(name = "SelectorIndex", module = "cnarch.labels")]
+#[derive(Default)]
+struct PySelectorIndex(SelectorIndex);
+
+#[pymethods]
+impl PySelectorIndex {
+    #[new]
+    fn new() -> Self {
+        PySelectorIndex::default()
+    }
+
+    /// Adds a selector; returns its id (0, 1, 2, ... in insertion order).
+    fn insert(&mut self, selector: &PySelector) -> usize {
+        self.0.insert(selector.0.clone())
+    }
+
+    /// The ids of the selectors that match the label mapping, ascending.
+    fn matching(&self, labels: BTreeMap<String, String>) -> Vec<usize> {
+        self.0.matching(&labels)
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.len()
+    }
+}
+
 /// The native module, imported by the pure-Python package as `cnarch._core`.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -320,5 +471,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add_class::<PyQuantity>()?;
     m.add_class::<PySchedule>()?;
+    m.add_class::<PySelector>()?;
+    m.add_class::<PySelectorIndex>()?;
     Ok(())
 }

@@ -108,3 +108,53 @@ export class Schedule {
   /** Frees the WebAssembly memory now (otherwise the garbage collector does). */
   free(): void;
 }
+
+/** A structured label selector (metav1 `LabelSelector`). */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; values?: string[] }[];
+}
+
+/** A Kubernetes label selector with apimachinery's exact semantics. */
+export class Selector {
+  private constructor();
+  /** Parses the string syntax. Throws `ParseError` (position: line 1, column = byte offset + 1). */
+  static parse(text: string): Selector;
+  /** Matches every label set. */
+  static everything(): Selector;
+  /** Matches no label set. */
+  static nothing(): Selector;
+  /** From a structured selector; `null`/`undefined` selects nothing, `{}` everything. */
+  static fromLabelSelector(data: LabelSelector | null | undefined): Selector;
+  /** The structured form; throws for `>`/`<` and for the nothing-selector. */
+  toLabelSelector(): LabelSelector;
+  /** Does the label object satisfy the selector? */
+  matches(labels: Record<string, string>): boolean;
+  /** A label set both selectors match, or `null`. */
+  overlaps(other: Selector): Record<string, string> | null;
+  /** Does `other` match every label set this selector matches? */
+  isSubsetOf(other: Selector): boolean;
+  /** Equal selectors. */
+  equals(other: Selector): boolean;
+  /** Is this the selector that matches nothing? */
+  readonly isNothing: boolean;
+  /** Does it match every label set? */
+  readonly isEverything: boolean;
+  /** apimachinery's canonical text. */
+  toString(): string;
+  /** Frees the WebAssembly memory now. */
+  free(): void;
+}
+
+/** Many selectors, indexed for "which selectors match this label set". */
+export class SelectorIndex {
+  constructor();
+  /** Adds a selector; returns its id. */
+  insert(selector: Selector): number;
+  /** The ids of the selectors that match, ascending. */
+  matching(labels: Record<string, string>): number[];
+  /** The number of selectors. */
+  readonly length: number;
+  /** Frees the WebAssembly memory now. */
+  free(): void;
+}

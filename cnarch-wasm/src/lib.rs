@@ -7,7 +7,13 @@
 // wasm-bindgen's macros expand to FFI glue that uses `unsafe`.
 #![allow(unsafe_code)]
 
+use std::collections::BTreeMap;
+
 use cnarch_core::duration::parse_any;
+use cnarch_core::labels::{
+    Selector as CoreSelector, SelectorIndex as CoreSelectorIndex, SelectorParseError,
+};
+use cnarch_core::model::data::LabelSelector;
 use cnarch_core::quantity::{Quantity as CoreQuantity, QuantityFormat};
 use cnarch_core::schedule::Schedule as CoreSchedule;
 use cnarch_core::{LoadError, Violation};
@@ -276,5 +282,144 @@ impl Schedule {
             )));
         }
         Ok(out)
+    }
+}
+
+fn selector_error(e: SelectorParseError) -> JsValue {
+    // A selector is one line: the position is line 1, column = byte offset + 1.
+    parse_error(&e.message, e.code(), Some((1, e.position + 1)))
+}
+
+fn labels_from_js(labels: JsValue) -> Result<BTreeMap<String, String>, JsValue> {
+    serde_wasm_bindgen::from_value(labels).map_err(|e| {
+        error(
+            "TypeError",
+            &format!("expected an object of string labels: {e}"),
+            "invalid_argument",
+        )
+    })
+}
+
+/// A Kubernetes label selector with apimachinery's exact semantics.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Selector(CoreSelector);
+
+#[wasm_bindgen]
+impl Selector {
+    /// Parses the string syntax (`app=web,tier in (a,b),!legacy`).
+    pub fn parse(text: &str) -> Result<Selector, JsValue> {
+        CoreSelector::parse(text)
+            .map(Selector)
+            .map_err(selector_error)
+    }
+
+    /// Matches every label set.
+    pub fn everything() -> Selector {
+        Selector(CoreSelector::everything())
+    }
+
+    /// Matches no label set.
+    pub fn nothing() -> Selector {
+        Selector(CoreSelector::nothing())
+    }
+
+    /// From a structured selector (`matchLabels`, `matchExpressions`); `null`/`undefined`
+    /// selects nothing, `{}` everything.
+    #[wasm_bindgen(js_name = fromLabelSelector)]
+    pub fn from_label_selector(data: JsValue) -> Result<Selector, JsValue> {
+        let ls: Option<LabelSelector> = if data.is_null() || data.is_undefined() {
+            None
+        } else {
+            Some(serde_wasm_bindgen::from_value(data).map_err(|e| {
+                error(
+                    "TypeError",
+                    &format!("expected a label selector object: {e}"),
+                    "invalid_argument",
+                )
+            })?)
+        };
+        CoreSelector::from_label_selector(ls.as_ref())
+            .map(Selector)
+            .map_err(selector_error)
+    }
+
+    /// The structured form.
+    #[wasm_bindgen(js_name = toLabelSelector)]
+    pub fn to_label_selector(&self) -> Result<JsValue, JsValue> {
+        let ls = self.0.to_label_selector().map_err(selector_error)?;
+        to_js(&ls)
+    }
+
+    /// Does the label object satisfy the selector?
+    pub fn matches(&self, labels: JsValue) -> Result<bool, JsValue> {
+        Ok(self.0.matches(&labels_from_js(labels)?))
+    }
+
+    /// A label set both selectors match, or `null` when they cannot overlap.
+    pub fn overlaps(&self, other: &Selector) -> Result<JsValue, JsValue> {
+        match self.0.overlaps(&other.0) {
+            Some(w) => to_js(&w),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Does `other` match every label set this selector matches?
+    #[wasm_bindgen(js_name = isSubsetOf)]
+    pub fn is_subset_of(&self, other: &Selector) -> bool {
+        self.0.is_subset_of(&other.0)
+    }
+
+    /// Equal selectors.
+    pub fn equals(&self, other: &Selector) -> bool {
+        self.0 == other.0
+    }
+
+    /// Is this the selector that matches nothing?
+    #[wasm_bindgen(getter, js_name = isNothing)]
+    pub fn is_nothing(&self) -> bool {
+        self.0.is_nothing()
+    }
+
+    /// Does it match every label set?
+    #[wasm_bindgen(getter, js_name = isEverything)]
+    pub fn is_everything(&self) -> bool {
+        self.0.is_everything()
+    }
+
+    /// apimachinery's canonical text.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_js_string(&self) -> String {
+        self.0.to_string()
+    }
+}
+
+/// Many selectors, indexed for "which selectors match this label set".
+#[wasm_bindgen]
+#[derive(Debug, Default)]
+pub struct SelectorIndex(CoreSelectorIndex);
+
+#[wasm_bindgen]
+impl SelectorIndex {
+    /// An empty index.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> SelectorIndex {
+        SelectorIndex::default()
+    }
+
+    /// Adds a selector; returns its id (0, 1, 2, ... in insertion order).
+    pub fn insert(&mut self, selector: &Selector) -> usize {
+        self.0.insert(selector.0.clone())
+    }
+
+    /// The ids of the selectors that match the label object, ascending.
+    pub fn matching(&self, labels: JsValue) -> Result<JsValue, JsValue> {
+        to_js(&self.0.matching(&labels_from_js(labels)?))
+    }
+
+    /// The number of selectors.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.0.len()
     }
 }

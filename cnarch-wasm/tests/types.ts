@@ -6,10 +6,13 @@ import {
   parseDuration,
   Quantity,
   Schedule,
+  Selector,
+  SelectorIndex,
   validate,
   version,
   type Document,
   type Kind,
+  type LabelSelector,
   type ParseError,
   type ValidationError,
   type Violation,
@@ -34,6 +37,14 @@ const text: string = q.toString() + q.toJSON();
 const s = new Schedule("0 3 * * *");
 const times: Date[] = s.nextAfter(new Date(), 3).concat(s.nextAfter(0));
 const expr: string = s.toString();
+const sel: Selector = Selector.parse("app=web");
+const ls: LabelSelector = sel.toLabelSelector();
+const back: Selector = Selector.fromLabelSelector(ls);
+const witness: Record<string, string> | null = sel.overlaps(Selector.everything());
+const flags: boolean[] = [sel.matches({ app: "web" }), sel.isSubsetOf(back), sel.equals(back), sel.isNothing, Selector.nothing().isEverything];
+const index = new SelectorIndex();
+const ids: number[] = [index.insert(sel)].concat(index.matching({ app: "web" }), [index.length]);
+index.free();
 q.free();
 s.free();
 
@@ -48,4 +59,4 @@ function describe(e: unknown): string {
   return String(e);
 }
 
-export const used = [v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];
+export const used = [sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];

@@ -11,7 +11,7 @@ import datetime as _dt
 import os
 from typing import Any, Dict, List, Literal, Sequence, Union
 
-from . import _core
+from . import _core, labels
 from ._core import Quantity, __version__
 from ._errors import CnarchError, ParseError, ValidationError, Violation
 
@@ -28,6 +28,7 @@ __all__ = [
     "ParseError",
     "ValidationError",
     "Violation",
+    "labels",
 ]
 
 Document = Dict[str, Any]
