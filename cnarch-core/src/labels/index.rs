@@ -19,9 +19,10 @@ fn push(p: &mut Postings, k: &str, v: &str, id: u32) {
 ///
 /// Each selector is filed under one requirement that a matching label set must satisfy
 /// positively: an equality or `in` (filed under each `key=value` pair), else an exists, `>` or
-/// `<` (filed under the key); selectors with only negative requirements (or none) are checked
-/// for every query. A query visits the selectors filed under the label set's own pairs and
-/// keys, plus those, and verifies each with a full match.
+/// `<` (filed under the key). A query verifies only the selectors filed under the label set's
+/// own pairs and keys. Selectors with only negative requirements (or none) match unless one of
+/// the label set's pairs or keys rules them out, so they are answered from a second index of
+/// what rules each out, without evaluating them.
 ///
 /// ```
 /// use cnarch_core::labels::{Selector, SelectorIndex};
@@ -37,7 +38,12 @@ pub struct SelectorIndex {
     selectors: Vec<Selector>,
     by_pair: Postings,
     by_key: HashMap<String, Vec<u32>>,
-    always: Vec<u32>,
+    /// Selectors with only negative requirements (`!=`, `notin`, `!key`) or none, ascending:
+    /// they match unless a label the query has rules them out.
+    negative: Vec<u32>,
+    /// For those: the `key=value` pairs and keys that rule each one out.
+    ruled_out_by_pair: Postings,
+    ruled_out_by_key: HashMap<String, Vec<u32>>,
 }
 
 impl SelectorIndex {
@@ -73,7 +79,23 @@ impl SelectorIndex {
                     }
                 }
                 (None, Some(r)) => self.by_key.entry(r.key.clone()).or_default().push(id),
-                (None, None) => self.always.push(id),
+                (None, None) => {
+                    self.negative.push(id);
+                    for r in rs {
+                        match r.op {
+                            Operator::DoesNotExist => self
+                                .ruled_out_by_key
+                                .entry(r.key.clone())
+                                .or_default()
+                                .push(id),
+                            _ => {
+                                for v in &r.values {
+                                    push(&mut self.ruled_out_by_pair, &r.key, v, id);
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         self.selectors.push(selector);
@@ -98,20 +120,41 @@ impl SelectorIndex {
     /// The ids of every selector that matches the label set, ascending.
     pub fn matching(&self, labels: &BTreeMap<String, String>) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
-        let mut check = |ids: &[u32]| {
+        let check = |out: &mut Vec<usize>, ids: &[u32]| {
             for &id in ids {
                 if self.selectors[id as usize].matches(labels) {
                     out.push(id as usize);
                 }
             }
         };
-        check(&self.always);
+        // Negative-only selectors: all of them, less those a label rules out.
+        let mut ruled_out: Vec<u32> = Vec::new();
+        for (k, v) in labels {
+            if let Some(ids) = self.ruled_out_by_key.get(k.as_str()) {
+                ruled_out.extend_from_slice(ids);
+            }
+            if let Some(ids) = self
+                .ruled_out_by_pair
+                .get(k.as_str())
+                .and_then(|m| m.get(v.as_str()))
+            {
+                ruled_out.extend_from_slice(ids);
+            }
+        }
+        ruled_out.sort_unstable();
+        let mut skip = ruled_out.iter().peekable();
+        for &id in &self.negative {
+            while skip.next_if(|&&r| r < id).is_some() {}
+            if skip.peek() != Some(&&id) {
+                out.push(id as usize);
+            }
+        }
         for (k, v) in labels {
             if let Some(ids) = self.by_key.get(k.as_str()) {
-                check(ids);
+                check(&mut out, ids);
             }
             if let Some(ids) = self.by_pair.get(k.as_str()).and_then(|m| m.get(v.as_str())) {
-                check(ids);
+                check(&mut out, ids);
             }
         }
         // Each selector is filed once, under a key the label set has at most one value for,

@@ -29,6 +29,7 @@
 
 mod index;
 mod parse;
+mod set;
 mod solve;
 
 use std::collections::BTreeMap;
@@ -36,6 +37,7 @@ use std::fmt;
 
 pub use index::{LabelSetIndex, SelectorIndex};
 pub use parse::SelectorParseError;
+pub use set::LabelSet;
 
 use crate::model::data::{LabelSelector, LabelSelectorOperator, LabelSelectorRequirement};
 
@@ -43,6 +45,12 @@ use crate::model::data::{LabelSelector, LabelSelectorOperator, LabelSelectorRequ
 pub trait Labels {
     /// The value of `key`, if present.
     fn get_label(&self, key: &str) -> Option<&str>;
+
+    /// The labels as a [`LabelSet`], when they are one (lookups then use the key hashes
+    /// computed when the selector was parsed).
+    fn as_label_set(&self) -> Option<&LabelSet> {
+        None
+    }
 }
 
 impl Labels for BTreeMap<String, String> {
@@ -94,6 +102,8 @@ pub struct Requirement {
     values: Vec<String>,
     /// The integer operand of `>`/`<`.
     bound: i64,
+    /// `set::key_hash(key)`, computed once.
+    key_hash: u64,
 }
 
 impl Requirement {
@@ -115,6 +125,7 @@ impl Requirement {
             _ => 0,
         };
         Ok(Requirement {
+            key_hash: set::key_hash(key),
             key: key.to_string(),
             op,
             values,
@@ -137,13 +148,22 @@ impl Requirement {
         &self.values
     }
 
+    #[inline]
     fn has_value(&self, v: &str) -> bool {
-        self.values.binary_search_by(|x| x.as_str().cmp(v)).is_ok()
+        match self.values.as_slice() {
+            [one] => one == v,
+            many => many.binary_search_by(|x| x.as_str().cmp(v)).is_ok(),
+        }
     }
 
     /// Does the label set satisfy this requirement?
     pub fn matches<L: Labels + ?Sized>(&self, labels: &L) -> bool {
-        let value = labels.get_label(&self.key);
+        self.matches_value(labels.get_label(&self.key))
+    }
+
+    /// Does a label value (or its absence) satisfy this requirement?
+    #[inline]
+    fn matches_value(&self, value: Option<&str>) -> bool {
         match self.op {
             Operator::In | Operator::Equals | Operator::DoubleEquals => {
                 value.is_some_and(|v| self.has_value(v))
@@ -239,7 +259,12 @@ impl Selector {
     pub fn matches<L: Labels + ?Sized>(&self, labels: &L) -> bool {
         match &self.requirements {
             None => false,
-            Some(rs) => rs.iter().all(|r| r.matches(labels)),
+            Some(rs) => match labels.as_label_set() {
+                Some(set) => rs
+                    .iter()
+                    .all(|r| r.matches_value(set.get_hashed(r.key_hash, &r.key))),
+                None => rs.iter().all(|r| r.matches(labels)),
+            },
         }
     }
 

@@ -408,6 +408,7 @@ fn build(
         _ => 0,
     };
     Ok(Requirement {
+        key_hash: super::set::key_hash(key),
         key: key.to_string(),
         op,
         values,
