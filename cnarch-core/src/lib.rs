@@ -25,6 +25,7 @@ pub mod duration;
 pub mod error;
 pub mod labels;
 pub mod model;
+pub mod policy;
 pub mod quantity;
 pub mod rules;
 pub mod schedule;

@@ -166,6 +166,20 @@ fn is_http_path(s: &str) -> bool {
     s.starts_with('/') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
+/// Kubernetes' `IsValidPortName` (IANA service name): at most 15 characters of lowercase
+/// letters, digits and '-', at least one letter, no leading, trailing or doubled '-'.
+pub fn is_port_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 15
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && b.iter().any(|c| c.is_ascii_lowercase())
+        && b[0] != b'-'
+        && b[b.len() - 1] != b'-'
+        && !s.contains("--")
+}
+
 /// Prometheus metric names: `[a-zA-Z_:][a-zA-Z0-9_:]*`.
 pub fn is_metric_name(s: &str) -> bool {
     let b = s.as_bytes();

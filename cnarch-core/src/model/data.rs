@@ -225,10 +225,37 @@ pub struct AccessControl {
     pub roles: Vec<String>,
 }
 
-/// A network policy (networking.k8s.io/v1 shape, reduced to what the seed design declared).
+/// Directions a network policy can isolate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PolicyType {
+    /// Inbound traffic to the selected pods.
+    Ingress,
+    /// Outbound traffic from the selected pods.
+    Egress,
+}
+
+/// A network policy in the networking.k8s.io/v1 shape. Inside a database's `security` only
+/// `ingress`/`egress` are needed; the policy engine ([`crate::policy::network`]) also needs
+/// `podSelector` (required there, as in Kubernetes) and takes `namespace` and `policyTypes`
+/// (absent: `Ingress`, plus `Egress` when there are egress rules, as Kubernetes defaults it).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NetworkPolicy {
+    /// Name (DNS-1123 subdomain).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "rules::dns1123_subdomain"))]
+    pub name: Option<String>,
+    /// Namespace (DNS-1123 label).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "rules::dns1123_label"))]
+    pub namespace: Option<String>,
+    /// The pods it applies to (in its namespace); `{}` selects them all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub pod_selector: Option<LabelSelector>,
+    /// Directions it isolates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policy_types: Vec<PolicyType>,
     /// Allowed inbound traffic.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[validate(nested)]
@@ -237,6 +264,20 @@ pub struct NetworkPolicy {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[validate(nested)]
     pub egress: Vec<EgressRule>,
+}
+
+impl NetworkPolicy {
+    /// The directions it isolates, with Kubernetes' default when `policyTypes` is absent.
+    pub fn effective_policy_types(&self) -> Vec<PolicyType> {
+        if !self.policy_types.is_empty() {
+            return self.policy_types.clone();
+        }
+        let mut out = vec![PolicyType::Ingress];
+        if !self.egress.is_empty() {
+            out.push(PolicyType::Egress);
+        }
+        out
+    }
 }
 
 /// Inbound rule: from any listed peer, to any listed port.
@@ -267,9 +308,10 @@ pub struct EgressRule {
     pub ports: Vec<NetworkPolicyPort>,
 }
 
-/// A peer: pods selected by namespace and/or pod labels (both given means both must match).
+/// A peer: pods by namespace and/or pod labels (both given: both must match), or an IP block.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[validate(schema(function = "peer_shape"))]
 pub struct NetworkPolicyPeer {
     /// Namespaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -279,6 +321,46 @@ pub struct NetworkPolicyPeer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
     pub pod_selector: Option<LabelSelector>,
+    /// Addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub ip_block: Option<IpBlock>,
+}
+
+fn peer_shape(p: &NetworkPolicyPeer) -> Result<(), validator::ValidationError> {
+    let selectors = p.namespace_selector.is_some() || p.pod_selector.is_some();
+    match (selectors, p.ip_block.is_some()) {
+        (false, false) => Err(rules::fail(
+            "invalid_peer",
+            "expected one of podSelector, namespaceSelector or ipBlock, found none".to_string(),
+        )),
+        (true, true) => Err(rules::fail(
+            "invalid_peer",
+            "expected ipBlock alone, found it with a pod or namespace selector".to_string(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A CIDR and the CIDRs inside it that are excluded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IpBlock {
+    /// The block (`10.0.0.0/16`, `2001:db8::/32`).
+    pub cidr: ipnet::IpNet,
+    /// Excluded sub-blocks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub except: Vec<ipnet::IpNet>,
+}
+
+/// A port by number or by the name of a container port.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PortRef {
+    /// A port number.
+    Number(i32),
+    /// A named container port (an IANA service name).
+    Name(String),
 }
 
 /// A structured label selector (metav1 `LabelSelector`): every `matchLabels` pair and every
@@ -383,12 +465,34 @@ pub enum NetworkProtocol {
 /// A port in a network policy rule.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[validate(schema(function = "port_range"))]
 pub struct NetworkPolicyPort {
     /// Protocol (Kubernetes defaults to TCP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<NetworkProtocol>,
-    /// Port, 1–65535 (absent: all ports).
+    /// Port number (1–65535) or container port name (absent: all ports).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(range(min = 1, max = 65535))]
-    pub port: Option<i32>,
+    pub port: Option<PortRef>,
+    /// Last port of a range starting at `port` (numeric `port` only; `endPort ≥ port`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_port: Option<i32>,
+}
+
+fn port_range(p: &NetworkPolicyPort) -> Result<(), validator::ValidationError> {
+    match (&p.port, p.end_port) {
+        (Some(PortRef::Number(n)), _) if !(1..=65535).contains(n) => {
+            Err(rules::fail("out_of_range", format!("expected a port between 1 and 65535, found {n}")))
+        }
+        (Some(PortRef::Name(name)), _) if !rules::is_port_name(name) => Err(rules::fail(
+            "invalid_port_name",
+            format!("expected a port name (at most 15 lowercase letters, digits and '-', with a letter, no '--'), found `{name}`"),
+        )),
+        (Some(PortRef::Number(n)), Some(e)) if e < *n || e > 65535 => {
+            Err(rules::fail("out_of_range", format!("expected endPort between port ({n}) and 65535, found {e}")))
+        }
+        (Some(PortRef::Name(_)) | None, Some(_)) => {
+            Err(rules::fail("invalid_end_port", "expected endPort only with a numeric port".to_string()))
+        }
+        _ => Ok(()),
+    }
 }

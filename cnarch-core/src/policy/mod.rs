@@ -1,0 +1,2 @@
+//! Policy evaluation: Kubernetes NetworkPolicy ([`network`]).
+pub mod network;
