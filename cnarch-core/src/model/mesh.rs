@@ -79,12 +79,12 @@ pub struct MeshService {
     pub destinations: Vec<Destination>,
 }
 
-/// A weighted destination service.
+/// A weighted destination service (in a policy rule's `to`, the service may be a pattern).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Destination {
-    /// Service name (DNS-1035 label).
-    #[validate(custom(function = "rules::dns1035_label"))]
+    /// Service name (DNS-1035 label), or in policy rules a pattern: `*`, `prefix*`, `*suffix`.
+    #[validate(custom(function = "service_pattern"))]
     pub service: String,
     /// DNS-1123 label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -158,17 +158,35 @@ pub struct PolicyRule {
     pub then: Vec<Action>,
 }
 
-/// Request source, as in Istio's `source`.
+/// Request source, as in Istio's `source`. Values match exactly, by prefix (`abc*`), by suffix
+/// (`*abc`) or by presence (`*`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Source {
-    /// Peer identities (`cluster.local/ns/default/sa/web`).
+    /// Peer identities (`cluster.local/ns/default/sa/web`); one must match.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub principals: Vec<String>,
-    /// Peer namespaces.
+    /// Peer identities none of which may match.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_principals: Vec<String>,
+    /// Peer namespaces; one must match.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[validate(custom(function = "namespace_list"))]
     pub namespaces: Vec<String>,
+    /// Peer namespaces none of which may match.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(custom(function = "namespace_list"))]
+    pub not_namespaces: Vec<String>,
+}
+
+fn service_pattern(s: &str) -> Result<(), validator::ValidationError> {
+    if s == "*" || s.starts_with('*') || s.ends_with('*') {
+        let inner = s.trim_matches('*');
+        if !inner.contains('*') && !inner.contains(char::is_whitespace) {
+            return Ok(());
+        }
+    }
+    rules::dns1035_label(s)
 }
 
 fn namespace_list(list: &[String]) -> Result<(), validator::ValidationError> {
@@ -177,16 +195,35 @@ fn namespace_list(list: &[String]) -> Result<(), validator::ValidationError> {
         .try_for_each(|n| rules::dns1123_label(n))
 }
 
-/// A condition on a request attribute (Istio's `when`).
+/// A condition on a request attribute (Istio's `when`): the attribute must be present, match
+/// one of `values` (when given) and none of `notValues`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[validate(schema(function = "condition_values"))]
 pub struct Condition {
     /// Attribute (`request.headers[x-token]`, `source.ip`).
     #[validate(custom(function = "rules::not_blank"))]
     pub key: String,
-    /// Accepted values (at least one).
-    #[validate(custom(function = "rules::non_empty_list"))]
+    /// Accepted values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
+    /// Refused values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_values: Vec<String>,
+}
+
+fn condition_values(c: &Condition) -> Result<(), validator::ValidationError> {
+    if c.values.is_empty() && c.not_values.is_empty() {
+        Err(rules::fail(
+            "required",
+            format!(
+                "expected `values` or `notValues` for `{}`, found neither",
+                c.key
+            ),
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 /// What a matching rule does (Istio's authorization actions).

@@ -1,2 +1,4 @@
-//! Policy evaluation: Kubernetes NetworkPolicy ([`network`]).
+//! Policy evaluation: Kubernetes NetworkPolicy ([`network`]) and Istio-style mesh
+//! authorization ([`mesh`]).
+pub mod mesh;
 pub mod network;

@@ -1,0 +1,77 @@
+//! Mesh authorization against `testdata/policy/mesh.json` (from the Istio documentation).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+
+use cnarch_core::model::mesh::MeshPolicy;
+use cnarch_core::policy::mesh::{authorize, string_matches, Decision, Request};
+use serde_json::Value;
+
+fn request(v: &Value) -> Request {
+    let field = |k: &str| {
+        v.get(k)
+            .cloned()
+            .unwrap_or(Value::Object(Default::default()))
+    };
+    Request {
+        principal: v["principal"].as_str().map(String::from),
+        namespace: v["namespace"].as_str().map(String::from),
+        service: v["service"].as_str().unwrap().into(),
+        service_namespace: v["serviceNamespace"].as_str().map(String::from),
+        attributes: serde_json::from_value(field("attributes")).unwrap(),
+        custom_decisions: serde_json::from_value(field("customDecisions")).unwrap(),
+    }
+}
+
+#[test]
+fn documented_cases() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/policy/mesh.json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    for c in v["cases"].as_array().unwrap() {
+        let policies: Vec<MeshPolicy> = serde_json::from_value(c["policies"].clone()).unwrap();
+        for p in &policies {
+            validator::Validate::validate(p).unwrap();
+        }
+        let verdict = authorize(&policies, &request(&c["request"]));
+        let name = c["name"].as_str().unwrap();
+        assert_eq!(
+            verdict.allowed,
+            c["allowed"].as_bool().unwrap(),
+            "{name}: {verdict:?}"
+        );
+        let (kind, rule) = match &verdict.decision {
+            Decision::DeniedByCustom { rule, .. } => ("denied_by_custom", Some(rule)),
+            Decision::DeniedByDeny(r) => ("denied_by_deny", Some(r)),
+            Decision::AllowedNoAllowPolicy => ("allowed_no_allow_policy", None),
+            Decision::AllowedBy(r) => ("allowed_by", Some(r)),
+            Decision::DeniedNoAllowMatched { .. } => ("denied_no_allow_matched", None),
+        };
+        assert_eq!(kind, c["decision"].as_str().unwrap(), "{name}");
+        if let Some(want) = c["rule"].as_array() {
+            let r = rule.unwrap();
+            assert_eq!(
+                (r.policy.as_str(), r.rule as u64),
+                (want[0].as_str().unwrap(), want[1].as_u64().unwrap()),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            verdict.audited.len() as u64,
+            c["audited"].as_u64().unwrap_or(0),
+            "{name}"
+        );
+        assert_eq!(
+            verdict.dry_run.len() as u64,
+            c["dry_run"].as_u64().unwrap_or(0),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn string_matching() {
+    assert!(string_matches("abc", "abc") && !string_matches("abc", "abcd"));
+    assert!(string_matches("abc*", "abcd") && !string_matches("abc*", "xabc"));
+    assert!(string_matches("*abc", "xabc") && !string_matches("*abc", "abcx"));
+    assert!(string_matches("*", "x") && !string_matches("*", ""));
+}
