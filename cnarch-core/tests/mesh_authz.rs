@@ -8,6 +8,8 @@ use cnarch_core::policy::mesh::{authorize, string_matches, Decision, Request};
 use serde_json::Value;
 
 fn request(v: &Value) -> Request {
+    // The vectors' requests deserialize as they are (what the bindings rely on).
+    let direct: Request = serde_json::from_value(v.clone()).unwrap();
     let field = |k: &str| {
         v.get(k)
             .cloned()
@@ -21,7 +23,16 @@ fn request(v: &Value) -> Request {
         attributes: serde_json::from_value(field("attributes")).unwrap(),
         custom_decisions: serde_json::from_value(field("customDecisions")).unwrap(),
     }
+    .tap_eq(direct)
 }
+
+trait TapEq: Sized + PartialEq + std::fmt::Debug {
+    fn tap_eq(self, other: Self) -> Self {
+        assert_eq!(self, other);
+        self
+    }
+}
+impl TapEq for Request {}
 
 #[test]
 fn documented_cases() {
@@ -41,9 +52,9 @@ fn documented_cases() {
         );
         let (kind, rule) = match &verdict.decision {
             Decision::DeniedByCustom { rule, .. } => ("denied_by_custom", Some(rule)),
-            Decision::DeniedByDeny(r) => ("denied_by_deny", Some(r)),
+            Decision::DeniedByDeny { rule } => ("denied_by_deny", Some(rule)),
             Decision::AllowedNoAllowPolicy => ("allowed_no_allow_policy", None),
-            Decision::AllowedBy(r) => ("allowed_by", Some(r)),
+            Decision::AllowedBy { rule } => ("allowed_by", Some(rule)),
             Decision::DeniedNoAllowMatched { .. } => ("denied_no_allow_matched", None),
         };
         assert_eq!(kind, c["decision"].as_str().unwrap(), "{name}");

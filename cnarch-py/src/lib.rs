@@ -13,7 +13,10 @@ use std::collections::BTreeMap;
 
 use cnarch_core::duration::{parse_any, DurationError};
 use cnarch_core::labels::{Selector, SelectorIndex, SelectorParseError};
-use cnarch_core::model::data::LabelSelector;
+use cnarch_core::model::data::{LabelSelector, NetworkPolicy, NetworkProtocol};
+use cnarch_core::model::mesh::MeshPolicy;
+use cnarch_core::policy::mesh::{authorize as core_authorize, Request};
+use cnarch_core::policy::network::{Namespace, NetworkPolicyEngine, Pod, PolicyError};
 use cnarch_core::quantity::{Quantity, QuantityError, QuantityFormat};
 use cnarch_core::schedule::{Schedule, ScheduleError};
 use cnarch_core::{LoadError, Violation};
@@ -460,6 +463,111 @@ impl PySelectorIndex {
     }
 }
 
+fn policy_error(py: Python<'_>, e: PolicyError) -> PyErr {
+    raise(py, "PolicyError", (e.to_string(), e.code()))
+}
+
+fn from_py<T: serde::de::DeserializeOwned>(data: &Bound<'_, PyAny>, what: &str) -> PyResult<T> {
+    pythonize::depythonize(data).map_err(|e| PyValueError::new_err(format!("expected {what}: {e}")))
+}
+
+fn protocol(text: &str) -> PyResult<NetworkProtocol> {
+    match text {
+        "TCP" => Ok(NetworkProtocol::Tcp),
+        "UDP" => Ok(NetworkProtocol::Udp),
+        "SCTP" => Ok(NetworkProtocol::Sctp),
+        other => Err(PyValueError::new_err(format!(
+            "expected protocol \"TCP\", \"UDP\" or \"SCTP\", found {other:?}"
+        ))),
+    }
+}
+
+/// Namespaces, pods and NetworkPolicies, ready to decide connections
+/// (`cnarch.policy.NetworkPolicyEngine`).
+#[pyclass(name = "NetworkPolicyEngine", module = "cnarch.policy", frozen)]
+struct PyNetworkPolicyEngine(NetworkPolicyEngine);
+
+#[pymethods]
+impl PyNetworkPolicyEngine {
+    #[new]
+    fn new(
+        py: Python<'_>,
+        namespaces: &Bound<'_, PyAny>,
+        pods: &Bound<'_, PyAny>,
+        policies: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let namespaces: Vec<Namespace> =
+                from_py(namespaces, "a list of namespaces ({name, labels})")?;
+            let pods: Vec<Pod> = from_py(
+                pods,
+                "a list of pods ({namespace, name, labels, ips, ports})",
+            )?;
+            let policies: Vec<NetworkPolicy> = from_py(policies, "a list of NetworkPolicy dicts")?;
+            NetworkPolicyEngine::new(namespaces, pods, &policies)
+                .map(PyNetworkPolicyEngine)
+                .map_err(|e| policy_error(py, e))
+        })
+    }
+
+    /// Decides a connection; endpoints are `"namespace/name"` or an IP address. Returns
+    /// `{"allowed", "egress", "ingress"}` with each direction's verdict and reason.
+    #[pyo3(signature = (source, destination, port, protocol = "TCP"))]
+    fn evaluate(
+        &self,
+        py: Python<'_>,
+        source: &str,
+        destination: &str,
+        port: u16,
+        protocol: &str,
+    ) -> PyResult<Py<PyAny>> {
+        guard(py, || {
+            let proto = self::protocol(protocol)?;
+            let v = self
+                .0
+                .evaluate_str(source, destination, port, proto)
+                .map_err(|e| policy_error(py, e))?;
+            Ok(pythonize::pythonize(py, &v)?.unbind())
+        })
+    }
+
+    /// The pod-to-pod truth table for one port (pods in the order given).
+    #[pyo3(signature = (port, protocol = "TCP"))]
+    fn connectivity(&self, py: Python<'_>, port: u16, protocol: &str) -> PyResult<Vec<Vec<bool>>> {
+        guard(py, || {
+            Ok(self.0.connectivity(port, self::protocol(protocol)?))
+        })
+    }
+
+    /// `namespace/name` of the policies that select a pod.
+    fn policies_selecting(
+        &self,
+        py: Python<'_>,
+        namespace: &str,
+        name: &str,
+    ) -> PyResult<Vec<String>> {
+        guard(py, || {
+            self.0
+                .policies_selecting(namespace, name)
+                .map_err(|e| policy_error(py, e))
+        })
+    }
+}
+
+/// Decides a request against mesh policies with Istio AuthorizationPolicy semantics.
+#[pyfunction]
+fn authorize(
+    py: Python<'_>,
+    policies: &Bound<'_, PyAny>,
+    request: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    guard(py, || {
+        let policies: Vec<MeshPolicy> = from_py(policies, "a list of MeshPolicy dicts")?;
+        let request: Request = from_py(request, "a request dict ({service, principal, namespace, serviceNamespace, attributes, customDecisions})")?;
+        Ok(pythonize::pythonize(py, &core_authorize(&policies, &request))?.unbind())
+    })
+}
+
 /// The native module, imported by the pure-Python package as `cnarch._core`.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -473,5 +581,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PySchedule>()?;
     m.add_class::<PySelector>()?;
     m.add_class::<PySelectorIndex>()?;
+    m.add_class::<PyNetworkPolicyEngine>()?;
+    m.add_function(wrap_pyfunction!(authorize, m)?)?;
     Ok(())
 }

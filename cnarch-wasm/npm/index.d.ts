@@ -158,3 +158,71 @@ export class SelectorIndex {
   /** Frees the WebAssembly memory now. */
   free(): void;
 }
+
+/** One direction's verdict. */
+export type DirectionVerdict =
+  | { verdict: "not_applicable" }
+  | { verdict: "not_isolated" }
+  | { verdict: "allowed"; policy: string; rule: number }
+  | { verdict: "denied"; isolated_by: string[] };
+
+/** Whether a connection is allowed, and why, per direction. */
+export interface NetworkVerdict {
+  allowed: boolean;
+  egress: DirectionVerdict;
+  ingress: DirectionVerdict;
+}
+
+/** A pod for the NetworkPolicy engine. */
+export interface PodSpec {
+  namespace: string;
+  name: string;
+  labels?: Record<string, string>;
+  ips?: string[];
+  ports?: { name?: string; port: number; protocol?: "TCP" | "UDP" | "SCTP" }[];
+}
+
+/** Thrown for unusable policies or unknown endpoints. */
+export interface PolicyError extends Error {
+  name: "PolicyError";
+  code: string;
+}
+
+/** Kubernetes NetworkPolicy semantics over namespaces, pods and policies. */
+export class NetworkPolicyEngine {
+  /** Throws `PolicyError`. */
+  constructor(namespaces: { name: string; labels?: Record<string, string> }[], pods: PodSpec[], policies: Record<string, unknown>[]);
+  /** Endpoints are `"namespace/name"` or an IP address; protocol defaults to TCP. */
+  evaluate(from: string, to: string, port: number, protocol?: "TCP" | "UDP" | "SCTP"): NetworkVerdict;
+  /** `table[i][j]`: may pod i connect to pod j (pods in the order given)? */
+  connectivity(port: number, protocol?: "TCP" | "UDP" | "SCTP"): boolean[][];
+  /** `namespace/name` of the policies that select a pod. */
+  policiesSelecting(namespace: string, name: string): string[];
+  /** Frees the WebAssembly memory now. */
+  free(): void;
+}
+
+/** A rule of a mesh policy. */
+export interface RuleRef {
+  policy: string;
+  rule: number;
+}
+
+/** The outcome of mesh authorization. */
+export interface AuthzVerdict {
+  allowed: boolean;
+  decision:
+    | { decision: "denied_by_custom"; rule: RuleRef; provider: string }
+    | { decision: "denied_by_deny"; rule: RuleRef }
+    | { decision: "allowed_no_allow_policy" }
+    | { decision: "allowed_by"; rule: RuleRef }
+    | { decision: "denied_no_allow_matched"; allow_policies: string[] };
+  audited: RuleRef[];
+  dry_run: [RuleRef, "ALLOW" | "DENY" | "AUDIT" | "CUSTOM"][];
+}
+
+/** Istio AuthorizationPolicy semantics over mesh policies. */
+export function authorize(
+  policies: Record<string, unknown>[],
+  request: { service: string; principal?: string; namespace?: string; serviceNamespace?: string; attributes?: Record<string, string>; customDecisions?: Record<string, boolean> },
+): AuthzVerdict;

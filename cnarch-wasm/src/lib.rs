@@ -13,7 +13,12 @@ use cnarch_core::duration::parse_any;
 use cnarch_core::labels::{
     Selector as CoreSelector, SelectorIndex as CoreSelectorIndex, SelectorParseError,
 };
-use cnarch_core::model::data::LabelSelector;
+use cnarch_core::model::data::{LabelSelector, NetworkPolicy, NetworkProtocol};
+use cnarch_core::model::mesh::MeshPolicy;
+use cnarch_core::policy::mesh::Request;
+use cnarch_core::policy::network::{
+    Namespace, NetworkPolicyEngine as CoreEngine, Pod, PolicyError,
+};
 use cnarch_core::quantity::{Quantity as CoreQuantity, QuantityFormat};
 use cnarch_core::schedule::Schedule as CoreSchedule;
 use cnarch_core::{LoadError, Violation};
@@ -422,4 +427,97 @@ impl SelectorIndex {
     pub fn length(&self) -> usize {
         self.0.len()
     }
+}
+
+fn policy_error(e: PolicyError) -> JsValue {
+    error("PolicyError", &e.to_string(), e.code())
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(v).map_err(|e| {
+        error(
+            "TypeError",
+            &format!("expected {what}: {e}"),
+            "invalid_argument",
+        )
+    })
+}
+
+fn protocol(p: Option<String>) -> Result<NetworkProtocol, JsValue> {
+    match p.as_deref().unwrap_or("TCP") {
+        "TCP" => Ok(NetworkProtocol::Tcp),
+        "UDP" => Ok(NetworkProtocol::Udp),
+        "SCTP" => Ok(NetworkProtocol::Sctp),
+        other => Err(error(
+            "TypeError",
+            &format!("expected protocol \"TCP\", \"UDP\" or \"SCTP\", found {other:?}"),
+            "invalid_argument",
+        )),
+    }
+}
+
+/// Namespaces, pods and NetworkPolicies, ready to decide connections.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct NetworkPolicyEngine(CoreEngine);
+
+#[wasm_bindgen]
+impl NetworkPolicyEngine {
+    /// Builds the engine from plain objects. Throws `PolicyError`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        namespaces: JsValue,
+        pods: JsValue,
+        policies: JsValue,
+    ) -> Result<NetworkPolicyEngine, JsValue> {
+        let namespaces: Vec<Namespace> =
+            from_js(namespaces, "an array of namespaces ({name, labels})")?;
+        let pods: Vec<Pod> = from_js(
+            pods,
+            "an array of pods ({namespace, name, labels, ips, ports})",
+        )?;
+        let policies: Vec<NetworkPolicy> = from_js(policies, "an array of NetworkPolicy objects")?;
+        CoreEngine::new(namespaces, pods, &policies)
+            .map(NetworkPolicyEngine)
+            .map_err(policy_error)
+    }
+
+    /// Decides a connection; endpoints are `"namespace/name"` or an IP address.
+    pub fn evaluate(
+        &self,
+        from: &str,
+        to: &str,
+        port: u16,
+        protocol: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let v = self
+            .0
+            .evaluate_str(from, to, port, self::protocol(protocol)?)
+            .map_err(policy_error)?;
+        to_js(&v)
+    }
+
+    /// The pod-to-pod truth table for one port.
+    pub fn connectivity(&self, port: u16, protocol: Option<String>) -> Result<JsValue, JsValue> {
+        to_js(&self.0.connectivity(port, self::protocol(protocol)?))
+    }
+
+    /// `namespace/name` of the policies that select a pod.
+    #[wasm_bindgen(js_name = policiesSelecting)]
+    pub fn policies_selecting(&self, namespace: &str, name: &str) -> Result<JsValue, JsValue> {
+        to_js(
+            &self
+                .0
+                .policies_selecting(namespace, name)
+                .map_err(policy_error)?,
+        )
+    }
+}
+
+/// Decides a request against mesh policies with Istio AuthorizationPolicy semantics.
+#[wasm_bindgen]
+pub fn authorize(policies: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let policies: Vec<MeshPolicy> = from_js(policies, "an array of MeshPolicy objects")?;
+    let request: Request = from_js(request, "a request object ({service, principal, namespace, serviceNamespace, attributes, customDecisions})")?;
+    to_js(&cnarch_core::policy::mesh::authorize(&policies, &request))
 }

@@ -8,6 +8,8 @@ import {
   Schedule,
   Selector,
   SelectorIndex,
+  NetworkPolicyEngine,
+  authorize,
   validate,
   version,
   type Document,
@@ -45,6 +47,14 @@ const flags: boolean[] = [sel.matches({ app: "web" }), sel.isSubsetOf(back), sel
 const index = new SelectorIndex();
 const ids: number[] = [index.insert(sel)].concat(index.matching({ app: "web" }), [index.length]);
 index.free();
+const engine = new NetworkPolicyEngine([{ name: "default" }], [{ namespace: "default", name: "a", ips: ["10.0.0.1"] }], []);
+const nv = engine.evaluate("default/a", "10.0.0.2", 443, "TCP");
+const table: boolean[][] = engine.connectivity(80);
+const selecting: string[] = engine.policiesSelecting("default", "a");
+const why: string = nv.ingress.verdict === "denied" ? nv.ingress.isolated_by.join(",") : nv.egress.verdict;
+const az = authorize([], { service: "web" });
+const decided: string = az.decision.decision === "allowed_by" ? az.decision.rule.policy : az.decision.decision;
+engine.free();
 q.free();
 s.free();
 
@@ -59,4 +69,4 @@ function describe(e: unknown): string {
   return String(e);
 }
 
-export const used = [sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];
+export const used = [nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];

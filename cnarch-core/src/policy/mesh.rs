@@ -18,29 +18,37 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::mesh::{
     ActionType, Condition, Destination, Enforcement, MeshPolicy, MeshPolicyType, PolicyRule, Source,
 };
 
-/// What is known about a request.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What is known about a request (as data, camelCase keys).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Request {
     /// The peer's mTLS identity (`cluster.local/ns/default/sa/web`), if any.
+    #[serde(default)]
     pub principal: Option<String>,
     /// The peer's namespace, if known.
+    #[serde(default)]
     pub namespace: Option<String>,
     /// The destination service.
     pub service: String,
     /// The destination namespace.
+    #[serde(default)]
     pub service_namespace: Option<String>,
     /// Attributes for `when` conditions (`request.headers[x-token]`, `source.ip`, ...).
+    #[serde(default)]
     pub attributes: BTreeMap<String, String>,
     /// Decisions of `CUSTOM` providers, by provider name (`true` allows).
+    #[serde(default)]
     pub custom_decisions: BTreeMap<String, bool>,
 }
 
 /// A rule of a policy, named for verdicts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleRef {
     /// Policy name.
     pub policy: String,
@@ -54,8 +62,9 @@ impl fmt::Display for RuleRef {
     }
 }
 
-/// Why a request was allowed or denied.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a request was allowed or denied (as data: `{"decision": "allowed_by", "rule": ...}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
 pub enum Decision {
     /// A `CUSTOM` rule matched and its provider denied (or gave no decision).
     DeniedByCustom {
@@ -65,11 +74,17 @@ pub enum Decision {
         provider: String,
     },
     /// A `DENY` rule matched.
-    DeniedByDeny(RuleRef),
+    DeniedByDeny {
+        /// The rule.
+        rule: RuleRef,
+    },
     /// No `ALLOW` rules or policies apply, so the request is allowed.
     AllowedNoAllowPolicy,
     /// An `ALLOW` rule matched.
-    AllowedBy(RuleRef),
+    AllowedBy {
+        /// The rule.
+        rule: RuleRef,
+    },
     /// `ALLOW` policies exist and none of their rules matched.
     DeniedNoAllowMatched {
         /// The `ALLOW` policies.
@@ -78,7 +93,7 @@ pub enum Decision {
 }
 
 /// The decision, plus what audit and dry-run rules matched.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuthzVerdict {
     /// Whether the request goes through.
     pub allowed: bool,
@@ -200,17 +215,17 @@ pub fn authorize(policies: &[MeshPolicy], request: &Request) -> AuthzVerdict {
     {
         Decision::DeniedByCustom { rule, provider }
     } else if let Some(rule) = deny.into_iter().next() {
-        Decision::DeniedByDeny(rule)
+        Decision::DeniedByDeny { rule }
     } else if allow_policies.is_empty() {
         Decision::AllowedNoAllowPolicy
     } else if let Some(rule) = allow.into_iter().next() {
-        Decision::AllowedBy(rule)
+        Decision::AllowedBy { rule }
     } else {
         Decision::DeniedNoAllowMatched { allow_policies }
     };
     let allowed = matches!(
         decision,
-        Decision::AllowedNoAllowPolicy | Decision::AllowedBy(_)
+        Decision::AllowedNoAllowPolicy | Decision::AllowedBy { .. }
     );
     AuthzVerdict {
         allowed,

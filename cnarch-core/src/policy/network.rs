@@ -23,6 +23,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::net::IpAddr;
 
+use serde::{Deserialize, Serialize};
+
 use crate::labels::{LabelSet, Selector, SelectorParseError};
 use crate::model::data::{
     IpBlock, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkProtocol, PolicyType,
@@ -30,41 +32,54 @@ use crate::model::data::{
 };
 
 /// A namespace and its labels.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Namespace {
     /// Name.
     pub name: String,
     /// Labels.
+    #[serde(default)]
     pub labels: BTreeMap<String, String>,
 }
 
 /// A named container port.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContainerPort {
     /// Port name (for named ports in policies).
+    #[serde(default)]
     pub name: Option<String>,
     /// Port number.
     pub port: u16,
-    /// Protocol.
+    /// Protocol (Kubernetes' default: TCP).
+    #[serde(default = "tcp")]
     pub protocol: NetworkProtocol,
 }
 
+fn tcp() -> NetworkProtocol {
+    NetworkProtocol::Tcp
+}
+
 /// A pod: where it runs, its labels, addresses and container ports.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Pod {
     /// Namespace.
     pub namespace: String,
     /// Name.
     pub name: String,
     /// Labels.
+    #[serde(default)]
     pub labels: BTreeMap<String, String>,
     /// Pod IPs.
+    #[serde(default)]
     pub ips: Vec<IpAddr>,
     /// Container ports.
+    #[serde(default)]
     pub ports: Vec<ContainerPort>,
 }
 
-/// One end of a connection.
+/// One end of a connection. As text: `namespace/name` for a pod, an IP address otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Endpoint {
     /// A pod, by namespace and name.
@@ -76,6 +91,36 @@ pub enum Endpoint {
     },
     /// An address outside the cluster's pods.
     Ip(IpAddr),
+}
+
+impl Endpoint {
+    /// Reads `namespace/name` (a pod) or an IPv4/IPv6 address.
+    pub fn parse(text: &str) -> Result<Endpoint, PolicyError> {
+        match text.split_once('/') {
+            Some((ns, name)) if !ns.is_empty() && !name.is_empty() && !name.contains('/') => {
+                Ok(Endpoint::Pod {
+                    namespace: ns.to_string(),
+                    name: name.to_string(),
+                })
+            }
+            Some(_) => Err(PolicyError::Endpoint {
+                input: text.to_string(),
+            }),
+            None => text
+                .parse()
+                .map(Endpoint::Ip)
+                .map_err(|_| PolicyError::Endpoint {
+                    input: text.to_string(),
+                }),
+        }
+    }
+}
+
+impl std::str::FromStr for Endpoint {
+    type Err = PolicyError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Endpoint::parse(s)
+    }
 }
 
 /// Why the engine could not be built or could not answer.
@@ -97,6 +142,22 @@ pub enum PolicyError {
         /// The selector problem.
         source: SelectorParseError,
     },
+    /// A policy breaks a rule of the NetworkPolicy schema.
+    #[error("policy `{policy}` at `{path}`: {message}")]
+    Invalid {
+        /// The policy.
+        policy: String,
+        /// Where in the policy.
+        path: String,
+        /// What was expected.
+        message: String,
+    },
+    /// An endpoint's text is neither `namespace/name` nor an IP address.
+    #[error("invalid endpoint `{input}`: expected `namespace/name` for a pod or an IP address")]
+    Endpoint {
+        /// The text.
+        input: String,
+    },
     /// An endpoint names a pod the engine does not know.
     #[error("unknown pod `{namespace}/{name}`: expected a pod given to the engine")]
     UnknownPod {
@@ -114,12 +175,15 @@ impl PolicyError {
             PolicyError::Missing { .. } => "missing_field",
             PolicyError::Selector { source, .. } => source.code(),
             PolicyError::UnknownPod { .. } => "unknown_pod",
+            PolicyError::Endpoint { .. } => "invalid_endpoint",
+            PolicyError::Invalid { .. } => "invalid_policy",
         }
     }
 }
 
-/// The outcome in one direction.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The outcome in one direction (as data: `{"verdict": "allowed", "policy": ..., "rule": ...}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum DirectionVerdict {
     /// The end is not a pod, so no policy applies on its side.
     NotApplicable,
@@ -147,7 +211,7 @@ impl DirectionVerdict {
 }
 
 /// Whether a connection is allowed, and why, per direction.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {
     /// Both directions allow it.
     pub allowed: bool,
@@ -256,6 +320,18 @@ impl NetworkPolicyEngine {
                 field: "namespace",
             })?;
             let id = format!("{namespace}/{label}");
+            if let Err(errors) = validator::Validate::validate(p) {
+                let mut found = Vec::new();
+                crate::validate::flatten("", &errors, &mut found);
+                found.sort_by(|a, b| a.path.cmp(&b.path));
+                if let Some(f) = found.into_iter().next() {
+                    return Err(PolicyError::Invalid {
+                        policy: id,
+                        path: f.path,
+                        message: f.message,
+                    });
+                }
+            }
             let ls = p
                 .pod_selector
                 .as_ref()
@@ -470,6 +546,22 @@ impl NetworkPolicyEngine {
         } else {
             DirectionVerdict::Denied { isolated_by }
         }
+    }
+
+    /// [`NetworkPolicyEngine::evaluate`] with endpoints as text (`namespace/name` or an IP).
+    pub fn evaluate_str(
+        &self,
+        from: &str,
+        to: &str,
+        port: u16,
+        protocol: NetworkProtocol,
+    ) -> Result<Verdict, PolicyError> {
+        self.evaluate(
+            &Endpoint::parse(from)?,
+            &Endpoint::parse(to)?,
+            port,
+            protocol,
+        )
     }
 
     /// Is a connection from `from` to `to` on `port`/`protocol` allowed, and why?

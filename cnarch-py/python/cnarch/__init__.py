@@ -11,9 +11,9 @@ import datetime as _dt
 import os
 from typing import Any, Dict, List, Literal, Sequence, Union
 
-from . import _core, labels
+from . import _core, labels, policy
 from ._core import Quantity, __version__
-from ._errors import CnarchError, ParseError, ValidationError, Violation
+from ._errors import CnarchError, ParseError, PolicyError, ValidationError, Violation
 
 __all__ = [
     "__version__",
@@ -26,9 +26,11 @@ __all__ = [
     "Schedule",
     "CnarchError",
     "ParseError",
+    "PolicyError",
     "ValidationError",
     "Violation",
     "labels",
+    "policy",
 ]
 
 Document = Dict[str, Any]

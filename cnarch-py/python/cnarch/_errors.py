@@ -56,3 +56,8 @@ class ValidationError(CnarchError, ValueError):
     def __init__(self, message: str, violations: List[Violation]) -> None:
         super().__init__(message, "invalid_document")
         self.violations = list(violations)
+
+
+class PolicyError(CnarchError, ValueError):
+    """A policy the engine cannot use (a missing field, an invalid selector) or an endpoint it
+    does not know."""
