@@ -6,8 +6,13 @@
 
 use std::process::ExitCode;
 
+use std::collections::BTreeMap;
+
 use chrono::{TimeZone, Utc};
+use cnarch_core::labels::Selector;
+use cnarch_core::model::data::{LabelSelector, NetworkProtocol};
 use cnarch_core::model::{data, events, observability, workload};
+use cnarch_core::policy::network::{Namespace, NetworkPolicyEngine, Pod};
 use cnarch_core::prelude::*;
 
 /// The instant the tour treats as "now", so its output is the same on every run.
@@ -28,6 +33,10 @@ const SECTIONS: &[Section] = &[
     ),
     ("Schedules and their next fire times", section_schedules),
     ("Observability and SLOs", section_observability),
+    (
+        "Label selectors and network policy",
+        section_selectors_and_policy,
+    ),
     ("Validation: every mistake at once", section_validation),
 ];
 
@@ -293,6 +302,152 @@ fn section_observability(docs: &[Document]) {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// The conventional `app=<name>` label of each workload in the example.
+fn workloads(docs: &[Document]) -> Vec<(String, String, BTreeMap<String, String>)> {
+    let mut out = Vec::new();
+    for d in docs {
+        let (name, ns) = match d {
+            Document::Microservice(m) => (m.name.clone(), m.namespace.clone()),
+            Document::CloudNativeDb(db) => (db.name.clone(), Some("production".to_string())),
+            _ => continue,
+        };
+        out.push((
+            name.clone(),
+            ns.unwrap_or_else(|| "default".into()),
+            BTreeMap::from([("app".to_string(), name)]),
+        ));
+    }
+    out.push((
+        "batch-job".into(),
+        "production".into(),
+        BTreeMap::from([("app".to_string(), "batch-job".to_string())]),
+    ));
+    out
+}
+
+fn section_selectors_and_policy(docs: &[Document]) {
+    let pods = workloads(docs);
+    println!(
+        "  workloads (labelled app=<name>, as Deployments conventionally are): {}",
+        pods.iter()
+            .map(|p| p.0.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut selectors: Vec<(String, Selector)> = Vec::new();
+    for d in docs {
+        if let Document::CloudNativeApp(a) = d {
+            for s in &a.services {
+                let ls = LabelSelector {
+                    match_labels: s.selector.clone(),
+                    match_expressions: vec![],
+                };
+                if let Ok(sel) = Selector::from_label_selector(Some(&ls)) {
+                    selectors.push((format!("service {}", s.name), sel));
+                }
+            }
+        }
+        if let Document::CloudNativeDb(db) = d {
+            for (i, rule) in db
+                .security
+                .iter()
+                .flat_map(|s| &s.network)
+                .flat_map(|n| &n.ingress)
+                .enumerate()
+            {
+                for peer in &rule.from {
+                    if let Ok(sel) = Selector::from_label_selector(peer.pod_selector.as_ref()) {
+                        selectors.push((format!("{} ingress rule {i} peer", db.name), sel));
+                    }
+                }
+            }
+        }
+    }
+    if let Ok(sel) = Selector::parse("app in (user-service, users-db), !legacy") {
+        selectors.push(("a hand-written selector".into(), sel));
+    }
+    for (what, sel) in &selectors {
+        let matched: Vec<&str> = pods
+            .iter()
+            .filter(|p| sel.matches(&p.2))
+            .map(|p| p.0.as_str())
+            .collect();
+        println!(
+            "  {what:<32} `{sel}` selects {}",
+            if matched.is_empty() {
+                "nothing".to_string()
+            } else {
+                matched.join(", ")
+            }
+        );
+    }
+    // The database's network policy, applied to the database's pods.
+    let Some(Document::CloudNativeDb(db)) = docs
+        .iter()
+        .find(|d| matches!(d, Document::CloudNativeDb(_)))
+    else {
+        return;
+    };
+    let Some(mut np) = db.security.as_ref().and_then(|s| s.network.clone()) else {
+        return;
+    };
+    np.name = Some(format!("{}-ingress", db.name));
+    np.namespace = Some("production".into());
+    np.pod_selector = Some(LabelSelector {
+        match_labels: BTreeMap::from([("app".to_string(), db.name.clone())]),
+        match_expressions: vec![],
+    });
+    let namespaces = vec![Namespace {
+        name: "production".into(),
+        labels: BTreeMap::new(),
+    }];
+    let engine_pods: Vec<Pod> = pods
+        .iter()
+        .enumerate()
+        .map(|(i, (name, ns, labels))| Pod {
+            namespace: ns.clone(),
+            name: name.clone(),
+            labels: labels.clone(),
+            ips: vec![std::net::IpAddr::from([10, 0, 0, i as u8 + 10])],
+            ports: vec![],
+        })
+        .collect();
+    let engine = match NetworkPolicyEngine::new(namespaces, engine_pods, &[np]) {
+        Ok(e) => e,
+        Err(e) => {
+            println!("  network policy: {e}");
+            return;
+        }
+    };
+    println!("  NetworkPolicy `{}-ingress` (the database's security.network), TCP 5432, rows may connect to columns:", db.name);
+    let table = engine.connectivity(5432, NetworkProtocol::Tcp);
+    let names: Vec<&str> = engine.pods().iter().map(|p| p.name.as_str()).collect();
+    println!(
+        "    {:<14}{}",
+        "",
+        names.iter().map(|n| format!("{n:<14}")).collect::<String>()
+    );
+    for (i, row) in table.iter().enumerate() {
+        println!(
+            "    {:<14}{}",
+            names[i],
+            row.iter()
+                .map(|ok| format!("{:<14}", if *ok { "yes" } else { "-" }))
+                .collect::<String>()
+        );
+    }
+    for from in ["production/user-service", "production/batch-job"] {
+        if let Ok(v) = engine.evaluate_str(
+            from,
+            &format!("production/{}", db.name),
+            5432,
+            NetworkProtocol::Tcp,
+        ) {
+            println!("    {from} → {}: ingress {}", db.name, v.ingress);
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Mesh authorization with Istio `AuthorizationPolicy` semantics, over the model's
-//! [`MeshPolicy`] / [`PolicyRule`] / [`Source`] / [`Condition`] / [`Action`].
+//! [`MeshPolicy`] / [`PolicyRule`] / [`Source`] / [`Condition`] / `Action`.
 //!
 //! Istio puts one action on a policy; the seed design puts actions on rules (`then`), so each
 //! rule counts for each action it lists (a rule without actions counts as `ALLOW`, Istio's
