@@ -230,10 +230,7 @@ impl PyQuantity {
     }
 
     fn __hash__(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.0.hash(&mut h);
-        h.finish()
+        hash_of(&self.0)
     }
 
     fn __bool__(&self) -> bool {
@@ -423,10 +420,7 @@ impl PySelector {
     }
 
     fn __hash__(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.0.hash(&mut h);
-        h.finish()
+        hash_of(&self.0)
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
@@ -472,14 +466,14 @@ fn from_py<T: serde::de::DeserializeOwned>(data: &Bound<'_, PyAny>, what: &str) 
 }
 
 fn protocol(text: &str) -> PyResult<NetworkProtocol> {
-    match text {
-        "TCP" => Ok(NetworkProtocol::Tcp),
-        "UDP" => Ok(NetworkProtocol::Udp),
-        "SCTP" => Ok(NetworkProtocol::Sctp),
-        other => Err(PyValueError::new_err(format!(
-            "expected protocol \"TCP\", \"UDP\" or \"SCTP\", found {other:?}"
-        ))),
-    }
+    text.parse().map_err(PyValueError::new_err)
+}
+
+fn hash_of<T: std::hash::Hash>(value: &T) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
 }
 
 /// Namespaces, pods and NetworkPolicies, ready to decide connections

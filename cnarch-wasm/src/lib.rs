@@ -444,16 +444,10 @@ fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T, 
 }
 
 fn protocol(p: Option<String>) -> Result<NetworkProtocol, JsValue> {
-    match p.as_deref().unwrap_or("TCP") {
-        "TCP" => Ok(NetworkProtocol::Tcp),
-        "UDP" => Ok(NetworkProtocol::Udp),
-        "SCTP" => Ok(NetworkProtocol::Sctp),
-        other => Err(error(
-            "TypeError",
-            &format!("expected protocol \"TCP\", \"UDP\" or \"SCTP\", found {other:?}"),
-            "invalid_argument",
-        )),
-    }
+    p.as_deref()
+        .unwrap_or("TCP")
+        .parse()
+        .map_err(|e: String| error("TypeError", &e, "invalid_argument"))
 }
 
 /// Namespaces, pods and NetworkPolicies, ready to decide connections.

@@ -462,6 +462,21 @@ pub enum NetworkProtocol {
     Sctp,
 }
 
+impl std::str::FromStr for NetworkProtocol {
+    type Err = String;
+    /// `TCP`, `UDP` or `SCTP`, as Kubernetes spells them.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "TCP" => Ok(NetworkProtocol::Tcp),
+            "UDP" => Ok(NetworkProtocol::Udp),
+            "SCTP" => Ok(NetworkProtocol::Sctp),
+            other => Err(format!(
+                "expected protocol `TCP`, `UDP` or `SCTP`, found `{other}`"
+            )),
+        }
+    }
+}
+
 /// A port in a network policy rule.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
