@@ -8,7 +8,8 @@ spec=$(mktemp --suffix=.yaml)
 trap 'rm -f "$spec"' EXIT
 cargo run --quiet --release -p cnarch-benches --example gen_yaml -- 1000 > "$spec"
 echo "input: $(wc -c < "$spec") bytes"
-cargo bench --quiet -p cnarch-benches --bench load_validate -- cnarch_load_str 2>&1 | grep -m1 -E "time:" | sed 's/^ */rust load_str (criterion): /'
+rust=$(cargo bench --quiet -p cnarch-benches --bench load_validate -- cnarch_load_str 2>&1)
+echo "$rust" | grep -E "time:" | head -n 1 | sed 's/^ */rust load_str (criterion): /'
 python3 benches/bindings/bench_load.py "$spec" 20
 node benches/bindings/bench_load.mjs "$spec" 20
 wasm=cnarch-wasm/pkg/web/cnarch_bg.wasm
