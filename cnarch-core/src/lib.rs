@@ -27,8 +27,10 @@ pub mod labels;
 pub mod model;
 pub mod policy;
 pub mod quantity;
+pub mod resilience;
 pub mod rules;
 pub mod schedule;
+pub mod time;
 pub mod validate;
 
 pub use document::{

@@ -1,0 +1,272 @@
+//! Retry policies: attempts, backoff and jitter, with the delay sequence drawn from a seed.
+//!
+//! Backoff for retry `n` (0 for the first retry), capped at `max_delay`:
+//! constant `initial`; linear `initial × (n + 1)`; exponential `initial × multiplier^n`.
+//! Jitter, as in Marc Brooker's "Exponential Backoff And Jitter" (AWS Architecture Blog):
+//! none: the backoff; full: uniform in `[0, backoff]`; equal: `backoff/2 + uniform[0, backoff/2]`;
+//! decorrelated: `min(max_delay, uniform[initial, previous × 3])`, `previous` starting at
+//! `initial`.
+//!
+//! Presets:
+//! - [`RetryPolicy::envoy`]: Envoy's router defaults: 1 retry, base interval 25 ms, max
+//!   interval 10 × base, fully jittered exponential back-off over `[0, (2^N − 1) × base]` for
+//!   retry `N` (1-based), capped at the max interval.
+//! - [`RetryPolicy::grpc`]: gRFC A6: attempt `n` waits uniform `[0, min(initialBackoff ×
+//!   backoffMultiplier^(n−1), maxBackoff)]`; `maxAttempts` above 5 is treated as 5.
+//!
+//! Delays are whole nanoseconds drawn from ChaCha8 seeded by the caller, so a seed gives the
+//! same delays in Rust, Python and JavaScript.
+//!
+//! ```
+//! use cnarch_core::resilience::retry::RetryPolicy;
+//! let p = RetryPolicy::grpc(4, 0.1, 1.0, 2.0).unwrap();
+//! let delays = p.delays(42);
+//! assert_eq!(delays.len(), 3);
+//! assert!(delays[1].as_secs_f64() <= 0.2);
+//! assert_eq!(delays, p.delays(42));
+//! ```
+
+use std::time::Duration;
+
+use rand_chacha::rand_core::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// How the wait grows between attempts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Backoff {
+    /// Always `initial`.
+    Constant,
+    /// `initial × (n + 1)`.
+    Linear,
+    /// `initial × multiplier^n`.
+    Exponential {
+        /// Growth factor (≥ 1).
+        multiplier: f64,
+    },
+    /// Envoy's `(2^N − 1) × base` upper bound (used with full jitter).
+    Envoy,
+}
+
+/// How the wait is randomised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jitter {
+    /// No randomness.
+    None,
+    /// Uniform in `[0, backoff]`.
+    Full,
+    /// `backoff/2 + uniform[0, backoff/2]`.
+    Equal,
+    /// `min(max, uniform[initial, previous × 3])`.
+    Decorrelated,
+}
+
+/// Why a retry policy was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid retry policy: {0}")]
+pub struct RetryPolicyError(String);
+
+impl RetryPolicyError {
+    /// Stable snake_case code.
+    pub fn code(&self) -> &'static str {
+        "invalid_retry_policy"
+    }
+}
+
+/// A retry policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (≥ 1).
+    pub max_attempts: u32,
+    /// Growth.
+    pub backoff: Backoff,
+    /// Randomisation.
+    pub jitter: Jitter,
+    /// First backoff (and decorrelated jitter's floor).
+    pub initial: Duration,
+    /// Cap on any single wait.
+    pub max_delay: Duration,
+    /// Timeout of each attempt, if any.
+    pub per_try_timeout: Option<Duration>,
+}
+
+fn secs(s: f64, what: &str) -> Result<Duration, RetryPolicyError> {
+    if s.is_finite() && (0.0..1e9).contains(&s) {
+        Ok(Duration::from_nanos((s * 1e9).round() as u64))
+    } else {
+        Err(RetryPolicyError(format!(
+            "expected {what} as a non-negative number of seconds, found {s}"
+        )))
+    }
+}
+
+fn uniform(rng: &mut ChaCha8Rng, lo: u64, hi: u64) -> u64 {
+    if hi <= lo {
+        return lo;
+    }
+    let span = hi - lo;
+    if span == u64::MAX {
+        return rng.next_u64();
+    }
+    // Rejection sampling: unbiased over [0, span].
+    let n = span + 1;
+    let zone = u64::MAX - (u64::MAX % n) - 1;
+    loop {
+        let x = rng.next_u64();
+        if x <= zone {
+            return lo + x % n;
+        }
+    }
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+impl RetryPolicy {
+    /// A policy; checks that attempts ≥ 1, multiplier ≥ 1 and `max_delay ≥ initial`.
+    pub fn new(
+        max_attempts: u32,
+        backoff: Backoff,
+        jitter: Jitter,
+        initial: Duration,
+        max_delay: Duration,
+    ) -> Result<RetryPolicy, RetryPolicyError> {
+        if max_attempts == 0 {
+            return Err(RetryPolicyError(
+                "expected max_attempts of at least 1, found 0".into(),
+            ));
+        }
+        if let Backoff::Exponential { multiplier } = backoff {
+            if !(multiplier.is_finite() && multiplier >= 1.0) {
+                return Err(RetryPolicyError(format!(
+                    "expected a multiplier of at least 1, found {multiplier}"
+                )));
+            }
+        }
+        if max_delay < initial {
+            return Err(RetryPolicyError(format!(
+                "expected max_delay ({max_delay:?}) at least initial ({initial:?})"
+            )));
+        }
+        Ok(RetryPolicy {
+            max_attempts,
+            backoff,
+            jitter,
+            initial,
+            max_delay,
+            per_try_timeout: None,
+        })
+    }
+
+    /// Envoy's defaults: one retry, 25 ms base interval, 250 ms max, full jitter over
+    /// `(2^N − 1) × base`.
+    pub fn envoy() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 2,
+            backoff: Backoff::Envoy,
+            jitter: Jitter::Full,
+            initial: Duration::from_millis(25),
+            max_delay: Duration::from_millis(250),
+            per_try_timeout: None,
+        }
+    }
+
+    /// gRFC A6 retry policy (seconds as in the service config); attempts above 5 count as 5.
+    pub fn grpc(
+        max_attempts: u32,
+        initial_backoff: f64,
+        max_backoff: f64,
+        backoff_multiplier: f64,
+    ) -> Result<RetryPolicy, RetryPolicyError> {
+        if max_attempts < 2 {
+            return Err(RetryPolicyError(format!(
+                "expected maxAttempts of at least 2 (gRFC A6), found {max_attempts}"
+            )));
+        }
+        let initial = secs(initial_backoff, "initialBackoff")?;
+        let max = secs(max_backoff, "maxBackoff")?;
+        if initial.is_zero() || max.is_zero() {
+            return Err(RetryPolicyError(
+                "expected initialBackoff and maxBackoff greater than 0 (gRFC A6)".into(),
+            ));
+        }
+        if !(backoff_multiplier.is_finite() && backoff_multiplier > 0.0) {
+            return Err(RetryPolicyError(format!(
+                "expected backoffMultiplier greater than 0 (gRFC A6), found {backoff_multiplier}"
+            )));
+        }
+        Ok(RetryPolicy {
+            max_attempts: max_attempts.min(5),
+            backoff: Backoff::Exponential {
+                multiplier: backoff_multiplier,
+            },
+            jitter: Jitter::Full,
+            initial,
+            max_delay: max,
+            per_try_timeout: None,
+        })
+    }
+
+    /// The (capped, un-jittered) backoff before retry `n` (0-based).
+    pub fn backoff_for(&self, n: u32) -> Duration {
+        let init = self.initial.as_nanos() as f64;
+        let cap = self.max_delay.as_nanos() as f64;
+        let raw = match self.backoff {
+            Backoff::Constant => init,
+            Backoff::Linear => init * f64::from(n + 1),
+            Backoff::Exponential { multiplier } => init * multiplier.powi(n.min(1024) as i32),
+            Backoff::Envoy => init * (2f64.powi((n + 1).min(1024) as i32) - 1.0),
+        };
+        Duration::from_nanos(raw.min(cap).max(0.0) as u64)
+    }
+
+    /// The waits before attempts 2..=max_attempts, drawn from `seed`.
+    pub fn delays(&self, seed: u64) -> Vec<Duration> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut previous = nanos(self.initial);
+        (0..self.max_attempts.saturating_sub(1))
+            .map(|n| {
+                let b = nanos(self.backoff_for(n));
+                let d = match self.jitter {
+                    Jitter::None => b,
+                    Jitter::Full => uniform(&mut rng, 0, b),
+                    Jitter::Equal => b / 2 + uniform(&mut rng, 0, b - b / 2),
+                    Jitter::Decorrelated => {
+                        let hi = previous.saturating_mul(3).max(nanos(self.initial));
+                        let v =
+                            uniform(&mut rng, nanos(self.initial), hi).min(nanos(self.max_delay));
+                        previous = v;
+                        v
+                    }
+                };
+                Duration::from_nanos(d)
+            })
+            .collect()
+    }
+
+    /// The longest the whole call can take with these delays: every attempt running to its
+    /// per-try timeout plus the waits. `None` without a per-try timeout (unbounded).
+    pub fn give_up_after(&self, seed: u64) -> Option<Duration> {
+        let per_try = self.per_try_timeout?;
+        let waits: Duration = self.delays(seed).into_iter().sum();
+        Some(
+            per_try
+                .saturating_mul(self.max_attempts)
+                .saturating_add(waits),
+        )
+    }
+
+    /// The wait before the next attempt given the server's pushback (gRPC
+    /// `grpc-retry-pushback-ms`, HTTP `Retry-After`): the pushback replaces the computed delay;
+    /// a negative pushback (`Err`) means "do not retry" (`None`).
+    pub fn with_pushback(
+        computed: Duration,
+        pushback: Option<Result<Duration, ()>>,
+    ) -> Option<Duration> {
+        match pushback {
+            None => Some(computed),
+            Some(Ok(d)) => Some(d),
+            Some(Err(())) => None,
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Time for stateful logic: a monotonic [`Instant`] (nanoseconds from an origin the caller
+//! picks) and the [`Clock`] trait, with a [`ManualClock`] for tests and simulation. Nothing in
+//! cnarch-core reads the system clock; callers pass `now` or hand over a clock.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A point on a monotonic timeline, in nanoseconds from an arbitrary origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Instant(u64);
+
+impl Instant {
+    /// The origin.
+    pub const ZERO: Instant = Instant(0);
+
+    /// From nanoseconds since the origin.
+    pub const fn from_nanos(n: u64) -> Instant {
+        Instant(n)
+    }
+
+    /// From milliseconds since the origin (saturating).
+    pub const fn from_millis(ms: u64) -> Instant {
+        Instant(ms.saturating_mul(1_000_000))
+    }
+
+    /// From seconds since the origin (negative and NaN become the origin; saturating).
+    pub fn from_secs_f64(s: f64) -> Instant {
+        Instant((s * 1e9).clamp(0.0, u64::MAX as f64) as u64)
+    }
+
+    /// Nanoseconds since the origin.
+    pub const fn as_nanos(&self) -> u64 {
+        self.0
+    }
+
+    /// The time from `earlier` to this instant (zero if `earlier` is later).
+    pub fn saturating_since(&self, earlier: Instant) -> std::time::Duration {
+        std::time::Duration::from_nanos(self.0.saturating_sub(earlier.0))
+    }
+
+    /// This instant plus a duration (saturating).
+    pub fn saturating_add(&self, d: std::time::Duration) -> Instant {
+        Instant(
+            self.0
+                .saturating_add(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),
+        )
+    }
+}
+
+/// A source of monotonic time.
+pub trait Clock: Send + Sync {
+    /// The current instant.
+    fn now(&self) -> Instant;
+}
+
+/// A clock that moves only when told to (`advance`, `set`): for tests and simulation.
+#[derive(Debug, Default)]
+pub struct ManualClock(AtomicU64);
+
+impl ManualClock {
+    /// A clock at `start`.
+    pub fn new(start: Instant) -> ManualClock {
+        ManualClock(AtomicU64::new(start.0))
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, d: std::time::Duration) {
+        let n = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        let _ = self
+            .0
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |v| {
+                Some(v.saturating_add(n))
+            });
+    }
+
+    /// Sets the clock (it may not go back: earlier instants are ignored).
+    pub fn set(&self, t: Instant) {
+        self.0.fetch_max(t.0, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Instant {
+        Instant(self.0.load(Ordering::SeqCst))
+    }
+}
