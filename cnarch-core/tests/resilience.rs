@@ -240,3 +240,183 @@ proptest! {
         prop_assert!(!b.allows_retry(active, max));
     }
 }
+
+// ---- circuit breaker ------------------------------------------------------------------
+
+use cnarch_core::resilience::breaker::{BreakerConfig, CircuitBreaker, Outcome, State, WindowType};
+
+fn state_name(s: State) -> &'static str {
+    match s {
+        State::Closed => "closed",
+        State::Open => "open",
+        State::HalfOpen => "half_open",
+        State::Disabled => "disabled",
+        State::ForcedOpen => "forced_open",
+        State::MetricsOnly => "metrics_only",
+    }
+}
+
+#[test]
+fn breaker_scenarios() {
+    for s in vectors("breaker.json")["scenarios"].as_array().unwrap() {
+        let config: BreakerConfig = serde_json::from_value(s["config"].clone()).unwrap();
+        let cb = CircuitBreaker::new(config).unwrap();
+        for step in s["steps"].as_array().unwrap() {
+            let now = Instant::from_millis(step["at"].as_u64().unwrap());
+            let what = format!("{}: {step}", s["name"]);
+            if let Some(want) = step["state"].as_str() {
+                assert_eq!(state_name(cb.state(now)), want, "{what}");
+            }
+            if let Some(want) = step["try"].as_str() {
+                let got = cb.try_acquire(now);
+                assert_eq!(
+                    if got.is_ok() { "permit" } else { "rejected" },
+                    want,
+                    "{what}"
+                );
+                if let (Err(r), Some(ms)) = (got, step["retry_after_ms"].as_u64()) {
+                    assert_eq!(r.retry_after, Some(Duration::from_millis(ms)), "{what}");
+                }
+            }
+            if let Some(action) = step["do"].as_str() {
+                let permit = cb
+                    .try_acquire(now)
+                    .unwrap_or_else(|r| panic!("{what}: rejected {r:?}"));
+                let ms = Duration::from_millis(step["ms"].as_u64().unwrap_or(0));
+                let outcome = match action {
+                    "ok" | "slow" => Outcome::success(ms),
+                    "fail" => Outcome::failure(ms),
+                    _ => Outcome::ignored(ms),
+                };
+                cb.record(now, permit, outcome);
+            }
+        }
+    }
+}
+
+#[test]
+fn manual_states_and_transitions() {
+    let cb = CircuitBreaker::new(BreakerConfig {
+        sliding_window_size: 1,
+        minimum_number_of_calls: 1,
+        ..Default::default()
+    })
+    .unwrap();
+    let t = Instant::ZERO;
+    cb.transition_to(t, State::Disabled);
+    for _ in 0..5 {
+        let p = cb.try_acquire(t).unwrap();
+        cb.record(t, p, Outcome::failure(Duration::ZERO));
+    }
+    assert_eq!(cb.state(t), State::Disabled);
+    cb.transition_to(t, State::ForcedOpen);
+    let r = cb.try_acquire(t).unwrap_err();
+    assert_eq!((r.state, r.retry_after), (State::ForcedOpen, None));
+    cb.transition_to(t, State::MetricsOnly);
+    let p = cb.try_acquire(t).unwrap();
+    cb.record(t, p, Outcome::failure(Duration::ZERO));
+    assert_eq!(cb.state(t), State::MetricsOnly);
+    assert_eq!(cb.metrics(t).failure_rate, Some(100.0));
+    let moves: Vec<(State, State)> = cb
+        .take_transitions()
+        .into_iter()
+        .map(|x| (x.from, x.to))
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            (State::Closed, State::Disabled),
+            (State::Disabled, State::ForcedOpen),
+            (State::ForcedOpen, State::MetricsOnly)
+        ]
+    );
+    assert!(CircuitBreaker::new(BreakerConfig {
+        failure_rate_threshold: 0.0,
+        ..Default::default()
+    })
+    .is_err());
+}
+
+#[test]
+fn concurrent_callers_keep_totals_consistent() {
+    let cb = std::sync::Arc::new(
+        CircuitBreaker::new(BreakerConfig {
+            sliding_window_size: 1000,
+            minimum_number_of_calls: 1000,
+            ..Default::default()
+        })
+        .unwrap(),
+    );
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            let cb = cb.clone();
+            std::thread::spawn(move || {
+                for j in 0..100 {
+                    let p = cb.try_acquire(Instant::ZERO).unwrap();
+                    cb.record(
+                        Instant::ZERO,
+                        p,
+                        if (i + j) % 4 == 0 {
+                            Outcome::failure(Duration::ZERO)
+                        } else {
+                            Outcome::success(Duration::ZERO)
+                        },
+                    );
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let m = cb.metrics(Instant::ZERO);
+    assert_eq!((m.calls, m.failed), (800, 200));
+    assert_eq!(m.failure_rate, None, "below the minimum of 1000 calls");
+    assert_eq!(cb.state(Instant::ZERO), State::Closed);
+}
+
+proptest! {
+    #[test]
+    fn half_open_never_admits_more_than_its_permitted_calls(permitted in 1u32..6, tries in 1usize..30) {
+        let cb = CircuitBreaker::new(BreakerConfig {
+            sliding_window_size: 1, minimum_number_of_calls: 1, permitted_number_of_calls_in_half_open_state: permitted,
+            wait_duration_in_open_state: Duration::from_secs(1), ..Default::default()
+        }).unwrap();
+        let p = cb.try_acquire(Instant::ZERO).unwrap();
+        cb.record(Instant::ZERO, p, Outcome::failure(Duration::ZERO));
+        let t = Instant::from_millis(1000);
+        let admitted = (0..tries).filter(|_| cb.try_acquire(t).is_ok()).count();
+        prop_assert_eq!(admitted, tries.min(permitted as usize));
+    }
+
+    #[test]
+    fn failure_rate_equals_a_naive_recomputation(size in 1u32..20, window_time in any::<bool>(), calls in prop::collection::vec((0u64..3000, any::<bool>()), 1..80)) {
+        let cb = CircuitBreaker::new(BreakerConfig {
+            sliding_window_type: if window_time { WindowType::TimeBased } else { WindowType::CountBased },
+            sliding_window_size: size, minimum_number_of_calls: 1, failure_rate_threshold: 100.0,
+            ..Default::default()
+        }).unwrap();
+        cb.transition_to(Instant::ZERO, State::MetricsOnly);
+        let mut now = 0u64;
+        let mut log: Vec<(u64, bool)> = Vec::new();
+        for (dt, failed) in calls {
+            now += dt;
+            let t = Instant::from_millis(now);
+            let p = cb.try_acquire(t).unwrap();
+            cb.record(t, p, if failed { Outcome::failure(Duration::ZERO) } else { Outcome::success(Duration::ZERO) });
+            log.push((now, failed));
+            let window: Vec<&(u64, bool)> = if window_time {
+                let sec = now / 1000;
+                log.iter().filter(|(at, _)| at / 1000 + u64::from(size) > sec).collect()
+            } else {
+                log.iter().rev().take(size as usize).collect()
+            };
+            let failed_n = window.iter().filter(|(_, f)| *f).count();
+            let m = cb.metrics(t);
+            prop_assert_eq!(m.calls as usize, window.len());
+            prop_assert_eq!(m.failed as usize, failed_n);
+            let naive = failed_n as f64 * 100.0 / window.len() as f64;
+            prop_assert!((m.failure_rate.unwrap() - naive).abs() < 1e-9);
+        }
+    }
+}
