@@ -18,7 +18,12 @@ use cnarch_core::model::mesh::MeshPolicy;
 use cnarch_core::policy::mesh::{authorize as core_authorize, Request};
 use cnarch_core::policy::network::{Namespace, NetworkPolicyEngine, Pod, PolicyError};
 use cnarch_core::quantity::{Quantity, QuantityError, QuantityFormat};
+use cnarch_core::resilience::breaker::{BreakerConfig, CircuitBreaker, Outcome, Permit, State};
+use cnarch_core::resilience::budget::{RetryBudget, RetryQuota, RetryThrottle};
+use cnarch_core::resilience::ratelimit::{Gcra, RateDecision, TokenBucket};
+use cnarch_core::resilience::retry::{Backoff, Jitter, RetryPolicy};
 use cnarch_core::schedule::{Schedule, ScheduleError};
+use cnarch_core::time::Instant;
 use cnarch_core::{LoadError, Violation};
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -562,6 +567,273 @@ fn authorize(
     })
 }
 
+fn value_error(e: impl std::fmt::Display) -> PyErr {
+    PyValueError::new_err(e.to_string())
+}
+
+fn state_name(s: State) -> &'static str {
+    match s {
+        State::Closed => "closed",
+        State::Open => "open",
+        State::HalfOpen => "half_open",
+        State::Disabled => "disabled",
+        State::ForcedOpen => "forced_open",
+        State::MetricsOnly => "metrics_only",
+    }
+}
+
+fn secs(d: std::time::Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+/// The native breaker; `cnarch.resilience.CircuitBreaker` wraps it with Python idioms.
+#[pyclass(name = "_CircuitBreaker", module = "cnarch._core", frozen)]
+struct PyBreaker(CircuitBreaker);
+
+/// A permit's identity, as the native breaker hands it out.
+#[pyclass(name = "_Permit", module = "cnarch._core", frozen)]
+struct PyPermit(Permit);
+
+#[pymethods]
+impl PyBreaker {
+    #[new]
+    fn new(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Self> {
+        guard(py, || {
+            let c: BreakerConfig = from_py(config, "a circuit breaker configuration")?;
+            CircuitBreaker::new(c).map(PyBreaker).map_err(value_error)
+        })
+    }
+
+    /// `(permit, None, None)` or `(None, state, retry_after_seconds_or_None)`.
+    fn try_acquire(&self, now: f64) -> (Option<PyPermit>, Option<&'static str>, Option<f64>) {
+        match self.0.try_acquire(Instant::from_secs_f64(now)) {
+            Ok(p) => (Some(PyPermit(p)), None, None),
+            Err(r) => (None, Some(state_name(r.state)), r.retry_after.map(secs)),
+        }
+    }
+
+    fn record(&self, now: f64, permit: &PyPermit, success: Option<bool>, duration: f64) {
+        let d = std::time::Duration::from_secs_f64(duration.max(0.0));
+        let outcome = match success {
+            Some(true) => Outcome::success(d),
+            Some(false) => Outcome::failure(d),
+            None => Outcome::ignored(d),
+        };
+        self.0
+            .record(Instant::from_secs_f64(now), permit.0, outcome);
+    }
+
+    fn state(&self, now: f64) -> &'static str {
+        state_name(self.0.state(Instant::from_secs_f64(now)))
+    }
+
+    fn metrics(&self, py: Python<'_>, now: f64) -> PyResult<Py<PyAny>> {
+        Ok(pythonize::pythonize(py, &self.0.metrics(Instant::from_secs_f64(now)))?.unbind())
+    }
+
+    fn transition_to(&self, now: f64, state: &str) -> PyResult<()> {
+        let to = match state {
+            "closed" => State::Closed,
+            "open" => State::Open,
+            "half_open" => State::HalfOpen,
+            "disabled" => State::Disabled,
+            "forced_open" => State::ForcedOpen,
+            "metrics_only" => State::MetricsOnly,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "expected a breaker state, found {other:?}"
+                )))
+            }
+        };
+        self.0.transition_to(Instant::from_secs_f64(now), to);
+        Ok(())
+    }
+}
+
+/// The native retry policy.
+#[pyclass(name = "_RetryPolicy", module = "cnarch._core", frozen)]
+struct PyRetry(RetryPolicy);
+
+#[pymethods]
+impl PyRetry {
+    #[new]
+    fn new(
+        max_attempts: u32,
+        backoff: &str,
+        initial: f64,
+        multiplier: f64,
+        max_delay: f64,
+        jitter: &str,
+    ) -> PyResult<Self> {
+        let backoff =
+            match backoff {
+                "constant" => Backoff::Constant,
+                "linear" => Backoff::Linear,
+                "exponential" => Backoff::Exponential { multiplier },
+                other => return Err(PyValueError::new_err(format!(
+                    "expected backoff \"constant\", \"linear\" or \"exponential\", found {other:?}"
+                ))),
+            };
+        let jitter = match jitter {
+            "none" => Jitter::None,
+            "full" => Jitter::Full,
+            "equal" => Jitter::Equal,
+            "decorrelated" => Jitter::Decorrelated,
+            other => return Err(PyValueError::new_err(format!("expected jitter \"none\", \"full\", \"equal\" or \"decorrelated\", found {other:?}"))),
+        };
+        let d = |s: f64| {
+            if s.is_finite() && s >= 0.0 {
+                Ok(std::time::Duration::from_secs_f64(s))
+            } else {
+                Err(PyValueError::new_err(format!(
+                    "expected seconds >= 0, found {s}"
+                )))
+            }
+        };
+        RetryPolicy::new(max_attempts, backoff, jitter, d(initial)?, d(max_delay)?)
+            .map(PyRetry)
+            .map_err(value_error)
+    }
+
+    #[staticmethod]
+    fn envoy() -> Self {
+        PyRetry(RetryPolicy::envoy())
+    }
+
+    #[staticmethod]
+    fn grpc(
+        max_attempts: u32,
+        initial_backoff: f64,
+        max_backoff: f64,
+        backoff_multiplier: f64,
+    ) -> PyResult<Self> {
+        RetryPolicy::grpc(
+            max_attempts,
+            initial_backoff,
+            max_backoff,
+            backoff_multiplier,
+        )
+        .map(PyRetry)
+        .map_err(value_error)
+    }
+
+    fn delays(&self, seed: u64) -> Vec<f64> {
+        self.0.delays(seed).into_iter().map(secs).collect()
+    }
+
+    #[getter]
+    fn max_attempts(&self) -> u32 {
+        self.0.max_attempts
+    }
+}
+
+/// gRPC retry throttling (`cnarch.resilience.RetryThrottle`).
+#[pyclass(name = "RetryThrottle", module = "cnarch.resilience")]
+struct PyThrottle(RetryThrottle);
+
+#[pymethods]
+impl PyThrottle {
+    #[new]
+    fn new(max_tokens: u32, token_ratio: f64) -> PyResult<Self> {
+        RetryThrottle::new(max_tokens, token_ratio)
+            .map(PyThrottle)
+            .ok_or_else(|| PyValueError::new_err(format!("expected max_tokens in 1..=1000 and token_ratio > 0, found {max_tokens} and {token_ratio}")))
+    }
+    fn on_success(&mut self) {
+        self.0.on_success();
+    }
+    fn on_failure(&mut self) {
+        self.0.on_failure();
+    }
+    fn allows_retry(&self) -> bool {
+        self.0.allows_retry()
+    }
+    #[getter]
+    fn tokens(&self) -> f64 {
+        self.0.tokens()
+    }
+}
+
+/// Envoy's retry budget (`cnarch.resilience.RetryBudget`).
+#[pyclass(name = "RetryBudget", module = "cnarch.resilience", frozen)]
+struct PyBudget(RetryBudget);
+
+#[pymethods]
+impl PyBudget {
+    #[new]
+    #[pyo3(signature = (budget_percent = 20.0, min_retry_concurrency = 3))]
+    fn new(budget_percent: f64, min_retry_concurrency: u32) -> Self {
+        PyBudget(RetryBudget {
+            budget_percent,
+            min_retry_concurrency,
+        })
+    }
+    fn max_active_retries(&self, active_requests: u32) -> u32 {
+        self.0.max_active_retries(active_requests)
+    }
+    fn allows_retry(&self, active_requests: u32, active_retries: u32) -> bool {
+        self.0.allows_retry(active_requests, active_retries)
+    }
+}
+
+/// The AWS SDK standard retry quota (`cnarch.resilience.RetryQuota`).
+#[pyclass(name = "RetryQuota", module = "cnarch.resilience")]
+struct PyQuota(RetryQuota);
+
+#[pymethods]
+impl PyQuota {
+    #[new]
+    fn new() -> Self {
+        PyQuota(RetryQuota::aws_standard())
+    }
+    #[pyo3(signature = (after_timeout = false))]
+    fn acquire(&mut self, after_timeout: bool) -> Option<u32> {
+        self.0.acquire(after_timeout)
+    }
+    #[pyo3(signature = (retry_cost = None))]
+    fn on_success(&mut self, retry_cost: Option<u32>) {
+        self.0.on_success(retry_cost);
+    }
+    #[getter]
+    fn available(&self) -> u32 {
+        self.0.available()
+    }
+}
+
+enum Limiter {
+    Bucket(TokenBucket),
+    Gcra(Gcra),
+}
+
+/// The native rate limiter behind `TokenBucket` and `Gcra`.
+#[pyclass(name = "_RateLimiter", module = "cnarch._core")]
+struct PyLimiter(Limiter);
+
+#[pymethods]
+impl PyLimiter {
+    #[new]
+    fn new(kind: &str, rate: f64, burst: u64) -> PyResult<Self> {
+        Ok(PyLimiter(match kind {
+            "gcra" => Limiter::Gcra(Gcra::new(rate, burst).map_err(value_error)?),
+            _ => Limiter::Bucket(TokenBucket::new(rate, burst).map_err(value_error)?),
+        }))
+    }
+
+    /// `(allowed, retry_after_seconds_or_None)`; raises ValueError when `n` exceeds the burst.
+    fn check(&mut self, now: f64, n: u64) -> PyResult<(bool, Option<f64>)> {
+        let t = Instant::from_secs_f64(now);
+        let d = match &mut self.0 {
+            Limiter::Bucket(b) => b.check(t, n),
+            Limiter::Gcra(g) => g.check(t, n),
+        }
+        .map_err(value_error)?;
+        Ok(match d {
+            RateDecision::Allowed => (true, None),
+            RateDecision::Denied { retry_after } => (false, Some(secs(retry_after))),
+        })
+    }
+}
+
 /// The native module, imported by the pure-Python package as `cnarch._core`.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -577,5 +849,12 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PySelectorIndex>()?;
     m.add_class::<PyNetworkPolicyEngine>()?;
     m.add_function(wrap_pyfunction!(authorize, m)?)?;
+    m.add_class::<PyBreaker>()?;
+    m.add_class::<PyPermit>()?;
+    m.add_class::<PyRetry>()?;
+    m.add_class::<PyThrottle>()?;
+    m.add_class::<PyBudget>()?;
+    m.add_class::<PyQuota>()?;
+    m.add_class::<PyLimiter>()?;
     Ok(())
 }

@@ -11,7 +11,7 @@ import datetime as _dt
 import os
 from typing import Any, Dict, List, Literal, Sequence, Union
 
-from . import _core, labels, policy
+from . import _core, labels, policy, resilience
 from ._core import Quantity, __version__
 from ._errors import CnarchError, ParseError, PolicyError, ValidationError, Violation
 
@@ -31,6 +31,7 @@ __all__ = [
     "Violation",
     "labels",
     "policy",
+    "resilience",
 ]
 
 Document = Dict[str, Any]
