@@ -665,15 +665,16 @@ impl PyRetry {
         max_delay: f64,
         jitter: &str,
     ) -> PyResult<Self> {
-        let backoff =
-            match backoff {
-                "constant" => Backoff::Constant,
-                "linear" => Backoff::Linear,
-                "exponential" => Backoff::Exponential { multiplier },
-                other => return Err(PyValueError::new_err(format!(
+        let backoff = match backoff {
+            "constant" => Backoff::Constant,
+            "linear" => Backoff::Linear,
+            "exponential" => Backoff::Exponential { multiplier },
+            other => {
+                return Err(PyValueError::new_err(format!(
                     "expected backoff \"constant\", \"linear\" or \"exponential\", found {other:?}"
-                ))),
-            };
+                )))
+            }
+        };
         let jitter = match jitter {
             "none" => Jitter::None,
             "full" => Jitter::Full,
