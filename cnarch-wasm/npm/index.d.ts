@@ -226,3 +226,79 @@ export function authorize(
   policies: Record<string, unknown>[],
   request: { service: string; principal?: string; namespace?: string; serviceNamespace?: string; attributes?: Record<string, string>; customDecisions?: Record<string, boolean> },
 ): AuthzVerdict;
+
+/** Permission for one call; give it back to `CircuitBreaker.record`. */
+export class Permit {
+  private constructor();
+  free(): void;
+}
+
+/** A refused call. */
+export interface Rejected {
+  state: "closed" | "open" | "half_open" | "disabled" | "forced_open" | "metrics_only";
+  /** Milliseconds until calls may pass, or `null` when waiting alone will not do. */
+  retryAfter: number | null;
+}
+
+/** Configuration: resilience4j's names in camelCase; durations in milliseconds. */
+export interface BreakerConfig {
+  failureRateThreshold?: number;
+  slowCallRateThreshold?: number;
+  slowCallDurationThreshold?: number;
+  slidingWindowType?: "count_based" | "time_based";
+  slidingWindowSize?: number;
+  minimumNumberOfCalls?: number;
+  permittedNumberOfCallsInHalfOpenState?: number;
+  maxWaitDurationInHalfOpenState?: number;
+  waitDurationInOpenState?: number;
+  waitMultiplier?: number;
+  maxWaitDurationInOpenState?: number;
+  automaticTransitionFromOpenToHalfOpenEnabled?: boolean;
+  consecutiveFailures?: number;
+}
+
+/** A circuit breaker with resilience4j's model; `now` in milliseconds on your own timeline. */
+export class CircuitBreaker {
+  constructor(config?: BreakerConfig);
+  tryAcquire(now: number): Permit | Rejected;
+  /** `true` success, `false` failure, `null` not counted; duration in milliseconds. */
+  record(now: number, permit: Permit, success: boolean | null, duration?: number): void;
+  state(now: number): Rejected["state"];
+  metrics(now: number): { failure_rate: number | null; slow_call_rate: number | null; calls: number; failed: number; slow: number; not_permitted: number };
+  free(): void;
+}
+
+/** Attempts, backoff and jitter (milliseconds). */
+export class RetryPolicy {
+  constructor(maxAttempts: number, backoff: "constant" | "linear" | "exponential", initial: number, multiplier: number, maxDelay: number, jitter: "none" | "full" | "equal" | "decorrelated");
+  static envoy(): RetryPolicy;
+  /** gRFC A6, seconds as in the service config. */
+  static grpc(maxAttempts: number, initialBackoff: number, maxBackoff: number, backoffMultiplier: number): RetryPolicy;
+  /** Waits in milliseconds before attempts 2..maxAttempts; the same seed gives the same delays in every language. */
+  delays(seed: bigint): Float64Array;
+  readonly maxAttempts: number;
+  free(): void;
+}
+
+/** The answer of a rate limiter. */
+export interface RateDecision {
+  allowed: boolean;
+  /** Milliseconds until the same request would be admitted. */
+  retryAfter: number | null;
+}
+
+/** `rate` tokens per second refill a bucket of `burst`. */
+export class TokenBucket {
+  constructor(rate: number, burst: number);
+  /** Throws `RangeError` when `n` exceeds the burst. */
+  check(now: number, n?: number): RateDecision;
+  free(): void;
+}
+
+/** GCRA with emission interval 1/rate and a burst tolerance. */
+export class Gcra {
+  constructor(rate: number, burst: number);
+  /** Throws `RangeError` when `n` exceeds the burst. */
+  check(now: number, n?: number): RateDecision;
+  free(): void;
+}

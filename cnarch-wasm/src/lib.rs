@@ -20,7 +20,15 @@ use cnarch_core::policy::network::{
     Namespace, NetworkPolicyEngine as CoreEngine, Pod, PolicyError,
 };
 use cnarch_core::quantity::{Quantity as CoreQuantity, QuantityFormat};
+use cnarch_core::resilience::breaker::{
+    BreakerConfig, CircuitBreaker as CoreBreaker, Outcome, Permit as CorePermit, State,
+};
+use cnarch_core::resilience::ratelimit::{
+    Gcra as CoreGcra, RateDecision, TokenBucket as CoreBucket,
+};
+use cnarch_core::resilience::retry::{Backoff, Jitter, RetryPolicy as CoreRetry};
 use cnarch_core::schedule::Schedule as CoreSchedule;
+use cnarch_core::time::Instant;
 use cnarch_core::{LoadError, Violation};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -514,4 +522,276 @@ pub fn authorize(policies: JsValue, request: JsValue) -> Result<JsValue, JsValue
     let policies: Vec<MeshPolicy> = from_js(policies, "an array of MeshPolicy objects")?;
     let request: Request = from_js(request, "a request object ({service, principal, namespace, serviceNamespace, attributes, customDecisions})")?;
     to_js(&cnarch_core::policy::mesh::authorize(&policies, &request))
+}
+
+fn instant_ms(ms: f64) -> Instant {
+    Instant::from_secs_f64(ms / 1000.0)
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn state_name(s: State) -> &'static str {
+    match s {
+        State::Closed => "closed",
+        State::Open => "open",
+        State::HalfOpen => "half_open",
+        State::Disabled => "disabled",
+        State::ForcedOpen => "forced_open",
+        State::MetricsOnly => "metrics_only",
+    }
+}
+
+fn range_error(e: impl std::fmt::Display, code: &str) -> JsValue {
+    error("RangeError", &e.to_string(), code)
+}
+
+/// Permission for one call; give it back to `CircuitBreaker.record`.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Permit(CorePermit);
+
+/// A circuit breaker with resilience4j's model (times in milliseconds).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct CircuitBreaker(CoreBreaker);
+
+#[wasm_bindgen]
+impl CircuitBreaker {
+    /// Keys are resilience4j's in camelCase; durations in milliseconds; absent keys take
+    /// resilience4j's defaults.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<CircuitBreaker, JsValue> {
+        let mut map: serde_json::Map<String, serde_json::Value> =
+            if config.is_undefined() || config.is_null() {
+                serde_json::Map::new()
+            } else {
+                from_js(config, "a circuit breaker configuration object")?
+            };
+        let mut snake = serde_json::Map::new();
+        for (k, v) in map.iter_mut() {
+            let key: String = k
+                .chars()
+                .flat_map(|c| {
+                    if c.is_ascii_uppercase() {
+                        vec!['_', c.to_ascii_lowercase()]
+                    } else {
+                        vec![c]
+                    }
+                })
+                .collect();
+            let value = if key.contains("duration") {
+                let millis = v.as_f64().ok_or_else(|| {
+                    error(
+                        "TypeError",
+                        &format!("expected {k} in milliseconds"),
+                        "invalid_argument",
+                    )
+                })?;
+                if !(millis.is_finite() && millis >= 0.0) {
+                    return Err(error(
+                        "TypeError",
+                        &format!("expected {k} of zero or more milliseconds"),
+                        "invalid_argument",
+                    ));
+                }
+                let nanos = (millis * 1e6).round() as u64;
+                serde_json::json!({"secs": nanos / 1_000_000_000, "nanos": nanos % 1_000_000_000})
+            } else if key == "sliding_window_type" {
+                serde_json::Value::String(v.as_str().unwrap_or_default().replace('-', "_"))
+            } else {
+                v.take()
+            };
+            snake.insert(key, value);
+        }
+        let c: BreakerConfig = serde_json::from_value(serde_json::Value::Object(snake))
+            .map_err(|e| error("TypeError", &e.to_string(), "invalid_argument"))?;
+        CoreBreaker::new(c)
+            .map(CircuitBreaker)
+            .map_err(|e| range_error(e, "invalid_breaker_config"))
+    }
+
+    /// A `Permit`, or `{state, retryAfter}` (milliseconds or `null`) when refused.
+    #[wasm_bindgen(js_name = tryAcquire)]
+    pub fn try_acquire(&self, now: f64) -> Result<JsValue, JsValue> {
+        match self.0.try_acquire(instant_ms(now)) {
+            Ok(p) => Ok(Permit(p).into()),
+            Err(r) => {
+                let o = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&o, &"state".into(), &state_name(r.state).into());
+                let _ = js_sys::Reflect::set(
+                    &o,
+                    &"retryAfter".into(),
+                    &r.retry_after
+                        .map(ms)
+                        .map_or(JsValue::NULL, JsValue::from_f64),
+                );
+                Ok(o.into())
+            }
+        }
+    }
+
+    /// Records an outcome: `true` success, `false` failure, `null` not counted.
+    pub fn record(&self, now: f64, permit: &Permit, success: Option<bool>, duration: Option<f64>) {
+        let d = std::time::Duration::from_secs_f64(duration.unwrap_or(0.0).max(0.0) / 1000.0);
+        let outcome = match success {
+            Some(true) => Outcome::success(d),
+            Some(false) => Outcome::failure(d),
+            None => Outcome::ignored(d),
+        };
+        self.0.record(instant_ms(now), permit.0, outcome);
+    }
+
+    /// The state at `now`.
+    pub fn state(&self, now: f64) -> String {
+        state_name(self.0.state(instant_ms(now))).to_string()
+    }
+
+    /// Rates and counts at `now`.
+    pub fn metrics(&self, now: f64) -> Result<JsValue, JsValue> {
+        to_js(&self.0.metrics(instant_ms(now)))
+    }
+}
+
+/// Attempts, backoff and jitter; `delays(seed)` in milliseconds.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct RetryPolicy(CoreRetry);
+
+#[wasm_bindgen]
+impl RetryPolicy {
+    /// `backoff`: constant, linear, exponential; `jitter`: none, full, equal, decorrelated;
+    /// times in milliseconds.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        max_attempts: u32,
+        backoff: &str,
+        initial: f64,
+        multiplier: f64,
+        max_delay: f64,
+        jitter: &str,
+    ) -> Result<RetryPolicy, JsValue> {
+        let backoff = match backoff {
+            "constant" => Backoff::Constant,
+            "linear" => Backoff::Linear,
+            "exponential" => Backoff::Exponential { multiplier },
+            other => {
+                return Err(error(
+                    "TypeError",
+                    &format!("expected backoff constant, linear or exponential, found {other:?}"),
+                    "invalid_argument",
+                ))
+            }
+        };
+        let jitter = match jitter {
+            "none" => Jitter::None,
+            "full" => Jitter::Full,
+            "equal" => Jitter::Equal,
+            "decorrelated" => Jitter::Decorrelated,
+            other => {
+                return Err(error(
+                    "TypeError",
+                    &format!("expected jitter none, full, equal or decorrelated, found {other:?}"),
+                    "invalid_argument",
+                ))
+            }
+        };
+        let d = |v: f64| std::time::Duration::from_secs_f64((v.max(0.0)) / 1000.0);
+        CoreRetry::new(max_attempts, backoff, jitter, d(initial), d(max_delay))
+            .map(RetryPolicy)
+            .map_err(|e| range_error(e, "invalid_retry_policy"))
+    }
+
+    /// Envoy's router defaults.
+    pub fn envoy() -> RetryPolicy {
+        RetryPolicy(CoreRetry::envoy())
+    }
+
+    /// gRFC A6 (seconds, as in the service config).
+    pub fn grpc(
+        max_attempts: u32,
+        initial_backoff: f64,
+        max_backoff: f64,
+        backoff_multiplier: f64,
+    ) -> Result<RetryPolicy, JsValue> {
+        CoreRetry::grpc(
+            max_attempts,
+            initial_backoff,
+            max_backoff,
+            backoff_multiplier,
+        )
+        .map(RetryPolicy)
+        .map_err(|e| range_error(e, "invalid_retry_policy"))
+    }
+
+    /// The waits (milliseconds) before attempts 2..maxAttempts.
+    pub fn delays(&self, seed: u64) -> Vec<f64> {
+        self.0.delays(seed).into_iter().map(ms).collect()
+    }
+
+    /// Attempts in all.
+    #[wasm_bindgen(getter, js_name = maxAttempts)]
+    pub fn max_attempts(&self) -> u32 {
+        self.0.max_attempts
+    }
+}
+
+fn decision_js(d: RateDecision) -> JsValue {
+    let o = js_sys::Object::new();
+    let (allowed, retry) = match d {
+        RateDecision::Allowed => (true, JsValue::NULL),
+        RateDecision::Denied { retry_after } => (false, JsValue::from_f64(ms(retry_after))),
+    };
+    let _ = js_sys::Reflect::set(&o, &"allowed".into(), &allowed.into());
+    let _ = js_sys::Reflect::set(&o, &"retryAfter".into(), &retry);
+    o.into()
+}
+
+/// `rate` tokens per second refill a bucket of `burst`.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct TokenBucket(CoreBucket);
+
+#[wasm_bindgen]
+impl TokenBucket {
+    /// Throws `RangeError` for a rate ≤ 0 or a burst of 0.
+    #[wasm_bindgen(constructor)]
+    pub fn new(rate: f64, burst: u32) -> Result<TokenBucket, JsValue> {
+        CoreBucket::new(rate, u64::from(burst))
+            .map(TokenBucket)
+            .map_err(|e| range_error(&e, e.code()))
+    }
+
+    /// `{allowed, retryAfter}` (milliseconds); `RangeError` when `n` exceeds the burst.
+    pub fn check(&mut self, now: f64, n: Option<u32>) -> Result<JsValue, JsValue> {
+        self.0
+            .check(instant_ms(now), u64::from(n.unwrap_or(1)))
+            .map(decision_js)
+            .map_err(|e| range_error(&e, e.code()))
+    }
+}
+
+/// GCRA with emission interval 1/rate and a burst tolerance.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Gcra(CoreGcra);
+
+#[wasm_bindgen]
+impl Gcra {
+    /// Throws `RangeError` for a rate ≤ 0 or a burst of 0.
+    #[wasm_bindgen(constructor)]
+    pub fn new(rate: f64, burst: u32) -> Result<Gcra, JsValue> {
+        CoreGcra::new(rate, u64::from(burst))
+            .map(Gcra)
+            .map_err(|e| range_error(&e, e.code()))
+    }
+
+    /// `{allowed, retryAfter}` (milliseconds); `RangeError` when `n` exceeds the burst.
+    pub fn check(&mut self, now: f64, n: Option<u32>) -> Result<JsValue, JsValue> {
+        self.0
+            .check(instant_ms(now), u64::from(n.unwrap_or(1)))
+            .map(decision_js)
+            .map_err(|e| range_error(&e, e.code()))
+    }
 }

@@ -10,6 +10,11 @@ import {
   SelectorIndex,
   NetworkPolicyEngine,
   authorize,
+  CircuitBreaker,
+  Permit,
+  RetryPolicy,
+  TokenBucket,
+  Gcra,
   validate,
   version,
   type Document,
@@ -55,6 +60,15 @@ const why: string = nv.ingress.verdict === "denied" ? nv.ingress.isolated_by.joi
 const az = authorize([], { service: "web" });
 const decided: string = az.decision.decision === "allowed_by" ? az.decision.rule.policy : az.decision.decision;
 engine.free();
+const cb = new CircuitBreaker({ slidingWindowSize: 4, waitDurationInOpenState: 1000 });
+const acquired = cb.tryAcquire(0);
+if (acquired instanceof Permit) cb.record(1, acquired, true, 1);
+else console.log(acquired.retryAfter, acquired.state);
+const st: string = cb.state(2) + cb.metrics(2).calls;
+const delays: Float64Array = RetryPolicy.grpc(4, 0.1, 1, 2).delays(1n);
+const rd = new TokenBucket(10, 5).check(0, 2);
+const rg = new Gcra(10, 5).check(0);
+const limited: boolean = rd.allowed && rg.retryAfter === null;
 q.free();
 s.free();
 
@@ -69,4 +83,4 @@ function describe(e: unknown): string {
   return String(e);
 }
 
-export const used = [nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];
+export const used = [st, delays, limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];
