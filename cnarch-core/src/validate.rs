@@ -493,8 +493,3 @@ fn span(prefix: &str, s: &observability::Span, out: &mut Vec<Found>) {
         ));
     }
 }
-
-/// Re-exported for callers that want the field-name mapping (bindings, docs).
-pub fn wire_field_name(field: &str) -> String {
-    wire_name(field).into_owned()
-}

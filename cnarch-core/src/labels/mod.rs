@@ -114,10 +114,19 @@ impl Requirement {
         op: Operator,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Result<Requirement, SelectorParseError> {
-        let mut values: Vec<String> = values.into_iter().map(Into::into).collect();
+        Requirement::at(key, op, values.into_iter().map(Into::into).collect(), 0)
+    }
+
+    /// [`Requirement::new`], reporting errors at byte position `pos` of a selector text.
+    pub(crate) fn at(
+        key: &str,
+        op: Operator,
+        mut values: Vec<String>,
+        pos: usize,
+    ) -> Result<Requirement, SelectorParseError> {
         values.sort();
         values.dedup();
-        parse::validate_requirement(key, op, &values, 0)?;
+        parse::validate_requirement(key, op, &values, pos)?;
         let bound = match op {
             Operator::GreaterThan | Operator::LessThan => {
                 values.first().and_then(|v| v.parse().ok()).unwrap_or(0)

@@ -395,25 +395,10 @@ fn shown(lit: &str, tok: Tok) -> String {
 fn build(
     key: &str,
     op: Operator,
-    mut values: Vec<String>,
+    values: Vec<String>,
     pos: usize,
 ) -> Result<Requirement, SelectorParseError> {
-    values.sort();
-    values.dedup();
-    validate_requirement(key, op, &values, pos)?;
-    let bound = match op {
-        Operator::GreaterThan | Operator::LessThan => {
-            values.first().and_then(|v| v.parse().ok()).unwrap_or(0)
-        }
-        _ => 0,
-    };
-    Ok(Requirement {
-        key_hash: super::set::key_hash(key),
-        key: key.to_string(),
-        op,
-        values,
-        bound,
-    })
+    Requirement::at(key, op, values, pos)
 }
 
 fn validate_key(key: &str, pos: usize) -> Result<(), SelectorParseError> {
