@@ -20,7 +20,7 @@ use cnarch_core::policy::network::{Namespace, NetworkPolicyEngine, Pod, PolicyEr
 use cnarch_core::quantity::{Quantity, QuantityError, QuantityFormat};
 use cnarch_core::resilience::breaker::{BreakerConfig, CircuitBreaker, Outcome, Permit, State};
 use cnarch_core::resilience::budget::{RetryBudget, RetryQuota, RetryThrottle};
-use cnarch_core::resilience::ratelimit::{Gcra, RateDecision, TokenBucket};
+use cnarch_core::resilience::ratelimit::{RateDecision, TokenBucket};
 use cnarch_core::resilience::retry::{Backoff, Jitter, RetryPolicy};
 use cnarch_core::schedule::{Schedule, ScheduleError};
 use cnarch_core::time::Instant;
@@ -801,37 +801,32 @@ impl PyQuota {
     }
 }
 
-enum Limiter {
-    Bucket(TokenBucket),
-    Gcra(Gcra),
-}
-
-/// The native rate limiter behind `TokenBucket` and `Gcra`.
+/// The native rate limiter behind `TokenBucket` and `Gcra` (one algorithm, see
+/// `cnarch_core::resilience::ratelimit`).
 #[pyclass(name = "_RateLimiter", module = "cnarch._core")]
-struct PyLimiter(Limiter);
+struct PyLimiter(TokenBucket);
 
 #[pymethods]
 impl PyLimiter {
     #[new]
-    fn new(kind: &str, rate: f64, burst: u64) -> PyResult<Self> {
-        Ok(PyLimiter(match kind {
-            "gcra" => Limiter::Gcra(Gcra::new(rate, burst).map_err(value_error)?),
-            _ => Limiter::Bucket(TokenBucket::new(rate, burst).map_err(value_error)?),
-        }))
+    fn new(rate: f64, burst: u64) -> PyResult<Self> {
+        TokenBucket::new(rate, burst)
+            .map(PyLimiter)
+            .map_err(value_error)
     }
 
     /// `(allowed, retry_after_seconds_or_None)`; raises ValueError when `n` exceeds the burst.
     fn check(&mut self, now: f64, n: u64) -> PyResult<(bool, Option<f64>)> {
-        let t = Instant::from_secs_f64(now);
-        let d = match &mut self.0 {
-            Limiter::Bucket(b) => b.check(t, n),
-            Limiter::Gcra(g) => g.check(t, n),
-        }
-        .map_err(value_error)?;
-        Ok(match d {
-            RateDecision::Allowed => (true, None),
-            RateDecision::Denied { retry_after } => (false, Some(secs(retry_after))),
-        })
+        Ok(
+            match self
+                .0
+                .check(Instant::from_secs_f64(now), n)
+                .map_err(value_error)?
+            {
+                RateDecision::Allowed => (true, None),
+                RateDecision::Denied { retry_after } => (false, Some(secs(retry_after))),
+            },
+        )
     }
 }
 

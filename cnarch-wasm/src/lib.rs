@@ -23,9 +23,7 @@ use cnarch_core::quantity::{Quantity as CoreQuantity, QuantityFormat};
 use cnarch_core::resilience::breaker::{
     BreakerConfig, CircuitBreaker as CoreBreaker, Outcome, Permit as CorePermit, State,
 };
-use cnarch_core::resilience::ratelimit::{
-    Gcra as CoreGcra, RateDecision, TokenBucket as CoreBucket,
-};
+use cnarch_core::resilience::ratelimit::{RateDecision, TokenBucket as CoreBucket};
 use cnarch_core::resilience::retry::{Backoff, Jitter, RetryPolicy as CoreRetry};
 use cnarch_core::schedule::Schedule as CoreSchedule;
 use cnarch_core::time::Instant;
@@ -748,50 +746,37 @@ fn decision_js(d: RateDecision) -> JsValue {
     o.into()
 }
 
-/// `rate` tokens per second refill a bucket of `burst`.
-#[wasm_bindgen]
-#[derive(Debug)]
-pub struct TokenBucket(CoreBucket);
+/// One JS class per name over the one core algorithm (see `resilience::ratelimit`).
+macro_rules! rate_limiter {
+    ($name:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[wasm_bindgen]
+        #[derive(Debug)]
+        pub struct $name(CoreBucket);
 
-#[wasm_bindgen]
-impl TokenBucket {
-    /// Throws `RangeError` for a rate ≤ 0 or a burst of 0.
-    #[wasm_bindgen(constructor)]
-    pub fn new(rate: f64, burst: u32) -> Result<TokenBucket, JsValue> {
-        CoreBucket::new(rate, u64::from(burst))
-            .map(TokenBucket)
-            .map_err(|e| range_error(&e, e.code()))
-    }
+        #[wasm_bindgen]
+        impl $name {
+            /// Throws `RangeError` for a rate ≤ 0 or a burst of 0.
+            #[wasm_bindgen(constructor)]
+            pub fn new(rate: f64, burst: u32) -> Result<$name, JsValue> {
+                CoreBucket::new(rate, u64::from(burst))
+                    .map($name)
+                    .map_err(|e| range_error(&e, e.code()))
+            }
 
-    /// `{allowed, retryAfter}` (milliseconds); `RangeError` when `n` exceeds the burst.
-    pub fn check(&mut self, now: f64, n: Option<u32>) -> Result<JsValue, JsValue> {
-        self.0
-            .check(instant_ms(now), u64::from(n.unwrap_or(1)))
-            .map(decision_js)
-            .map_err(|e| range_error(&e, e.code()))
-    }
+            /// `{allowed, retryAfter}` (milliseconds); `RangeError` when `n` exceeds the burst.
+            pub fn check(&mut self, now: f64, n: Option<u32>) -> Result<JsValue, JsValue> {
+                self.0
+                    .check(instant_ms(now), u64::from(n.unwrap_or(1)))
+                    .map(decision_js)
+                    .map_err(|e| range_error(&e, e.code()))
+            }
+        }
+    };
 }
 
-/// GCRA with emission interval 1/rate and a burst tolerance.
-#[wasm_bindgen]
-#[derive(Debug)]
-pub struct Gcra(CoreGcra);
-
-#[wasm_bindgen]
-impl Gcra {
-    /// Throws `RangeError` for a rate ≤ 0 or a burst of 0.
-    #[wasm_bindgen(constructor)]
-    pub fn new(rate: f64, burst: u32) -> Result<Gcra, JsValue> {
-        CoreGcra::new(rate, u64::from(burst))
-            .map(Gcra)
-            .map_err(|e| range_error(&e, e.code()))
-    }
-
-    /// `{allowed, retryAfter}` (milliseconds); `RangeError` when `n` exceeds the burst.
-    pub fn check(&mut self, now: f64, n: Option<u32>) -> Result<JsValue, JsValue> {
-        self.0
-            .check(instant_ms(now), u64::from(n.unwrap_or(1)))
-            .map(decision_js)
-            .map_err(|e| range_error(&e, e.code()))
-    }
-}
+rate_limiter!(
+    TokenBucket,
+    "`rate` tokens per second refill a bucket of `burst`."
+);
+rate_limiter!(Gcra, "GCRA with emission interval 1/rate and a burst tolerance (the same decisions as `TokenBucket`).");

@@ -1,6 +1,7 @@
 //! Rate limiters: a token bucket with the API-gateway `ThrottleConfig` meaning (`rate` tokens
-//! per second refill a bucket of `burst`), and GCRA (the generic cell rate algorithm, as in
-//! governor or redis-cell) with the same two numbers. Both answer `check(now, n)` with a
+//! per second refill a bucket of `burst`), which is also GCRA (the generic cell rate algorithm,
+//! as in governor or redis-cell) with the same two numbers: the bucket is kept as the instant it
+//! would be full again, GCRA's theoretical arrival time. `check(now, n)` answers with a
 //! decision carrying `retry_after` when denied; asking for more than the burst can never
 //! succeed and is an error. [`Keyed`] keeps one limiter per key (per client).
 
@@ -121,47 +122,13 @@ impl TokenBucket {
     }
 }
 
-/// GCRA with emission interval `1/rate` and a burst tolerance of `burst` requests.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Gcra {
-    per_token: u64,
-    burst: u64,
-    /// Theoretical arrival time.
-    tat: u64,
-}
-
-impl Gcra {
-    /// `rate` requests per second, bursts of `burst`.
-    pub fn new(rate: f64, burst: u64) -> Result<Gcra, RateLimitError> {
-        Ok(Gcra {
-            per_token: check_config(rate, burst)?,
-            burst,
-            tat: 0,
-        })
-    }
-
-    /// Admits `n` cells if the schedule allows.
-    pub fn check(&mut self, now: Instant, n: u64) -> Result<RateDecision, RateLimitError> {
-        if n > self.burst {
-            return Err(RateLimitError::ExceedsBurst {
-                requested: n,
-                burst: self.burst,
-            });
-        }
-        let now = now.as_nanos();
-        let tat = self.tat.max(now);
-        let new_tat = tat.saturating_add(n.saturating_mul(self.per_token));
-        let allow_at = new_tat.saturating_sub(self.burst.saturating_mul(self.per_token));
-        if now >= allow_at {
-            self.tat = new_tat;
-            Ok(RateDecision::Allowed)
-        } else {
-            Ok(RateDecision::Denied {
-                retry_after: Duration::from_nanos(allow_at - now),
-            })
-        }
-    }
-}
+/// GCRA (the generic cell rate algorithm, virtual-scheduling form) with emission interval
+/// `1/rate` and a burst tolerance of `burst` cells. Its theoretical arrival time is exactly the
+/// instant a [`TokenBucket`] of the same rate and burst would be full again, and both admit a
+/// request when it lands at most `burst` emission intervals ahead of `now`: the two make the
+/// same decisions with the same `retry_after`, so cnarch has one implementation under both
+/// names.
+pub type Gcra = TokenBucket;
 
 /// One limiter per key, created on first use from a template.
 #[derive(Debug, Clone)]

@@ -220,10 +220,8 @@ class RateDecision:
 
 
 class _Limiter:
-    _kind = "token_bucket"
-
     def __init__(self, rate: float, burst: int) -> None:
-        self._inner = _core._RateLimiter(self._kind, rate, burst)
+        self._inner = _core._RateLimiter(rate, burst)
 
     def check(self, now: float, n: int = 1) -> RateDecision:
         """Takes `n` tokens if available; raises ValueError when `n` exceeds the burst (it
@@ -235,10 +233,7 @@ class _Limiter:
 class TokenBucket(_Limiter):
     """`rate` tokens per second refill a bucket of `burst` (API Gateway's throttle)."""
 
-    _kind = "token_bucket"
-
 
 class Gcra(_Limiter):
-    """The generic cell rate algorithm with emission interval 1/rate and burst tolerance."""
-
-    _kind = "gcra"
+    """The generic cell rate algorithm with emission interval 1/rate and burst tolerance (the
+    same decisions as `TokenBucket`: one algorithm in two forms)."""
