@@ -46,6 +46,19 @@ impl Instant {
     }
 }
 
+/// A duration from seconds given as a float (what the bindings receive), refusing what
+/// `std::time::Duration` cannot hold instead of panicking: negative, NaN, infinite, or more
+/// than about 584 years.
+pub fn duration_from_secs(s: f64) -> Result<std::time::Duration, String> {
+    if s.is_finite() && (0.0..1.8e10).contains(&s) {
+        Ok(std::time::Duration::from_nanos((s * 1e9).round() as u64))
+    } else {
+        Err(format!(
+            "expected a duration of zero or more seconds (finite, at most 1.8e10), found {s}"
+        ))
+    }
+}
+
 /// A source of monotonic time.
 pub trait Clock: Send + Sync {
     /// The current instant.
@@ -81,5 +94,29 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> Instant {
         Instant(self.0.load(Ordering::SeqCst))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_are_checked() {
+        assert_eq!(
+            duration_from_secs(1.5),
+            Ok(std::time::Duration::from_millis(1500))
+        );
+        for bad in [-1.0, f64::NAN, f64::INFINITY, 1e300] {
+            assert!(duration_from_secs(bad).is_err(), "{bad}");
+        }
+        let c = ManualClock::new(Instant::from_millis(5));
+        c.advance(std::time::Duration::from_millis(10));
+        c.set(Instant::ZERO);
+        assert_eq!(
+            c.now(),
+            Instant::from_millis(15),
+            "a manual clock never goes back"
+        );
     }
 }

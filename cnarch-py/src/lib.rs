@@ -23,7 +23,7 @@ use cnarch_core::resilience::budget::{RetryBudget, RetryQuota, RetryThrottle};
 use cnarch_core::resilience::ratelimit::{RateDecision, TokenBucket};
 use cnarch_core::resilience::retry::{Backoff, Jitter, RetryPolicy};
 use cnarch_core::schedule::{Schedule, ScheduleError};
-use cnarch_core::time::Instant;
+use cnarch_core::time::{duration_from_secs, Instant};
 use cnarch_core::{LoadError, Violation};
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -571,17 +571,6 @@ fn value_error(e: impl std::fmt::Display) -> PyErr {
     PyValueError::new_err(e.to_string())
 }
 
-fn state_name(s: State) -> &'static str {
-    match s {
-        State::Closed => "closed",
-        State::Open => "open",
-        State::HalfOpen => "half_open",
-        State::Disabled => "disabled",
-        State::ForcedOpen => "forced_open",
-        State::MetricsOnly => "metrics_only",
-    }
-}
-
 fn secs(d: std::time::Duration) -> f64 {
     d.as_secs_f64()
 }
@@ -608,12 +597,18 @@ impl PyBreaker {
     fn try_acquire(&self, now: f64) -> (Option<PyPermit>, Option<&'static str>, Option<f64>) {
         match self.0.try_acquire(Instant::from_secs_f64(now)) {
             Ok(p) => (Some(PyPermit(p)), None, None),
-            Err(r) => (None, Some(state_name(r.state)), r.retry_after.map(secs)),
+            Err(r) => (None, Some(r.state.as_str()), r.retry_after.map(secs)),
         }
     }
 
-    fn record(&self, now: f64, permit: &PyPermit, success: Option<bool>, duration: f64) {
-        let d = std::time::Duration::from_secs_f64(duration.max(0.0));
+    fn record(
+        &self,
+        now: f64,
+        permit: &PyPermit,
+        success: Option<bool>,
+        duration: f64,
+    ) -> PyResult<()> {
+        let d = duration_from_secs(duration).map_err(value_error)?;
         let outcome = match success {
             Some(true) => Outcome::success(d),
             Some(false) => Outcome::failure(d),
@@ -621,10 +616,11 @@ impl PyBreaker {
         };
         self.0
             .record(Instant::from_secs_f64(now), permit.0, outcome);
+        Ok(())
     }
 
     fn state(&self, now: f64) -> &'static str {
-        state_name(self.0.state(Instant::from_secs_f64(now)))
+        self.0.state(Instant::from_secs_f64(now)).as_str()
     }
 
     fn metrics(&self, py: Python<'_>, now: f64) -> PyResult<Py<PyAny>> {
@@ -632,19 +628,7 @@ impl PyBreaker {
     }
 
     fn transition_to(&self, now: f64, state: &str) -> PyResult<()> {
-        let to = match state {
-            "closed" => State::Closed,
-            "open" => State::Open,
-            "half_open" => State::HalfOpen,
-            "disabled" => State::Disabled,
-            "forced_open" => State::ForcedOpen,
-            "metrics_only" => State::MetricsOnly,
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "expected a breaker state, found {other:?}"
-                )))
-            }
-        };
+        let to: State = state.parse().map_err(value_error)?;
         self.0.transition_to(Instant::from_secs_f64(now), to);
         Ok(())
     }
@@ -665,33 +649,11 @@ impl PyRetry {
         max_delay: f64,
         jitter: &str,
     ) -> PyResult<Self> {
-        let backoff = match backoff {
-            "constant" => Backoff::Constant,
-            "linear" => Backoff::Linear,
-            "exponential" => Backoff::Exponential { multiplier },
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "expected backoff \"constant\", \"linear\" or \"exponential\", found {other:?}"
-                )))
-            }
-        };
-        let jitter = match jitter {
-            "none" => Jitter::None,
-            "full" => Jitter::Full,
-            "equal" => Jitter::Equal,
-            "decorrelated" => Jitter::Decorrelated,
-            other => return Err(PyValueError::new_err(format!("expected jitter \"none\", \"full\", \"equal\" or \"decorrelated\", found {other:?}"))),
-        };
-        let d = |s: f64| {
-            if s.is_finite() && s >= 0.0 {
-                Ok(std::time::Duration::from_secs_f64(s))
-            } else {
-                Err(PyValueError::new_err(format!(
-                    "expected seconds >= 0, found {s}"
-                )))
-            }
-        };
-        RetryPolicy::new(max_attempts, backoff, jitter, d(initial)?, d(max_delay)?)
+        let backoff = Backoff::from_name(backoff, multiplier).map_err(value_error)?;
+        let jitter: Jitter = jitter.parse().map_err(value_error)?;
+        let initial = duration_from_secs(initial).map_err(value_error)?;
+        let max_delay = duration_from_secs(max_delay).map_err(value_error)?;
+        RetryPolicy::new(max_attempts, backoff, jitter, initial, max_delay)
             .map(PyRetry)
             .map_err(value_error)
     }

@@ -71,6 +71,22 @@ def test_retry_policies():
     assert len(RetryPolicy.envoy().delays(1)) == 1
     with pytest.raises(ValueError):
         RetryPolicy(3, jitter="sometimes")
+    with pytest.raises(ValueError):
+        RetryPolicy(3, backoff="fibonacci")
+    for bad in (float("inf"), float("nan"), -1.0, 1e300):
+        with pytest.raises(ValueError):
+            RetryPolicy(3, initial=0.1, max_delay=bad)
+
+
+def test_bad_durations_are_value_errors_not_crashes():
+    cb = CircuitBreaker()
+    permit = cb.try_acquire(0.0)
+    assert isinstance(permit, Permit)
+    for bad in (float("inf"), float("nan"), -1.0):
+        with pytest.raises(ValueError):
+            cb.record(0.0, permit, True, bad)
+    cb.record(0.0, permit, True, 0.5)
+    assert cb.metrics(0.0)["calls"] == 1
 
 
 def test_budget_vectors():

@@ -21,7 +21,7 @@ use cnarch_core::policy::network::{
 };
 use cnarch_core::quantity::{Quantity as CoreQuantity, QuantityFormat};
 use cnarch_core::resilience::breaker::{
-    BreakerConfig, CircuitBreaker as CoreBreaker, Outcome, Permit as CorePermit, State,
+    BreakerConfig, CircuitBreaker as CoreBreaker, Outcome, Permit as CorePermit,
 };
 use cnarch_core::resilience::ratelimit::{RateDecision, TokenBucket as CoreBucket};
 use cnarch_core::resilience::retry::{Backoff, Jitter, RetryPolicy as CoreRetry};
@@ -522,23 +522,18 @@ pub fn authorize(policies: JsValue, request: JsValue) -> Result<JsValue, JsValue
     to_js(&cnarch_core::policy::mesh::authorize(&policies, &request))
 }
 
+/// A duration from milliseconds; `TypeError` for what cannot be one (negative, NaN, infinite).
+fn millis(v: f64) -> Result<std::time::Duration, JsValue> {
+    cnarch_core::time::duration_from_secs(v / 1000.0)
+        .map_err(|e| error("TypeError", &e, "invalid_argument"))
+}
+
 fn instant_ms(ms: f64) -> Instant {
     Instant::from_secs_f64(ms / 1000.0)
 }
 
 fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-fn state_name(s: State) -> &'static str {
-    match s {
-        State::Closed => "closed",
-        State::Open => "open",
-        State::HalfOpen => "half_open",
-        State::Disabled => "disabled",
-        State::ForcedOpen => "forced_open",
-        State::MetricsOnly => "metrics_only",
-    }
 }
 
 fn range_error(e: impl std::fmt::Display, code: &str) -> JsValue {
@@ -579,25 +574,16 @@ impl CircuitBreaker {
                     }
                 })
                 .collect();
+            // Durations arrive in milliseconds; serde wants `{secs, nanos}`.
             let value = if key.contains("duration") {
-                let millis = v.as_f64().ok_or_else(|| {
+                let d = millis(v.as_f64().ok_or_else(|| {
                     error(
                         "TypeError",
                         &format!("expected {k} in milliseconds"),
                         "invalid_argument",
                     )
-                })?;
-                if !(millis.is_finite() && millis >= 0.0) {
-                    return Err(error(
-                        "TypeError",
-                        &format!("expected {k} of zero or more milliseconds"),
-                        "invalid_argument",
-                    ));
-                }
-                let nanos = (millis * 1e6).round() as u64;
-                serde_json::json!({"secs": nanos / 1_000_000_000, "nanos": nanos % 1_000_000_000})
-            } else if key == "sliding_window_type" {
-                serde_json::Value::String(v.as_str().unwrap_or_default().replace('-', "_"))
+                })?)?;
+                serde_json::json!({"secs": d.as_secs(), "nanos": d.subsec_nanos()})
             } else {
                 v.take()
             };
@@ -617,7 +603,7 @@ impl CircuitBreaker {
             Ok(p) => Ok(Permit(p).into()),
             Err(r) => {
                 let o = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&o, &"state".into(), &state_name(r.state).into());
+                let _ = js_sys::Reflect::set(&o, &"state".into(), &r.state.as_str().into());
                 let _ = js_sys::Reflect::set(
                     &o,
                     &"retryAfter".into(),
@@ -631,19 +617,26 @@ impl CircuitBreaker {
     }
 
     /// Records an outcome: `true` success, `false` failure, `null` not counted.
-    pub fn record(&self, now: f64, permit: &Permit, success: Option<bool>, duration: Option<f64>) {
-        let d = std::time::Duration::from_secs_f64(duration.unwrap_or(0.0).max(0.0) / 1000.0);
+    pub fn record(
+        &self,
+        now: f64,
+        permit: &Permit,
+        success: Option<bool>,
+        duration: Option<f64>,
+    ) -> Result<(), JsValue> {
+        let d = millis(duration.unwrap_or(0.0))?;
         let outcome = match success {
             Some(true) => Outcome::success(d),
             Some(false) => Outcome::failure(d),
             None => Outcome::ignored(d),
         };
         self.0.record(instant_ms(now), permit.0, outcome);
+        Ok(())
     }
 
     /// The state at `now`.
     pub fn state(&self, now: f64) -> String {
-        state_name(self.0.state(instant_ms(now))).to_string()
+        self.0.state(instant_ms(now)).to_string()
     }
 
     /// Rates and counts at `now`.
@@ -670,35 +663,23 @@ impl RetryPolicy {
         max_delay: f64,
         jitter: &str,
     ) -> Result<RetryPolicy, JsValue> {
-        let backoff = match backoff {
-            "constant" => Backoff::Constant,
-            "linear" => Backoff::Linear,
-            "exponential" => Backoff::Exponential { multiplier },
-            other => {
-                return Err(error(
-                    "TypeError",
-                    &format!("expected backoff constant, linear or exponential, found {other:?}"),
-                    "invalid_argument",
-                ))
-            }
-        };
-        let jitter = match jitter {
-            "none" => Jitter::None,
-            "full" => Jitter::Full,
-            "equal" => Jitter::Equal,
-            "decorrelated" => Jitter::Decorrelated,
-            other => {
-                return Err(error(
-                    "TypeError",
-                    &format!("expected jitter none, full, equal or decorrelated, found {other:?}"),
-                    "invalid_argument",
-                ))
-            }
-        };
-        let d = |v: f64| std::time::Duration::from_secs_f64((v.max(0.0)) / 1000.0);
-        CoreRetry::new(max_attempts, backoff, jitter, d(initial), d(max_delay))
-            .map(RetryPolicy)
-            .map_err(|e| range_error(e, "invalid_retry_policy"))
+        let backoff = Backoff::from_name(backoff, multiplier)
+            .map_err(|e| error("TypeError", &e.to_string(), e.code()))?;
+        let jitter: Jitter =
+            jitter
+                .parse()
+                .map_err(|e: cnarch_core::resilience::retry::RetryPolicyError| {
+                    error("TypeError", &e.to_string(), e.code())
+                })?;
+        CoreRetry::new(
+            max_attempts,
+            backoff,
+            jitter,
+            millis(initial)?,
+            millis(max_delay)?,
+        )
+        .map(RetryPolicy)
+        .map_err(|e| range_error(e, "invalid_retry_policy"))
     }
 
     /// Envoy's router defaults.

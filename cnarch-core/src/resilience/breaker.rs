@@ -51,6 +51,36 @@ pub enum State {
     MetricsOnly,
 }
 
+impl State {
+    /// The snake_case name (`"half_open"`), as in JSON and the bindings.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            State::Closed => "closed",
+            State::Open => "open",
+            State::HalfOpen => "half_open",
+            State::Disabled => "disabled",
+            State::ForcedOpen => "forced_open",
+            State::MetricsOnly => "metrics_only",
+        }
+    }
+}
+
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for State {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        [State::Closed, State::Open, State::HalfOpen, State::Disabled, State::ForcedOpen, State::MetricsOnly]
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| format!("expected a breaker state (closed, open, half_open, disabled, forced_open, metrics_only), found `{s}`"))
+    }
+}
+
 /// Count- or time-based sliding window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

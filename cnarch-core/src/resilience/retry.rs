@@ -60,6 +60,37 @@ pub enum Jitter {
     Decorrelated,
 }
 
+impl Backoff {
+    /// By name, as the bindings spell it: `constant`, `linear`, or `exponential` (which uses
+    /// `multiplier`).
+    pub fn from_name(name: &str, multiplier: f64) -> Result<Backoff, RetryPolicyError> {
+        match name {
+            "constant" => Ok(Backoff::Constant),
+            "linear" => Ok(Backoff::Linear),
+            "exponential" => Ok(Backoff::Exponential { multiplier }),
+            other => Err(RetryPolicyError(format!(
+                "expected backoff `constant`, `linear` or `exponential`, found `{other}`"
+            ))),
+        }
+    }
+}
+
+impl std::str::FromStr for Jitter {
+    type Err = RetryPolicyError;
+    /// `none`, `full`, `equal` or `decorrelated`.
+    fn from_str(s: &str) -> Result<Jitter, RetryPolicyError> {
+        match s {
+            "none" => Ok(Jitter::None),
+            "full" => Ok(Jitter::Full),
+            "equal" => Ok(Jitter::Equal),
+            "decorrelated" => Ok(Jitter::Decorrelated),
+            other => Err(RetryPolicyError(format!(
+                "expected jitter `none`, `full`, `equal` or `decorrelated`, found `{other}`"
+            ))),
+        }
+    }
+}
+
 /// Why a retry policy was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid retry policy: {0}")]
@@ -90,13 +121,7 @@ pub struct RetryPolicy {
 }
 
 fn secs(s: f64, what: &str) -> Result<Duration, RetryPolicyError> {
-    if s.is_finite() && (0.0..1e9).contains(&s) {
-        Ok(Duration::from_nanos((s * 1e9).round() as u64))
-    } else {
-        Err(RetryPolicyError(format!(
-            "expected {what} as a non-negative number of seconds, found {s}"
-        )))
-    }
+    crate::time::duration_from_secs(s).map_err(|e| RetryPolicyError(format!("{what}: {e}")))
 }
 
 fn uniform(rng: &mut ChaCha8Rng, lo: u64, hi: u64) -> u64 {
