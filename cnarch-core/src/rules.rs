@@ -225,19 +225,35 @@ fn is_host(s: &str) -> bool {
     is_dns1123_subdomain(s.strip_prefix("*.").unwrap_or(s))
 }
 
+/// A label key.
+pub fn label_key(k: &str) -> Result<(), ValidationError> {
+    if is_label_key(k) {
+        Ok(())
+    } else {
+        Err(fail("invalid_label_key", format!(
+            "expected label keys of an optional DNS-1123 subdomain prefix and `/` then a name of at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit, found `{k}`")))
+    }
+}
+
+/// A label value.
+pub fn label_value(v: &str) -> Result<(), ValidationError> {
+    if is_label_value(v) {
+        Ok(())
+    } else {
+        Err(fail("invalid_label_value", format!(
+            "expected label values of at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty), found `{v}`")))
+    }
+}
+
+/// Lists of label values.
+pub fn label_values(list: &[String]) -> Result<(), ValidationError> {
+    list.iter().try_for_each(|v| label_value(v))
+}
+
 /// Label maps: every key a label key and every value a label value.
 pub fn labels(map: &BTreeMap<String, String>) -> Result<(), ValidationError> {
-    for (k, v) in map {
-        if !is_label_key(k) {
-            return Err(fail("invalid_label_key", format!(
-                "expected label keys of an optional DNS-1123 subdomain prefix and `/` then a name of at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit, found `{k}`")));
-        }
-        if !is_label_value(v) {
-            return Err(fail("invalid_label_value", format!(
-                "expected label values of at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty), found `{v}` for key `{k}`")));
-        }
-    }
-    Ok(())
+    map.iter()
+        .try_for_each(|(k, v)| label_key(k).and_then(|_| label_value(v)))
 }
 
 /// Prometheus label maps: keys are Prometheus label names.

@@ -399,29 +399,14 @@ pub enum LabelSelectorOperator {
 #[validate(schema(function = "selector_requirement_values"))]
 pub struct LabelSelectorRequirement {
     /// Label key.
-    #[validate(custom(function = "label_key"))]
+    #[validate(custom(function = "rules::label_key"))]
     pub key: String,
     /// Operator.
     pub operator: LabelSelectorOperator,
     /// Values (label values).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[validate(custom(function = "label_values"))]
+    #[validate(custom(function = "rules::label_values"))]
     pub values: Vec<String>,
-}
-
-fn label_key(k: &str) -> Result<(), validator::ValidationError> {
-    let mut m = Labels::new();
-    m.insert(k.to_string(), String::new());
-    rules::labels(&m)
-}
-
-fn label_values(vs: &[String]) -> Result<(), validator::ValidationError> {
-    let mut m = Labels::new();
-    for v in vs {
-        m.insert("key".to_string(), v.clone());
-        rules::labels(&m)?;
-    }
-    Ok(())
 }
 
 fn selector_requirement_values(

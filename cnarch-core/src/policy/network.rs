@@ -405,18 +405,20 @@ impl NetworkPolicyEngine {
         &self.pods
     }
 
+    fn pod_by_name(&self, namespace: &str, name: &str) -> Result<usize, PolicyError> {
+        self.by_name
+            .get(&(namespace.to_string(), name.to_string()))
+            .copied()
+            .ok_or_else(|| PolicyError::UnknownPod {
+                namespace: namespace.to_string(),
+                name: name.to_string(),
+            })
+    }
+
     fn pod_index(&self, e: &Endpoint) -> Result<Option<usize>, PolicyError> {
         match e {
             Endpoint::Ip(_) => Ok(None),
-            Endpoint::Pod { namespace, name } => self
-                .by_name
-                .get(&(namespace.clone(), name.clone()))
-                .copied()
-                .map(Some)
-                .ok_or_else(|| PolicyError::UnknownPod {
-                    namespace: namespace.clone(),
-                    name: name.clone(),
-                }),
+            Endpoint::Pod { namespace, name } => self.pod_by_name(namespace, name).map(Some),
         }
     }
 
@@ -426,12 +428,7 @@ impl NetworkPolicyEngine {
         namespace: &str,
         name: &str,
     ) -> Result<Vec<String>, PolicyError> {
-        let i = self
-            .pod_index(&Endpoint::Pod {
-                namespace: namespace.into(),
-                name: name.into(),
-            })?
-            .unwrap_or(0);
+        let i = self.pod_by_name(namespace, name)?;
         Ok(self.selecting(i).map(|p| p.id.clone()).collect())
     }
 
