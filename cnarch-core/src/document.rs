@@ -172,20 +172,20 @@ pub fn load_str(text: &str) -> Result<Vec<Document>, LoadError> {
     load_values(parse_values(text)?)
 }
 
-/// Loads and validates documents that are already data (for example a JSON value, or a
-/// binding's dicts and objects converted to JSON values), with the same rules and paths as
-/// [`load_str`].
-pub fn load_json_values(values: Vec<serde_json::Value>) -> Result<Vec<Document>, LoadError> {
-    let values = values
+/// Loads and validates documents that are already data: one JSON object or an array of them,
+/// as in a JSON file (for example a binding's dicts or objects converted to a JSON value), with
+/// the same rules and paths as [`load_str`].
+pub fn load_json_value(value: serde_json::Value) -> Result<Vec<Document>, LoadError> {
+    let values = json_documents(value)
         .into_iter()
         .map(|j| serde_norway::to_value(j).map_err(syntax_yaml))
         .collect::<Result<Vec<_>, _>>()?;
     load_values(values)
 }
 
-/// Every violation in documents given as data; empty when they are valid.
-pub fn validate_json_values(values: Vec<serde_json::Value>) -> Vec<Violation> {
-    match load_json_values(values) {
+/// Every violation in documents given as data (see [`load_json_value`]); empty when valid.
+pub fn validate_json_value(value: serde_json::Value) -> Vec<Violation> {
+    match load_json_value(value) {
         Ok(_) => Vec::new(),
         Err(LoadError::Invalid { violations }) => violations,
         Err(LoadError::Syntax { message, .. }) => {
@@ -197,6 +197,14 @@ pub fn validate_json_values(values: Vec<serde_json::Value>) -> Vec<Violation> {
                 message,
             }]
         }
+    }
+}
+
+/// A JSON array is a list of documents; anything else is one document.
+fn json_documents(value: serde_json::Value) -> Vec<serde_json::Value> {
+    match value {
+        serde_json::Value::Array(items) => items,
+        other => vec![other],
     }
 }
 
@@ -261,11 +269,7 @@ fn parse_values(text: &str) -> Result<Vec<Value>, LoadError> {
                 line: Some(e.line()),
                 column: Some(e.column()),
             })?;
-        let items = match json {
-            serde_json::Value::Array(items) => items,
-            other => vec![other],
-        };
-        return items
+        return json_documents(json)
             .into_iter()
             .map(|j| serde_norway::to_value(j).map_err(syntax_yaml))
             .collect();

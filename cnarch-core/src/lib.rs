@@ -34,8 +34,8 @@ pub mod time;
 pub mod validate;
 
 pub use document::{
-    load_json_values, load_str, to_json, to_yaml, validate as validate_documents,
-    validate_json_values, Document, API_VERSION, KINDS,
+    load_json_value, load_str, to_json, to_yaml, validate as validate_documents,
+    validate_json_value, Document, API_VERSION, KINDS,
 };
 pub use error::{LoadError, Violation};
 

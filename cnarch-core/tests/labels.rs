@@ -301,13 +301,28 @@ proptest! {
 #[test]
 fn structured_selectors_validate_their_keys_values_and_operators() {
     use validator::Validate;
-    let ls = |v: serde_json::Value| serde_json::from_value::<LabelSelector>(v).unwrap().validate().unwrap_err().to_string();
-    let bad_key = ls(serde_json::json!({"matchExpressions": [{"key": "-x", "operator": "Exists"}]}));
-    assert!(bad_key.contains("invalid_label_key") || bad_key.contains("label keys"), "{bad_key}");
-    let bad_value = ls(serde_json::json!({"matchExpressions": [{"key": "x", "operator": "In", "values": ["a b"]}]}));
+    let ls = |v: serde_json::Value| {
+        serde_json::from_value::<LabelSelector>(v)
+            .unwrap()
+            .validate()
+            .unwrap_err()
+            .to_string()
+    };
+    let bad_key =
+        ls(serde_json::json!({"matchExpressions": [{"key": "-x", "operator": "Exists"}]}));
+    assert!(
+        bad_key.contains("invalid_label_key") || bad_key.contains("label keys"),
+        "{bad_key}"
+    );
+    let bad_value = ls(
+        serde_json::json!({"matchExpressions": [{"key": "x", "operator": "In", "values": ["a b"]}]}),
+    );
     assert!(bad_value.contains("label values"), "{bad_value}");
-    let no_values = ls(serde_json::json!({"matchExpressions": [{"key": "x", "operator": "NotIn"}]}));
+    let no_values =
+        ls(serde_json::json!({"matchExpressions": [{"key": "x", "operator": "NotIn"}]}));
     assert!(no_values.contains("expected values"), "{no_values}");
-    let extra = ls(serde_json::json!({"matchExpressions": [{"key": "x", "operator": "Exists", "values": ["a"]}]}));
+    let extra = ls(
+        serde_json::json!({"matchExpressions": [{"key": "x", "operator": "Exists", "values": ["a"]}]}),
+    );
     assert!(extra.contains("expected no values"), "{extra}");
 }

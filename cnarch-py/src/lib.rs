@@ -127,14 +127,10 @@ fn selector_error(py: Python<'_>, e: SelectorParseError) -> PyErr {
     parse_error(py, e.message.clone(), e.code(), Some((1, e.position + 1)))
 }
 
-/// Python data (a dict, or a list of dicts) as JSON values, one per document.
-fn documents_from_python(data: &Bound<'_, PyAny>) -> PyResult<Vec<serde_json::Value>> {
-    let value: serde_json::Value = pythonize::depythonize(data).map_err(|e| {
+/// Python data (a dict, or a list of dicts) as one JSON value.
+fn documents_from_python(data: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
+    pythonize::depythonize(data).map_err(|e| {
         PyTypeError::new_err(format!("expected a document dict or a list of them: {e}"))
-    })?;
-    Ok(match value {
-        serde_json::Value::Array(items) => items,
-        one => vec![one],
     })
 }
 
@@ -152,7 +148,7 @@ fn load(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
 fn validate<'py>(py: Python<'py>, docs: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
     guard(py, || {
         let values = documents_from_python(docs)?;
-        violation_objects(py, &cnarch_core::validate_json_values(values))
+        violation_objects(py, &cnarch_core::validate_json_value(values))
     })
 }
 
@@ -162,7 +158,7 @@ fn validate<'py>(py: Python<'py>, docs: &Bound<'py, PyAny>) -> PyResult<Bound<'p
 fn dump(py: Python<'_>, docs: &Bound<'_, PyAny>, format: &str) -> PyResult<String> {
     guard(py, || {
         let values = documents_from_python(docs)?;
-        let docs = cnarch_core::load_json_values(values).map_err(|e| load_error(py, e))?;
+        let docs = cnarch_core::load_json_value(values).map_err(|e| load_error(py, e))?;
         let out = match format {
             "yaml" => cnarch_core::to_yaml(&docs),
             "json" => cnarch_core::to_json(&docs),

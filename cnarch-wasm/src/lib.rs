@@ -83,18 +83,14 @@ fn load_error(e: LoadError) -> JsValue {
     }
 }
 
-/// JS documents (an object or an array of objects) as JSON values, one per document.
-fn documents_from_js(docs: JsValue) -> Result<Vec<serde_json::Value>, JsValue> {
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(docs).map_err(|e| {
+/// JS documents (an object or an array of objects) as one JSON value.
+fn documents_from_js(docs: JsValue) -> Result<serde_json::Value, JsValue> {
+    serde_wasm_bindgen::from_value(docs).map_err(|e| {
         error(
             "TypeError",
             &format!("expected a document object or an array of them: {e}"),
             "invalid_argument",
         )
-    })?;
-    Ok(match value {
-        serde_json::Value::Array(items) => items,
-        one => vec![one],
     })
 }
 
@@ -120,14 +116,14 @@ pub fn load(text: &str) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn validate(docs: JsValue) -> Result<JsValue, JsValue> {
     let values = documents_from_js(docs)?;
-    to_js(&cnarch_core::validate_json_values(values))
+    to_js(&cnarch_core::validate_json_value(values))
 }
 
 /// Writes documents as `"yaml"` (the default) or `"json"` text, after validating them.
 #[wasm_bindgen]
 pub fn dump(docs: JsValue, format: Option<String>) -> Result<String, JsValue> {
     let values = documents_from_js(docs)?;
-    let docs = cnarch_core::load_json_values(values).map_err(load_error)?;
+    let docs = cnarch_core::load_json_value(values).map_err(load_error)?;
     match format.as_deref().unwrap_or("yaml") {
         "yaml" => cnarch_core::to_yaml(&docs).map_err(load_error),
         "json" => cnarch_core::to_json(&docs).map_err(load_error),
