@@ -50,7 +50,10 @@ fn yaml_and_json_round_trip() {
     // Documents as data (what the bindings pass): an array, or one object.
     let data = serde_json::to_value(&docs).unwrap();
     assert_eq!(cnarch_core::load_json_value(data.clone()).unwrap(), docs);
-    assert_eq!(cnarch_core::load_json_value(data[1].clone()).unwrap(), vec![docs[1].clone()]);
+    assert_eq!(
+        cnarch_core::load_json_value(data[1].clone()).unwrap(),
+        vec![docs[1].clone()]
+    );
     assert_eq!(cnarch_core::validate_json_value(data), vec![]);
     // A single JSON object is one document too.
     let one = serde_json::to_string(&docs[0]).unwrap();
