@@ -25,8 +25,9 @@
 //! assert!(cb.try_acquire(t).is_err());
 //! ```
 
-use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -422,6 +423,10 @@ impl CircuitBreaker {
     /// A closed breaker.
     pub fn new(config: BreakerConfig) -> Result<CircuitBreaker, BreakerConfigError> {
         config.check()?;
+        Ok(CircuitBreaker::from_checked(config))
+    }
+
+    fn from_checked(config: BreakerConfig) -> CircuitBreaker {
         let minimum = match config.sliding_window_type {
             WindowType::CountBased => config
                 .minimum_number_of_calls
@@ -441,11 +446,11 @@ impl CircuitBreaker {
             not_permitted: 0,
             transitions: Vec::new(),
         };
-        Ok(CircuitBreaker {
+        CircuitBreaker {
             config,
             minimum,
             inner: Mutex::new(inner),
-        })
+        }
     }
 
     /// The configuration.
@@ -658,5 +663,217 @@ impl CircuitBreaker {
     /// The state changes since the last call, oldest first.
     pub fn take_transitions(&self) -> Vec<Transition> {
         std::mem::take(&mut self.lock().transitions)
+    }
+}
+
+/// One window entry of a [`BreakerSnapshot`]: a single call (count-based window) or a
+/// one-second bucket (time-based, `second` since the clock's zero).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowEntry {
+    /// The bucket's second (time-based windows only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second: Option<u64>,
+    /// Calls.
+    pub calls: u32,
+    /// Failed calls.
+    pub failed: u32,
+    /// Slow calls.
+    pub slow: u32,
+}
+
+/// Everything a breaker remembers, for a host to persist and restore (serde; instants are
+/// nanoseconds on the caller's clock). Permits issued before a snapshot are not valid after a
+/// restore.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakerSnapshot {
+    /// State.
+    pub state: State,
+    /// Window contents, oldest first.
+    pub window: Vec<WindowEntry>,
+    /// When the current open period ends.
+    pub open_until_ns: u64,
+    /// Consecutive openings (for the growing wait).
+    pub openings: u32,
+    /// When half-open began.
+    pub half_open_since_ns: u64,
+    /// Trial calls admitted in half-open.
+    pub half_open_permits: u32,
+    /// Trial outcomes so far: calls, failed, slow.
+    pub half_open: [u32; 3],
+    /// Consecutive failures.
+    pub consecutive_failures: u32,
+    /// Calls refused.
+    pub not_permitted: u64,
+}
+
+/// A snapshot that does not fit the configuration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid breaker snapshot: {0}")]
+pub struct SnapshotError(String);
+
+impl SnapshotError {
+    /// Stable snake_case code.
+    pub fn code(&self) -> &'static str {
+        "invalid_breaker_snapshot"
+    }
+}
+
+impl CircuitBreaker {
+    /// The breaker's state as data.
+    pub fn snapshot(&self) -> BreakerSnapshot {
+        let s = self.lock();
+        let window = match &s.window {
+            Window::Count { ring, .. } => ring
+                .iter()
+                .map(|&(f, sl)| WindowEntry {
+                    second: None,
+                    calls: 1,
+                    failed: u32::from(f),
+                    slow: u32::from(sl),
+                })
+                .collect(),
+            Window::Time { buckets, .. } => buckets
+                .iter()
+                .map(|(sec, t)| WindowEntry {
+                    second: Some(*sec),
+                    calls: t.calls,
+                    failed: t.failed,
+                    slow: t.slow,
+                })
+                .collect(),
+        };
+        BreakerSnapshot {
+            state: s.state,
+            window,
+            open_until_ns: s.open_until.as_nanos(),
+            openings: s.openings,
+            half_open_since_ns: s.half_open_since.as_nanos(),
+            half_open_permits: s.half_open_permits,
+            half_open: [s.half_open.calls, s.half_open.failed, s.half_open.slow],
+            consecutive_failures: s.consecutive_failures,
+            not_permitted: s.not_permitted,
+        }
+    }
+
+    /// A breaker with `config` in the state `snap` describes; the window must fit the
+    /// configuration (kind and size) and counts must be consistent.
+    pub fn restore(
+        config: BreakerConfig,
+        snap: &BreakerSnapshot,
+    ) -> Result<CircuitBreaker, SnapshotError> {
+        let cb = CircuitBreaker::new(config).map_err(|e| SnapshotError(e.to_string()))?;
+        let [hc, hf, hs] = snap.half_open;
+        if hf > hc || hs > hc {
+            return Err(SnapshotError(
+                "half_open: failed and slow cannot exceed calls".into(),
+            ));
+        }
+        let mut window = Window::new(&cb.config);
+        match &mut window {
+            Window::Count { ring, size, total } => {
+                if snap.window.len() > *size {
+                    return Err(SnapshotError(format!(
+                        "window: expected at most {} calls (sliding_window_size), found {}",
+                        size,
+                        snap.window.len()
+                    )));
+                }
+                for (i, e) in snap.window.iter().enumerate() {
+                    if e.second.is_some() || e.calls != 1 || e.failed > 1 || e.slow > 1 {
+                        return Err(SnapshotError(format!(
+                            "window[{i}]: expected one call without `second` (count-based window)"
+                        )));
+                    }
+                    ring.push_back((e.failed == 1, e.slow == 1));
+                    total.add(e.failed == 1, e.slow == 1);
+                }
+            }
+            Window::Time { buckets, total, .. } => {
+                let mut last = None;
+                for (i, e) in snap.window.iter().enumerate() {
+                    let Some(sec) = e.second else {
+                        return Err(SnapshotError(format!(
+                            "window[{i}]: expected `second` (time-based window)"
+                        )));
+                    };
+                    if last.is_some_and(|l| sec <= l) || e.failed > e.calls || e.slow > e.calls {
+                        return Err(SnapshotError(format!(
+                            "window[{i}]: expected increasing seconds and failed, slow ≤ calls"
+                        )));
+                    }
+                    last = Some(sec);
+                    let t = Tally {
+                        calls: e.calls,
+                        failed: e.failed,
+                        slow: e.slow,
+                    };
+                    total.calls = total.calls.saturating_add(t.calls);
+                    total.failed = total.failed.saturating_add(t.failed);
+                    total.slow = total.slow.saturating_add(t.slow);
+                    buckets.push_back((sec, t));
+                }
+            }
+        }
+        {
+            let mut s = cb.lock();
+            s.state = snap.state;
+            s.window = window;
+            s.open_until = Instant::from_nanos(snap.open_until_ns);
+            s.openings = snap.openings;
+            s.half_open_since = Instant::from_nanos(snap.half_open_since_ns);
+            s.half_open_permits = snap.half_open_permits;
+            s.half_open = Tally {
+                calls: hc,
+                failed: hf,
+                slow: hs,
+            };
+            s.consecutive_failures = snap.consecutive_failures;
+            s.not_permitted = snap.not_permitted;
+            s.generation = 1;
+        }
+        Ok(cb)
+    }
+}
+
+/// One breaker per key (host, route, client), created on first use from one configuration.
+#[derive(Debug)]
+pub struct BreakerRegistry<K> {
+    config: BreakerConfig,
+    breakers: Mutex<HashMap<K, Arc<CircuitBreaker>>>,
+}
+
+impl<K: Hash + Eq + Clone> BreakerRegistry<K> {
+    /// A registry whose breakers share `config`.
+    pub fn new(config: BreakerConfig) -> Result<Self, BreakerConfigError> {
+        config.check()?;
+        Ok(BreakerRegistry {
+            config,
+            breakers: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The breaker for `key`, created closed when new.
+    pub fn get(&self, key: &K) -> Arc<CircuitBreaker> {
+        let mut m = self.breakers.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(b) = m.get(key) {
+            return Arc::clone(b);
+        }
+        let b = Arc::new(CircuitBreaker::from_checked(self.config.clone()));
+        m.insert(key.clone(), Arc::clone(&b));
+        b
+    }
+
+    /// Keys with a breaker.
+    pub fn keys(&self) -> Vec<K> {
+        let m = self.breakers.lock().unwrap_or_else(|e| e.into_inner());
+        m.keys().cloned().collect()
+    }
+
+    /// Snapshots of every breaker.
+    pub fn snapshot(&self) -> Vec<(K, BreakerSnapshot)> {
+        let m = self.breakers.lock().unwrap_or_else(|e| e.into_inner());
+        m.iter().map(|(k, b)| (k.clone(), b.snapshot())).collect()
     }
 }

@@ -124,7 +124,8 @@ fn secs(s: f64, what: &str) -> Result<Duration, RetryPolicyError> {
     crate::time::duration_from_secs(s).map_err(|e| RetryPolicyError(format!("{what}: {e}")))
 }
 
-fn uniform(rng: &mut ChaCha8Rng, lo: u64, hi: u64) -> u64 {
+/// A uniform draw from `[lo, hi]` (rejection sampling, so unbiased).
+pub(crate) fn uniform(rng: &mut ChaCha8Rng, lo: u64, hi: u64) -> u64 {
     if hi <= lo {
         return lo;
     }
