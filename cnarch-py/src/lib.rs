@@ -18,10 +18,15 @@ use cnarch_core::model::mesh::MeshPolicy;
 use cnarch_core::policy::mesh::{authorize as core_authorize, Request};
 use cnarch_core::policy::network::{Namespace, NetworkPolicyEngine, Pod, PolicyError};
 use cnarch_core::quantity::{Quantity, QuantityError, QuantityFormat};
-use cnarch_core::resilience::breaker::{BreakerConfig, CircuitBreaker, Outcome, Permit, State};
+use cnarch_core::resilience::breaker::{
+    BreakerConfig, BreakerSnapshot, CircuitBreaker, Outcome, Permit, State,
+};
 use cnarch_core::resilience::budget::{RetryBudget, RetryQuota, RetryThrottle};
+use cnarch_core::resilience::bulkhead::{Admission, Bulkhead, Ticket};
+use cnarch_core::resilience::outlier::{HostResult, OutlierAction, OutlierConfig, OutlierDetector};
 use cnarch_core::resilience::ratelimit::{RateDecision, TokenBucket};
 use cnarch_core::resilience::retry::{Backoff, Jitter, RetryPolicy};
+use cnarch_core::resilience::retry_on::{CallOutcome, RetryOn};
 use cnarch_core::schedule::{Schedule, ScheduleError};
 use cnarch_core::time::{duration_from_secs, Instant};
 use cnarch_core::{LoadError, Violation};
@@ -628,6 +633,28 @@ impl PyBreaker {
         self.0.transition_to(Instant::from_secs_f64(now), to);
         Ok(())
     }
+
+    fn snapshot(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(pythonize::pythonize(py, &self.0.snapshot())?.unbind())
+    }
+
+    #[staticmethod]
+    fn restore(
+        py: Python<'_>,
+        config: &Bound<'_, PyAny>,
+        snapshot: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let c: BreakerConfig = from_py(config, "a circuit breaker configuration")?;
+            let snap: BreakerSnapshot = from_py(
+                snapshot,
+                "a breaker snapshot (from CircuitBreaker.snapshot())",
+            )?;
+            CircuitBreaker::restore(c, &snap)
+                .map(PyBreaker)
+                .map_err(value_error)
+        })
+    }
 }
 
 /// The native retry policy.
@@ -788,6 +815,215 @@ impl PyLimiter {
     }
 }
 
+/// The native bulkhead.
+#[pyclass(name = "_Bulkhead", module = "cnarch._core", frozen)]
+struct PyBulkhead(Bulkhead);
+
+fn opt_secs(v: Option<f64>) -> PyResult<Option<std::time::Duration>> {
+    v.map(duration_from_secs).transpose().map_err(value_error)
+}
+
+#[pymethods]
+impl PyBulkhead {
+    #[new]
+    #[pyo3(signature = (max_concurrent, max_queued, max_wait=None))]
+    fn new(max_concurrent: u32, max_queued: u32, max_wait: Option<f64>) -> PyResult<Self> {
+        Bulkhead::new(max_concurrent, max_queued, opt_secs(max_wait)?)
+            .map(PyBulkhead)
+            .map_err(value_error)
+    }
+
+    /// `(decision, ticket_or_None)`.
+    fn try_enter(&self, now: f64) -> (&'static str, Option<u64>) {
+        let a = self.0.try_enter(Instant::from_secs_f64(now));
+        let ticket = match a {
+            Admission::Queued(t) => Some(t.0),
+            _ => None,
+        };
+        (a.as_str(), ticket)
+    }
+
+    fn release(&self, now: f64) -> PyResult<Option<u64>> {
+        Ok(self
+            .0
+            .release(Instant::from_secs_f64(now))
+            .map_err(value_error)?
+            .map(|t| t.0))
+    }
+
+    fn cancel(&self, ticket: u64) -> bool {
+        self.0.cancel(Ticket(ticket))
+    }
+
+    fn expire(&self, now: f64) -> Vec<u64> {
+        self.0
+            .expire(Instant::from_secs_f64(now))
+            .into_iter()
+            .map(|t| t.0)
+            .collect()
+    }
+
+    #[getter]
+    fn active(&self) -> u32 {
+        self.0.active()
+    }
+
+    #[getter]
+    fn queued(&self) -> u32 {
+        self.0.queued()
+    }
+
+    #[getter]
+    fn rejected(&self) -> u64 {
+        self.0.rejected()
+    }
+}
+
+/// The native outlier detector (hosts are strings).
+#[pyclass(name = "_OutlierDetector", module = "cnarch._core")]
+struct PyOutlier(OutlierDetector<String>);
+
+fn host_result(v: &Bound<'_, PyAny>) -> PyResult<HostResult> {
+    if let Ok(code) = v.extract::<u16>() {
+        return format!("{code}").parse().map_err(value_error);
+    }
+    let s: String = v.extract().map_err(|_| {
+        PyTypeError::new_err("expected an HTTP status (int), \"connect_failure\" or \"timeout\"")
+    })?;
+    s.parse().map_err(value_error)
+}
+
+#[pymethods]
+impl PyOutlier {
+    #[new]
+    fn new(py: Python<'_>, config: &Bound<'_, PyAny>, start: f64, seed: u64) -> PyResult<Self> {
+        guard(py, || {
+            let c: OutlierConfig = from_py(config, "an outlier detection configuration")?;
+            OutlierDetector::new(c, Instant::from_secs_f64(start), seed)
+                .map(PyOutlier)
+                .map_err(value_error)
+        })
+    }
+
+    #[staticmethod]
+    fn istio(
+        consecutive_5xx_errors: u32,
+        interval: f64,
+        base_ejection_time: f64,
+        start: f64,
+        seed: u64,
+    ) -> PyResult<Self> {
+        let c = OutlierConfig::istio(
+            consecutive_5xx_errors,
+            duration_from_secs(interval).map_err(value_error)?,
+            duration_from_secs(base_ejection_time).map_err(value_error)?,
+        );
+        OutlierDetector::new(c, Instant::from_secs_f64(start), seed)
+            .map(PyOutlier)
+            .map_err(value_error)
+    }
+
+    fn add_host(&mut self, host: String) {
+        self.0.add_host(host);
+    }
+
+    fn remove_host(&mut self, host: String) -> bool {
+        self.0.remove_host(&host)
+    }
+
+    fn record(&mut self, now: f64, host: String, result: &Bound<'_, PyAny>) -> PyResult<()> {
+        let r = host_result(result)?;
+        self.0.record(Instant::from_secs_f64(now), &host, r);
+        Ok(())
+    }
+
+    fn advance(&mut self, now: f64) {
+        self.0.advance(Instant::from_secs_f64(now));
+    }
+
+    /// `[(at, host, action, kind_or_None, duration_or_None)]`.
+    fn take_events(
+        &mut self,
+    ) -> Vec<(f64, String, &'static str, Option<&'static str>, Option<f64>)> {
+        self.0
+            .take_events()
+            .into_iter()
+            .map(|e| {
+                let duration = match e.action {
+                    OutlierAction::Eject { duration, .. } => Some(secs(duration)),
+                    _ => None,
+                };
+                (
+                    e.at.as_nanos() as f64 / 1e9,
+                    e.host,
+                    e.action.as_str(),
+                    e.action.kind().map(|k| k.as_str()),
+                    duration,
+                )
+            })
+            .collect()
+    }
+
+    fn is_ejected(&self, host: String) -> bool {
+        self.0.is_ejected(&host)
+    }
+
+    fn ejected(&self) -> Vec<String> {
+        self.0.ejected().into_iter().cloned().collect()
+    }
+
+    fn hosts(&self) -> Vec<String> {
+        self.0.hosts().cloned().collect()
+    }
+}
+
+/// Envoy / Istio / gRPC retry conditions.
+#[pyclass(name = "RetryOn", module = "cnarch.resilience", frozen)]
+struct PyRetryOn(RetryOn);
+
+fn call_outcome(v: &Bound<'_, PyAny>) -> PyResult<CallOutcome> {
+    if let Ok(code) = v.extract::<u16>() {
+        return format!("{code}").parse().map_err(value_error);
+    }
+    let s: String = v.extract().map_err(|_| {
+        PyTypeError::new_err("expected an outcome: an HTTP status (int) or a name such as \"grpc:UNAVAILABLE\" or \"reset\"")
+    })?;
+    s.parse().map_err(value_error)
+}
+
+#[pymethods]
+impl PyRetryOn {
+    /// `retry_on` is Envoy's comma-separated list; `status_codes` are the
+    /// `retriable-status-codes`.
+    #[new]
+    #[pyo3(signature = (retry_on, status_codes=Vec::new()))]
+    fn new(retry_on: &str, status_codes: Vec<u16>) -> PyResult<Self> {
+        Ok(PyRetryOn(
+            RetryOn::parse(retry_on)
+                .map_err(value_error)?
+                .with_status_codes(&status_codes),
+        ))
+    }
+
+    /// gRFC A6's `retryableStatusCodes`.
+    #[staticmethod]
+    fn grpc(codes: Vec<String>) -> PyResult<Self> {
+        RetryOn::grpc(&codes).map(PyRetryOn).map_err(value_error)
+    }
+
+    /// Istio's default retry conditions.
+    #[staticmethod]
+    fn istio_default() -> Self {
+        PyRetryOn(RetryOn::istio_default())
+    }
+
+    /// Whether `outcome` (an HTTP status, `"grpc:NAME"`, `"connect_failure"`, `"reset"`,
+    /// `"refused_stream"`, `"per_try_timeout"`, `"retryable"`, `"not_retryable"`) is retried.
+    fn should_retry(&self, outcome: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok(self.0.should_retry(call_outcome(outcome)?))
+    }
+}
+
 /// The native module, imported by the pure-Python package as `cnarch._core`.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -810,5 +1046,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyBudget>()?;
     m.add_class::<PyQuota>()?;
     m.add_class::<PyLimiter>()?;
+    m.add_class::<PyBulkhead>()?;
+    m.add_class::<PyOutlier>()?;
+    m.add_class::<PyRetryOn>()?;
     Ok(())
 }

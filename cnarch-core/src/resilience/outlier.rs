@@ -208,6 +208,23 @@ impl HostResult {
     }
 }
 
+impl std::str::FromStr for HostResult {
+    type Err = String;
+    /// An HTTP status (`"503"`), `"connect_failure"` or `"timeout"`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "connect_failure" => Ok(HostResult::ConnectFailure),
+            "timeout" => Ok(HostResult::Timeout),
+            other => match other.parse::<u16>() {
+                Ok(code) if (100..600).contains(&code) => Ok(HostResult::Status(code)),
+                _ => Err(format!(
+                    "expected an HTTP status (100-599), connect_failure or timeout, found `{other}`"
+                )),
+            },
+        }
+    }
+}
+
 /// Which detector ejected a host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

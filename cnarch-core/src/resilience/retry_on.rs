@@ -50,6 +50,41 @@ impl CallOutcome {
     }
 }
 
+impl std::str::FromStr for CallOutcome {
+    type Err = RetryOnError;
+    /// The names the bindings use: an HTTP status (`"503"`), `"grpc:UNAVAILABLE"`,
+    /// `"connect_failure"`, `"reset"`, `"refused_stream"`, `"per_try_timeout"`, `"retryable"`,
+    /// `"not_retryable"`.
+    fn from_str(s: &str) -> Result<Self, RetryOnError> {
+        Ok(match s {
+            "connect_failure" => CallOutcome::ConnectFailure,
+            "reset" => CallOutcome::Reset,
+            "refused_stream" => CallOutcome::RefusedStream,
+            "per_try_timeout" => CallOutcome::PerTryTimeout,
+            "retryable" => CallOutcome::Error { retryable: true },
+            "not_retryable" => CallOutcome::Error { retryable: false },
+            other => {
+                if let Some(name) = other.strip_prefix("grpc:") {
+                    CallOutcome::Grpc(grpc_code(name).ok_or_else(|| {
+                        RetryOnError(format!(
+                            "expected a gRPC status code name after `grpc:`, found `{name}`"
+                        ))
+                    })?)
+                } else {
+                    match other.parse::<u16>() {
+                        Ok(code) if (100..600).contains(&code) => CallOutcome::Http(code),
+                        _ => {
+                            return Err(RetryOnError(format!(
+                                "expected an outcome (an HTTP status, grpc:<NAME>, connect_failure, reset, refused_stream, per_try_timeout, retryable, not_retryable), found `{other}`"
+                            )))
+                        }
+                    }
+                }
+            }
+        })
+    }
+}
+
 const GRPC_NAMES: [&str; 17] = [
     "OK",
     "CANCELLED",

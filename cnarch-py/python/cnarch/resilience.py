@@ -1,5 +1,6 @@
 """Resilience from the Rust core (`cnarch_core::resilience`): a circuit breaker with
-resilience4j's model, retry policies with seeded jitter, retry budgets and rate limiters.
+resilience4j's model, retry policies with seeded jitter and Envoy's retry conditions, retry
+budgets, rate limiters, a bulkhead and Envoy's outlier detection.
 
 Times are seconds as floats on a monotonic timeline the caller chooses (pass
 `time.monotonic()`, or a simulated clock). Keyword names of `CircuitBreaker` are
@@ -11,10 +12,10 @@ from __future__ import annotations
 import functools
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, TypeVar
+from typing import Any, Callable, Dict, Iterable, List, Optional, TypeVar
 
 from . import _core
-from ._core import RetryBudget, RetryQuota, RetryThrottle
+from ._core import RetryBudget, RetryOn, RetryQuota, RetryThrottle
 
 __all__ = [
     "CircuitBreaker",
@@ -28,6 +29,11 @@ __all__ = [
     "TokenBucket",
     "Gcra",
     "RateDecision",
+    "RetryOn",
+    "Bulkhead",
+    "BulkheadDecision",
+    "OutlierDetector",
+    "OutlierEvent",
 ]
 
 T = TypeVar("T")
@@ -99,8 +105,22 @@ class CircuitBreaker:
         consecutive_failures: Optional[int] = None,
     ) -> None:
         given = {k: v for k, v in locals().items() if k != "self" and v is not None}
-        config = {k: (_duration(v) if k in _DURATIONS else v) for k, v in given.items()}
-        self._inner = _core._CircuitBreaker(config)
+        self._config = {k: (_duration(v) if k in _DURATIONS else v) for k, v in given.items()}
+        self._inner = _core._CircuitBreaker(self._config)
+
+    def snapshot(self) -> Dict[str, Any]:
+        """The breaker's state as plain data (JSON-serializable) to persist; times are
+        nanoseconds on the caller's clock."""
+        result: Dict[str, Any] = self._inner.snapshot()
+        return result
+
+    @classmethod
+    def restore(cls, snapshot: Dict[str, Any], **config: Any) -> "CircuitBreaker":
+        """A breaker with `config` (the same keywords as the constructor) in the state of
+        `snapshot`; raises ValueError when the snapshot does not fit the configuration."""
+        cb = cls(**config)
+        cb._inner = _core._CircuitBreaker.restore(cb._config, snapshot)
+        return cb
 
     def try_acquire(self, now: float) -> "Permit | Rejected":
         permit, state, retry_after = self._inner.try_acquire(now)
@@ -237,3 +257,158 @@ class TokenBucket(_Limiter):
 class Gcra(_Limiter):
     """The generic cell rate algorithm with emission interval 1/rate and burst tolerance (the
     same decisions as `TokenBucket`: one algorithm in two forms)."""
+
+
+@dataclass(frozen=True)
+class BulkheadDecision:
+    """`admitted` (truthy), or `queued` with a `ticket`, or neither (rejected: full)."""
+
+    admitted: bool
+    queued: bool
+    ticket: Optional[int]
+
+    def __bool__(self) -> bool:
+        return self.admitted
+
+
+class Bulkhead:
+    """At most `max_concurrent` calls in flight and `max_queued` waiting (first come, first
+    served), each waiting at most `max_wait` seconds when given. Thread-safe."""
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, max_concurrent: int, max_queued: int = 0, max_wait: Optional[float] = None) -> None:
+        self._inner = _core._Bulkhead(max_concurrent, max_queued, max_wait)
+
+    def try_enter(self, now: float) -> BulkheadDecision:
+        kind, ticket = self._inner.try_enter(now)
+        return BulkheadDecision(kind == "admitted", kind == "queued", ticket)
+
+    def release(self, now: float) -> Optional[int]:
+        """Frees a slot; returns the ticket of the waiter that now holds it, if any. Raises
+        ValueError when no slot is held."""
+        result: Optional[int] = self._inner.release(now)
+        return result
+
+    def cancel(self, ticket: int) -> bool:
+        result: bool = self._inner.cancel(ticket)
+        return result
+
+    def expire(self, now: float) -> List[int]:
+        """Drops waiters past `max_wait`; returns their tickets."""
+        result: List[int] = self._inner.expire(now)
+        return result
+
+    @property
+    def active(self) -> int:
+        n: int = self._inner.active
+        return n
+
+    @property
+    def queued(self) -> int:
+        n: int = self._inner.queued
+        return n
+
+    @property
+    def rejected(self) -> int:
+        n: int = self._inner.rejected
+        return n
+
+
+@dataclass(frozen=True)
+class OutlierEvent:
+    """A decision about a host: `action` is "eject", "uneject", "overflow" (over
+    max_ejection_percent) or "not_enforced"; `kind` the detector; `duration` the ejection time."""
+
+    at: float
+    host: str
+    action: str
+    kind: Optional[str]
+    duration: Optional[float]
+
+
+_OUTLIER_DURATIONS = ("interval", "base_ejection_time", "max_ejection_time", "max_ejection_time_jitter")
+
+
+class OutlierDetector:
+    """Envoy's outlier detection for a set of hosts (keyword names and defaults are Envoy's
+    `OutlierDetection` fields; durations in seconds). Sweeps run every `interval` from `start`;
+    `record` runs the sweeps due first. `seed` drives partial enforcement and jitter."""
+
+    __slots__ = ("_inner",)
+
+    def __init__(
+        self,
+        hosts: Iterable[str] = (),
+        *,
+        start: float = 0.0,
+        seed: int = 0,
+        interval: Optional[float] = None,
+        base_ejection_time: Optional[float] = None,
+        max_ejection_time: Optional[float] = None,
+        max_ejection_time_jitter: Optional[float] = None,
+        max_ejection_percent: Optional[int] = None,
+        always_eject_one_host: Optional[bool] = None,
+        consecutive_5xx: Optional[int] = None,
+        enforcing_consecutive_5xx: Optional[int] = None,
+        consecutive_gateway_failure: Optional[int] = None,
+        enforcing_consecutive_gateway_failure: Optional[int] = None,
+        success_rate_minimum_hosts: Optional[int] = None,
+        success_rate_request_volume: Optional[int] = None,
+        success_rate_stdev_factor: Optional[int] = None,
+        enforcing_success_rate: Optional[int] = None,
+        failure_percentage_threshold: Optional[int] = None,
+        failure_percentage_minimum_hosts: Optional[int] = None,
+        failure_percentage_request_volume: Optional[int] = None,
+        enforcing_failure_percentage: Optional[int] = None,
+    ) -> None:
+        given = {k: v for k, v in locals().items() if k not in ("self", "hosts", "start", "seed") and v is not None}
+        config = {k: (_duration(v) if k in _OUTLIER_DURATIONS else v) for k, v in given.items()}
+        self._inner = _core._OutlierDetector(config, start, seed)
+        for h in hosts:
+            self._inner.add_host(h)
+
+    @classmethod
+    def istio(
+        cls, consecutive_5xx_errors: int, interval: float, base_ejection_time: float,
+        hosts: Iterable[str] = (), *, start: float = 0.0, seed: int = 0,
+    ) -> "OutlierDetector":
+        """What Istio's `outlierDetection` programs into Envoy (success-rate ejection off)."""
+        d = cls.__new__(cls)
+        d._inner = _core._OutlierDetector.istio(consecutive_5xx_errors, interval, base_ejection_time, start, seed)
+        for h in hosts:
+            d._inner.add_host(h)
+        return d
+
+    def add_host(self, host: str) -> None:
+        self._inner.add_host(host)
+
+    def remove_host(self, host: str) -> bool:
+        result: bool = self._inner.remove_host(host)
+        return result
+
+    def record(self, now: float, host: str, result: "int | str") -> None:
+        """Records a response status (int), "connect_failure" (counts as 503) or "timeout"
+        (504) from `host`."""
+        self._inner.record(now, host, result)
+
+    def advance(self, now: float) -> None:
+        """Runs the sweeps due at or before `now`."""
+        self._inner.advance(now)
+
+    def events(self) -> List[OutlierEvent]:
+        """Decisions since the last call, oldest first."""
+        return [OutlierEvent(*e) for e in self._inner.take_events()]
+
+    def is_ejected(self, host: str) -> bool:
+        result: bool = self._inner.is_ejected(host)
+        return result
+
+    def ejected(self) -> List[str]:
+        result: List[str] = self._inner.ejected()
+        return result
+
+    @property
+    def hosts(self) -> List[str]:
+        result: List[str] = self._inner.hosts()
+        return result
