@@ -879,6 +879,9 @@ impl PyBulkhead {
     }
 }
 
+/// An outlier event as the Python facade unpacks it: at, host, action, kind, duration.
+type EventTuple = (f64, String, &'static str, Option<&'static str>, Option<f64>);
+
 /// The native outlier detector (hosts are strings).
 #[pyclass(name = "_OutlierDetector", module = "cnarch._core")]
 struct PyOutlier(OutlierDetector<String>);
@@ -942,9 +945,7 @@ impl PyOutlier {
     }
 
     /// `[(at, host, action, kind_or_None, duration_or_None)]`.
-    fn take_events(
-        &mut self,
-    ) -> Vec<(f64, String, &'static str, Option<&'static str>, Option<f64>)> {
+    fn take_events(&mut self) -> Vec<EventTuple> {
         self.0
             .take_events()
             .into_iter()
