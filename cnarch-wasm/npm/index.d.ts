@@ -265,6 +265,121 @@ export class CircuitBreaker {
   record(now: number, permit: Permit, success: boolean | null, duration?: number): void;
   state(now: number): Rejected["state"];
   metrics(now: number): { failure_rate: number | null; slow_call_rate: number | null; calls: number; failed: number; slow: number; not_permitted: number };
+  /** Calls `fn` (sync or async) under the breaker, timed by `clock` (ms; default `performance.now`).
+   * Rejects with the function's error (counted as a failure) or a `CallNotPermittedError`. */
+  execute<T>(fn: () => T | PromiseLike<T>, clock?: () => number): Promise<T>;
+  /** The state as plain JSON data, to persist. */
+  snapshot(): BreakerSnapshot;
+  /** A breaker with `config` in the state of `snapshot`; `RangeError` when it does not fit. */
+  static restore(config: BreakerConfig | undefined, snapshot: BreakerSnapshot): CircuitBreaker;
+  transitionToClosed(now: number): void;
+  transitionToOpen(now: number): void;
+  transitionToHalfOpen(now: number): void;
+  transitionToDisabled(now: number): void;
+  transitionToForcedOpen(now: number): void;
+  transitionToMetricsOnly(now: number): void;
+  free(): void;
+}
+
+/** What `CircuitBreaker.execute` rejects with when the breaker refuses. */
+export interface CallNotPermittedError extends Error {
+  name: "CallNotPermittedError";
+  code: "call_not_permitted";
+  state: Rejected["state"];
+  retryAfter: number | null;
+}
+
+/** A breaker's state as data (instants in nanoseconds on the caller's clock). */
+export interface BreakerSnapshot {
+  state: Rejected["state"];
+  window: { second?: number; calls: number; failed: number; slow: number }[];
+  open_until_ns: number;
+  openings: number;
+  half_open_since_ns: number;
+  half_open_permits: number;
+  half_open: [number, number, number];
+  consecutive_failures: number;
+  not_permitted: number;
+}
+
+/** The answer of `Bulkhead.tryEnter`. */
+export interface BulkheadDecision {
+  admitted: boolean;
+  queued: boolean;
+  /** The queue ticket when queued, else `null`. */
+  ticket: number | null;
+}
+
+/** At most `maxConcurrent` calls in flight and `maxQueued` waiting (FIFO), each waiting at most `maxWait` ms. */
+export class Bulkhead {
+  constructor(maxConcurrent: number, maxQueued?: number, maxWait?: number);
+  tryEnter(now: number): BulkheadDecision;
+  /** Frees a slot; the ticket of the waiter now holding it, or `null`. */
+  release(now: number): number | null;
+  cancel(ticket: number): boolean;
+  expire(now: number): Float64Array;
+  readonly active: number;
+  readonly queued: number;
+  readonly rejected: number;
+  free(): void;
+}
+
+/** Envoy's `OutlierDetection` fields in camelCase; durations in milliseconds. */
+export interface OutlierConfig {
+  interval?: number;
+  baseEjectionTime?: number;
+  maxEjectionTime?: number;
+  maxEjectionTimeJitter?: number;
+  maxEjectionPercent?: number;
+  alwaysEjectOneHost?: boolean;
+  consecutive5xx?: number;
+  enforcingConsecutive5xx?: number;
+  consecutiveGatewayFailure?: number;
+  enforcingConsecutiveGatewayFailure?: number;
+  successRateMinimumHosts?: number;
+  successRateRequestVolume?: number;
+  successRateStdevFactor?: number;
+  enforcingSuccessRate?: number;
+  failurePercentageThreshold?: number;
+  failurePercentageMinimumHosts?: number;
+  failurePercentageRequestVolume?: number;
+  enforcingFailurePercentage?: number;
+}
+
+/** A decision about a host (times in ms). */
+export interface OutlierEvent {
+  at: number;
+  host: string;
+  action: "eject" | "uneject" | "overflow" | "not_enforced";
+  kind: "consecutive_5xx" | "consecutive_gateway_failure" | "success_rate" | "failure_percentage" | null;
+  duration: number | null;
+}
+
+/** Envoy's outlier detection over string-named hosts. */
+export class OutlierDetector {
+  constructor(hosts?: string[], config?: OutlierConfig, start?: number, seed?: bigint);
+  /** What Istio's `outlierDetection` programs into Envoy (success-rate ejection off). */
+  static istio(consecutive5xxErrors: number, interval: number, baseEjectionTime: number, hosts?: string[], start?: number, seed?: bigint): OutlierDetector;
+  addHost(host: string): void;
+  removeHost(host: string): boolean;
+  /** A status number, `"connect_failure"` (as 503) or `"timeout"` (as 504). */
+  record(now: number, host: string, result: number | "connect_failure" | "timeout"): void;
+  advance(now: number): void;
+  events(): OutlierEvent[];
+  isEjected(host: string): boolean;
+  ejected(): string[];
+  readonly hosts: string[];
+  free(): void;
+}
+
+/** Envoy / Istio / gRPC retry conditions. */
+export class RetryOn {
+  /** Envoy's comma-separated `retry_on`, plus the `retriable-status-codes`. */
+  constructor(retryOn: string, statusCodes?: number[]);
+  static grpc(codes: string[]): RetryOn;
+  static istioDefault(): RetryOn;
+  /** An HTTP status, `"grpc:NAME"`, `"connect_failure"`, `"reset"`, `"refused_stream"`, `"per_try_timeout"`, `"retryable"` or `"not_retryable"`. */
+  shouldRetry(outcome: number | string): boolean;
   free(): void;
 }
 

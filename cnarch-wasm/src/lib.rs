@@ -8,6 +8,7 @@
 #![allow(unsafe_code)]
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use cnarch_core::duration::parse_any;
 use cnarch_core::labels::{
@@ -21,10 +22,16 @@ use cnarch_core::policy::network::{
 };
 use cnarch_core::quantity::{Quantity as CoreQuantity, QuantityFormat};
 use cnarch_core::resilience::breaker::{
-    BreakerConfig, CircuitBreaker as CoreBreaker, Outcome, Permit as CorePermit,
+    BreakerConfig, BreakerSnapshot, CircuitBreaker as CoreBreaker, Outcome, Permit as CorePermit,
+    State,
+};
+use cnarch_core::resilience::bulkhead::{Admission, Bulkhead as CoreBulkhead, Ticket};
+use cnarch_core::resilience::outlier::{
+    HostResult, OutlierAction, OutlierConfig, OutlierDetector as CoreOutlier,
 };
 use cnarch_core::resilience::ratelimit::{RateDecision, TokenBucket as CoreBucket};
 use cnarch_core::resilience::retry::{Backoff, Jitter, RetryPolicy as CoreRetry};
+use cnarch_core::resilience::retry_on::{CallOutcome, RetryOn as CoreRetryOn};
 use cnarch_core::schedule::Schedule as CoreSchedule;
 use cnarch_core::time::Instant;
 use cnarch_core::{LoadError, Violation};
@@ -544,7 +551,59 @@ pub struct Permit(CorePermit);
 /// A circuit breaker with resilience4j's model (times in milliseconds).
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct CircuitBreaker(CoreBreaker);
+pub struct CircuitBreaker(Rc<CoreBreaker>);
+
+fn set(o: &JsValue, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(o, &key.into(), value);
+}
+
+/// A camelCase configuration object (durations in milliseconds) as the core's snake_case
+/// config (durations as serde's `{secs, nanos}`).
+fn snake_config<T: serde::de::DeserializeOwned>(
+    config: JsValue,
+    what: &str,
+    is_duration: fn(&str) -> bool,
+) -> Result<T, JsValue> {
+    let mut map: serde_json::Map<String, serde_json::Value> =
+        if config.is_undefined() || config.is_null() {
+            serde_json::Map::new()
+        } else {
+            from_js(config, what)?
+        };
+    let mut snake = serde_json::Map::new();
+    for (k, v) in map.iter_mut() {
+        let mut key = String::with_capacity(k.len() + 4);
+        for c in k.chars() {
+            if c.is_ascii_uppercase() {
+                key.push('_');
+                key.push(c.to_ascii_lowercase());
+            } else {
+                key.push(c);
+            }
+        }
+        let key = key.replace("consecutive5xx", "consecutive_5xx");
+        let value = if is_duration(&key) && !v.is_null() {
+            let d = millis(v.as_f64().ok_or_else(|| {
+                error(
+                    "TypeError",
+                    &format!("expected {k} in milliseconds"),
+                    "invalid_argument",
+                )
+            })?)?;
+            serde_json::json!({"secs": d.as_secs(), "nanos": d.subsec_nanos()})
+        } else {
+            v.take()
+        };
+        snake.insert(key, value);
+    }
+    serde_json::from_value(serde_json::Value::Object(snake)).map_err(|e| {
+        error(
+            "TypeError",
+            &format!("expected {what}: {e}"),
+            "invalid_argument",
+        )
+    })
+}
 
 #[wasm_bindgen]
 impl CircuitBreaker {
@@ -552,44 +611,126 @@ impl CircuitBreaker {
     /// resilience4j's defaults.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<CircuitBreaker, JsValue> {
-        let mut map: serde_json::Map<String, serde_json::Value> =
-            if config.is_undefined() || config.is_null() {
-                serde_json::Map::new()
-            } else {
-                from_js(config, "a circuit breaker configuration object")?
-            };
-        let mut snake = serde_json::Map::new();
-        for (k, v) in map.iter_mut() {
-            let key: String = k
-                .chars()
-                .flat_map(|c| {
-                    if c.is_ascii_uppercase() {
-                        vec!['_', c.to_ascii_lowercase()]
-                    } else {
-                        vec![c]
+        let c: BreakerConfig =
+            snake_config(config, "a circuit breaker configuration object", |k| {
+                k.contains("duration")
+            })?;
+        CoreBreaker::new(c)
+            .map(|b| CircuitBreaker(Rc::new(b)))
+            .map_err(|e| range_error(e, "invalid_breaker_config"))
+    }
+
+    /// A breaker with `config` in the state of `snapshot` (from `snapshot()`); `RangeError`
+    /// when it does not fit the configuration.
+    pub fn restore(config: JsValue, snapshot: JsValue) -> Result<CircuitBreaker, JsValue> {
+        let c: BreakerConfig =
+            snake_config(config, "a circuit breaker configuration object", |k| {
+                k.contains("duration")
+            })?;
+        let snap: BreakerSnapshot = from_js(snapshot, "a breaker snapshot (from snapshot())")?;
+        CoreBreaker::restore(c, &snap)
+            .map(|b| CircuitBreaker(Rc::new(b)))
+            .map_err(|e| range_error(&e, e.code()))
+    }
+
+    /// The breaker's state as plain data (JSON-serializable); times are nanoseconds on the
+    /// caller's clock.
+    pub fn snapshot(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.0.snapshot())
+    }
+
+    /// Calls `fn` (sync or async) under the breaker, timed with `clock` (default
+    /// `performance.now`); resolves to its result, rejects with its error (counted as a
+    /// failure) or with a `CallNotPermittedError` (`state`, `retryAfter`) when refused.
+    pub fn execute(&self, f: js_sys::Function, clock: Option<js_sys::Function>) -> js_sys::Promise {
+        let b = Rc::clone(&self.0);
+        wasm_bindgen_futures::future_to_promise(async move {
+            let now = || -> Result<f64, JsValue> {
+                let v = match &clock {
+                    Some(c) => c.call0(&JsValue::UNDEFINED)?,
+                    None => {
+                        let perf = js_sys::Reflect::get(&js_sys::global(), &"performance".into())?;
+                        let f: js_sys::Function =
+                            js_sys::Reflect::get(&perf, &"now".into())?.dyn_into()?;
+                        f.call0(&perf)?
                     }
-                })
-                .collect();
-            // Durations arrive in milliseconds; serde wants `{secs, nanos}`.
-            let value = if key.contains("duration") {
-                let d = millis(v.as_f64().ok_or_else(|| {
+                };
+                v.as_f64().ok_or_else(|| {
                     error(
                         "TypeError",
-                        &format!("expected {k} in milliseconds"),
+                        "the clock must return milliseconds as a number",
                         "invalid_argument",
                     )
-                })?)?;
-                serde_json::json!({"secs": d.as_secs(), "nanos": d.subsec_nanos()})
-            } else {
-                v.take()
+                })
             };
-            snake.insert(key, value);
-        }
-        let c: BreakerConfig = serde_json::from_value(serde_json::Value::Object(snake))
-            .map_err(|e| error("TypeError", &e.to_string(), "invalid_argument"))?;
-        CoreBreaker::new(c)
-            .map(CircuitBreaker)
-            .map_err(|e| range_error(e, "invalid_breaker_config"))
+            let start = now()?;
+            let permit = match b.try_acquire(instant_ms(start)) {
+                Ok(p) => p,
+                Err(r) => {
+                    let e = error(
+                        "CallNotPermittedError",
+                        &format!("call not permitted: breaker is {}", r.state),
+                        "call_not_permitted",
+                    );
+                    set(&e, "state", &r.state.as_str().into());
+                    set(
+                        &e,
+                        "retryAfter",
+                        &r.retry_after
+                            .map(ms)
+                            .map_or(JsValue::NULL, JsValue::from_f64),
+                    );
+                    return Err(e);
+                }
+            };
+            let settled = match f.call0(&JsValue::UNDEFINED) {
+                Ok(v) => wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&v)).await,
+                Err(e) => Err(e),
+            };
+            let end = now()?;
+            let took = millis((end - start).max(0.0))?;
+            b.record(
+                instant_ms(end),
+                permit,
+                if settled.is_ok() {
+                    Outcome::success(took)
+                } else {
+                    Outcome::failure(took)
+                },
+            );
+            settled
+        })
+    }
+
+    /// Moves to `closed` by hand.
+    #[wasm_bindgen(js_name = transitionToClosed)]
+    pub fn transition_to_closed(&self, now: f64) {
+        self.0.transition_to(instant_ms(now), State::Closed);
+    }
+    /// Moves to `open` by hand.
+    #[wasm_bindgen(js_name = transitionToOpen)]
+    pub fn transition_to_open(&self, now: f64) {
+        self.0.transition_to(instant_ms(now), State::Open);
+    }
+    /// Moves to `half_open` by hand.
+    #[wasm_bindgen(js_name = transitionToHalfOpen)]
+    pub fn transition_to_half_open(&self, now: f64) {
+        self.0.transition_to(instant_ms(now), State::HalfOpen);
+    }
+    /// Moves to `disabled` by hand.
+    #[wasm_bindgen(js_name = transitionToDisabled)]
+    pub fn transition_to_disabled(&self, now: f64) {
+        self.0.transition_to(instant_ms(now), State::Disabled);
+    }
+    /// Moves to `forced_open` by hand.
+    #[wasm_bindgen(js_name = transitionToForcedOpen)]
+    pub fn transition_to_forced_open(&self, now: f64) {
+        self.0.transition_to(instant_ms(now), State::ForcedOpen);
+    }
+    /// Moves to `metrics_only` by hand.
+    #[wasm_bindgen(js_name = transitionToMetricsOnly)]
+    pub fn transition_to_metrics_only(&self, now: f64) {
+        self.0.transition_to(instant_ms(now), State::MetricsOnly);
     }
 
     /// A `Permit`, or `{state, retryAfter}` (milliseconds or `null`) when refused.
@@ -757,3 +898,275 @@ rate_limiter!(
     "`rate` tokens per second refill a bucket of `burst`."
 );
 rate_limiter!(Gcra, "GCRA with emission interval 1/rate and a burst tolerance (the same decisions as `TokenBucket`).");
+
+/// At most `maxConcurrent` calls in flight and `maxQueued` waiting (first come, first served),
+/// each waiting at most `maxWait` milliseconds when given.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Bulkhead(CoreBulkhead);
+
+#[wasm_bindgen]
+impl Bulkhead {
+    /// `RangeError` for `maxConcurrent` of 0.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        max_concurrent: u32,
+        max_queued: Option<u32>,
+        max_wait: Option<f64>,
+    ) -> Result<Bulkhead, JsValue> {
+        let wait = max_wait.map(millis).transpose()?;
+        CoreBulkhead::new(max_concurrent, max_queued.unwrap_or(0), wait)
+            .map(Bulkhead)
+            .map_err(|e| range_error(&e, e.code()))
+    }
+
+    /// `{admitted, queued, ticket}` (`ticket` is a number when queued, else `null`).
+    #[wasm_bindgen(js_name = tryEnter)]
+    pub fn try_enter(&self, now: f64) -> JsValue {
+        let a = self.0.try_enter(instant_ms(now));
+        let o: JsValue = js_sys::Object::new().into();
+        set(&o, "admitted", &matches!(a, Admission::Admitted).into());
+        set(&o, "queued", &matches!(a, Admission::Queued(_)).into());
+        let ticket = match a {
+            Admission::Queued(t) => JsValue::from_f64(t.0 as f64),
+            _ => JsValue::NULL,
+        };
+        set(&o, "ticket", &ticket);
+        o
+    }
+
+    /// Frees a slot; returns the ticket of the waiter that now holds it, or `null`. Throws
+    /// when no slot is held.
+    pub fn release(&self, now: f64) -> Result<Option<f64>, JsValue> {
+        self.0
+            .release(instant_ms(now))
+            .map(|t| t.map(|t| t.0 as f64))
+            .map_err(|e| error("Error", &e.to_string(), e.code()))
+    }
+
+    /// Leaves the queue.
+    pub fn cancel(&self, ticket: f64) -> bool {
+        self.0.cancel(Ticket(ticket as u64))
+    }
+
+    /// Drops waiters past `maxWait`; returns their tickets.
+    pub fn expire(&self, now: f64) -> Vec<f64> {
+        self.0
+            .expire(instant_ms(now))
+            .into_iter()
+            .map(|t| t.0 as f64)
+            .collect()
+    }
+
+    /// Calls in flight.
+    #[wasm_bindgen(getter)]
+    pub fn active(&self) -> u32 {
+        self.0.active()
+    }
+
+    /// Calls waiting.
+    #[wasm_bindgen(getter)]
+    pub fn queued(&self) -> u32 {
+        self.0.queued()
+    }
+
+    /// Calls refused since creation.
+    #[wasm_bindgen(getter)]
+    pub fn rejected(&self) -> f64 {
+        self.0.rejected() as f64
+    }
+}
+
+fn outlier_duration(k: &str) -> bool {
+    matches!(
+        k,
+        "interval" | "base_ejection_time" | "max_ejection_time" | "max_ejection_time_jitter"
+    )
+}
+
+/// A status number or a name, parsed by the core.
+fn named<T: std::str::FromStr>(v: &JsValue, what: &str) -> Result<T, JsValue>
+where
+    T::Err: std::fmt::Display,
+{
+    let text = match (v.as_f64(), v.as_string()) {
+        (Some(n), _) if n.fract() == 0.0 => format!("{n}"),
+        (_, Some(s)) => s,
+        _ => {
+            return Err(error(
+                "TypeError",
+                &format!("expected {what}"),
+                "invalid_argument",
+            ))
+        }
+    };
+    text.parse()
+        .map_err(|e: T::Err| range_error(e, "invalid_argument"))
+}
+
+/// Envoy's outlier detection (options are Envoy's `OutlierDetection` fields in camelCase,
+/// durations in milliseconds).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct OutlierDetector(CoreOutlier<String>);
+
+#[wasm_bindgen]
+impl OutlierDetector {
+    /// Sweeps run every `interval` from `start` (ms); `seed` drives partial enforcement and
+    /// jitter.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        hosts: Option<Vec<String>>,
+        config: JsValue,
+        start: Option<f64>,
+        seed: Option<u64>,
+    ) -> Result<OutlierDetector, JsValue> {
+        let c: OutlierConfig = snake_config(
+            config,
+            "an outlier detection configuration object",
+            outlier_duration,
+        )?;
+        OutlierDetector::build(c, hosts, start, seed)
+    }
+
+    fn build(
+        c: OutlierConfig,
+        hosts: Option<Vec<String>>,
+        start: Option<f64>,
+        seed: Option<u64>,
+    ) -> Result<OutlierDetector, JsValue> {
+        let mut d = CoreOutlier::new(c, instant_ms(start.unwrap_or(0.0)), seed.unwrap_or(0))
+            .map_err(|e| range_error(&e, e.code()))?;
+        for h in hosts.unwrap_or_default() {
+            d.add_host(h);
+        }
+        Ok(OutlierDetector(d))
+    }
+
+    /// What Istio's `outlierDetection` programs into Envoy (success-rate ejection off).
+    pub fn istio(
+        consecutive5xx_errors: u32,
+        interval: f64,
+        base_ejection_time: f64,
+        hosts: Option<Vec<String>>,
+        start: Option<f64>,
+        seed: Option<u64>,
+    ) -> Result<OutlierDetector, JsValue> {
+        let c = OutlierConfig::istio(
+            consecutive5xx_errors,
+            millis(interval)?,
+            millis(base_ejection_time)?,
+        );
+        OutlierDetector::build(c, hosts, start, seed)
+    }
+
+    /// Adds a host.
+    #[wasm_bindgen(js_name = addHost)]
+    pub fn add_host(&mut self, host: String) {
+        self.0.add_host(host);
+    }
+
+    /// Removes a host.
+    #[wasm_bindgen(js_name = removeHost)]
+    pub fn remove_host(&mut self, host: String) -> bool {
+        self.0.remove_host(&host)
+    }
+
+    /// Records a status (number), `"connect_failure"` (as 503) or `"timeout"` (as 504).
+    pub fn record(&mut self, now: f64, host: String, result: JsValue) -> Result<(), JsValue> {
+        let r: HostResult = named(
+            &result,
+            "an HTTP status, \"connect_failure\" or \"timeout\"",
+        )?;
+        self.0.record(instant_ms(now), &host, r);
+        Ok(())
+    }
+
+    /// Runs the sweeps due at or before `now`.
+    pub fn advance(&mut self, now: f64) {
+        self.0.advance(instant_ms(now));
+    }
+
+    /// Decisions since the last call: `{at, host, action, kind, duration}` (ms; `kind` and
+    /// `duration` `null` where they do not apply).
+    pub fn events(&mut self) -> js_sys::Array {
+        self.0
+            .take_events()
+            .into_iter()
+            .map(|e| {
+                let o: JsValue = js_sys::Object::new().into();
+                set(&o, "at", &JsValue::from_f64(e.at.as_nanos() as f64 / 1e6));
+                set(&o, "host", &e.host.into());
+                set(&o, "action", &e.action.as_str().into());
+                set(
+                    &o,
+                    "kind",
+                    &e.action.kind().map_or(JsValue::NULL, |k| k.as_str().into()),
+                );
+                let d = match e.action {
+                    OutlierAction::Eject { duration, .. } => JsValue::from_f64(ms(duration)),
+                    _ => JsValue::NULL,
+                };
+                set(&o, "duration", &d);
+                o
+            })
+            .collect()
+    }
+
+    /// Whether `host` is ejected.
+    #[wasm_bindgen(js_name = isEjected)]
+    pub fn is_ejected(&self, host: String) -> bool {
+        self.0.is_ejected(&host)
+    }
+
+    /// Ejected hosts, in insertion order.
+    pub fn ejected(&self) -> Vec<String> {
+        self.0.ejected().into_iter().cloned().collect()
+    }
+
+    /// Hosts, in insertion order.
+    #[wasm_bindgen(getter)]
+    pub fn hosts(&self) -> Vec<String> {
+        self.0.hosts().cloned().collect()
+    }
+}
+
+/// Envoy / Istio / gRPC retry conditions.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct RetryOn(CoreRetryOn);
+
+#[wasm_bindgen]
+impl RetryOn {
+    /// Envoy's comma-separated `retry_on`, plus `retriable-status-codes`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(retry_on: &str, status_codes: Option<Vec<u16>>) -> Result<RetryOn, JsValue> {
+        CoreRetryOn::parse(retry_on)
+            .map(|r| RetryOn(r.with_status_codes(&status_codes.unwrap_or_default())))
+            .map_err(|e| range_error(&e, e.code()))
+    }
+
+    /// gRFC A6's `retryableStatusCodes`.
+    pub fn grpc(codes: Vec<String>) -> Result<RetryOn, JsValue> {
+        CoreRetryOn::grpc(&codes)
+            .map(RetryOn)
+            .map_err(|e| range_error(&e, e.code()))
+    }
+
+    /// Istio's default retry conditions.
+    #[wasm_bindgen(js_name = istioDefault)]
+    pub fn istio_default() -> RetryOn {
+        RetryOn(CoreRetryOn::istio_default())
+    }
+
+    /// Whether `outcome` (an HTTP status, `"grpc:NAME"`, `"connect_failure"`, `"reset"`,
+    /// `"refused_stream"`, `"per_try_timeout"`, `"retryable"`, `"not_retryable"`) is retried.
+    #[wasm_bindgen(js_name = shouldRetry)]
+    pub fn should_retry(&self, outcome: JsValue) -> Result<bool, JsValue> {
+        let o: CallOutcome = named(
+            &outcome,
+            "an outcome: an HTTP status or a name such as \"grpc:UNAVAILABLE\"",
+        )?;
+        Ok(self.0.should_retry(o))
+    }
+}

@@ -15,6 +15,9 @@ import {
   RetryPolicy,
   TokenBucket,
   Gcra,
+  Bulkhead,
+  OutlierDetector,
+  RetryOn,
   validate,
   version,
   type Document,
@@ -22,6 +25,9 @@ import {
   type LabelSelector,
   type ParseError,
   type ValidationError,
+  type BreakerSnapshot,
+  type CallNotPermittedError,
+  type OutlierEvent,
   type Violation,
 } from "cnarch";
 
@@ -69,6 +75,25 @@ const delays: Float64Array = RetryPolicy.grpc(4, 0.1, 1, 2).delays(1n);
 const rd = new TokenBucket(10, 5).check(0, 2);
 const rg = new Gcra(10, 5).check(0);
 const limited: boolean = rd.allowed && rg.retryAfter === null;
+const snap: BreakerSnapshot = cb.snapshot();
+const restored = CircuitBreaker.restore({ slidingWindowSize: 4 }, snap);
+restored.transitionToMetricsOnly(3);
+const answer: Promise<number> = restored.execute(async () => 42, () => 5);
+answer.catch((e: unknown) => {
+  const refused = e as CallNotPermittedError;
+  console.log(refused.state, refused.retryAfter);
+});
+const bh = new Bulkhead(2, 1, 100);
+const entered = bh.tryEnter(0);
+const promoted: number | null = entered.admitted ? bh.release(1) : entered.ticket;
+const od = OutlierDetector.istio(5, 10_000, 30_000, ["a", "b"]);
+new OutlierDetector(["x"], { consecutive5xx: 3, interval: 1000 }, 0, 7n).record(0, "x", "timeout");
+od.record(0, "a", 503);
+od.advance(10_000);
+const evs: OutlierEvent[] = od.events();
+const ejected: boolean = od.isEjected("a") || od.ejected().length > 0 || evs.some((e) => e.kind === "success_rate");
+const retried: boolean = RetryOn.istioDefault().shouldRetry(503) && new RetryOn("5xx", [409]).shouldRetry("grpc:UNAVAILABLE") && RetryOn.grpc(["UNAVAILABLE"]).shouldRetry("reset");
+console.log(promoted, ejected, retried, bh.active + bh.queued + bh.rejected, od.hosts.length);
 q.free();
 s.free();
 
