@@ -14,6 +14,11 @@ use cnarch_core::model::data::{LabelSelector, NetworkProtocol};
 use cnarch_core::model::{data, events, observability, workload};
 use cnarch_core::policy::network::{Namespace, NetworkPolicyEngine, Pod};
 use cnarch_core::prelude::*;
+use cnarch_core::resilience::breaker::{BreakerConfig, CircuitBreaker};
+use cnarch_core::resilience::outlier::{HostResult, OutlierConfig, OutlierDetector};
+use cnarch_core::resilience::policy::{Policy, Step, Verdict};
+use cnarch_core::resilience::retry_on::CallOutcome;
+use cnarch_core::time::Instant;
 
 /// The instant the tour treats as "now", so its output is the same on every run.
 fn tour_now() -> chrono::DateTime<Utc> {
@@ -36,6 +41,10 @@ const SECTIONS: &[Section] = &[
     (
         "Label selectors and network policy",
         section_selectors_and_policy,
+    ),
+    (
+        "Resilience: the mesh's traffic policy against a failing dependency",
+        section_resilience,
     ),
     ("Validation: every mistake at once", section_validation),
 ];
@@ -473,4 +482,144 @@ fn section_validation(_docs: &[Document]) {
             }
         }
     }
+}
+
+/// The dependency the tour calls: the whole `users` service answers 503 from t = 10 s to
+/// t = 40 s; replica `users-2` alone also fails from 45 s to 50 s. Every call takes 20 ms.
+fn dependency(host: usize, at: Instant) -> CallOutcome {
+    let t = at.as_nanos() / 1_000_000;
+    if (10_000..40_000).contains(&t) || (host == 2 && (45_000..50_000).contains(&t)) {
+        CallOutcome::Http(503)
+    } else {
+        CallOutcome::Http(200)
+    }
+}
+
+fn at_s(t: Instant) -> String {
+    format!("{:>5.1}s", t.as_nanos() as f64 / 1e9)
+}
+
+const CALL: std::time::Duration = std::time::Duration::from_millis(20);
+
+fn section_resilience(docs: &[Document]) {
+    let Some(traffic) = docs.iter().find_map(|d| match d {
+        Document::ServiceMesh(m) => m.traffic.clone(),
+        _ => None,
+    }) else {
+        println!("  (no mesh traffic policy in this architecture)");
+        return;
+    };
+    let Some(cb) = traffic.circuit_breaker.as_ref() else {
+        println!("  (the traffic policy has no circuitBreaker block)");
+        return;
+    };
+    let outlier_config = OutlierConfig::from(cb);
+    println!(
+        "  traffic policy: {} retries, per-try timeout {}, overall timeout {}; circuitBreaker: eject a replica after {} consecutive 5xx, sweep every {:?}, eject for {:?} × times ejected",
+        traffic.retry.as_ref().map(|r| r.attempts).unwrap_or(0),
+        traffic.retry.as_ref().and_then(|r| r.timeout).map(|d| d.to_string()).unwrap_or_else(|| "none".into()),
+        traffic.timeout.as_ref().map(|t| t.duration.to_string()).unwrap_or_else(|| "none".into()),
+        outlier_config.consecutive_5xx,
+        outlier_config.interval,
+        outlier_config.base_ejection_time,
+    );
+    // A client-side breaker on the same numbers: open after the consecutive errors, wait the
+    // ejection time, three trial calls.
+    let Ok(breaker) = CircuitBreaker::new(BreakerConfig {
+        consecutive_failures: Some(outlier_config.consecutive_5xx),
+        wait_duration_in_open_state: outlier_config.base_ejection_time,
+        permitted_number_of_calls_in_half_open_state: 3,
+        automatic_transition_from_open_to_half_open_enabled: true,
+        ..BreakerConfig::default()
+    }) else {
+        return;
+    };
+    let policy = Policy::from_traffic(&traffic).with_breaker(breaker);
+    let seed = 42;
+    let delays = policy.start(Instant::ZERO, seed).delay_plan().to_vec();
+    println!(
+        "  retry waits with seed {seed} (Envoy backoff, 25 ms base, full jitter): {}",
+        delays
+            .iter()
+            .map(|d| format!("{} ms", d.as_millis()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+
+    // A request every 250 ms for a minute, round-robin over the replicas still in rotation; a
+    // retry goes to the next replica (Istio's previous-hosts predicate).
+    let hosts = ["users-0", "users-1", "users-2"];
+    let Ok(mut detector) = OutlierDetector::new(outlier_config, Instant::ZERO, seed) else {
+        return;
+    };
+    for h in hosts {
+        detector.add_host(h);
+    }
+    let mut tally: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut attempts = 0;
+    let mut outlier_log = Vec::new();
+    for i in 0..240u64 {
+        let start = Instant::from_millis(i * 250);
+        let mut ex = policy.start(start, seed.wrapping_add(i));
+        let mut now = start;
+        let mut pick = i as usize;
+        let verdict = loop {
+            match ex.next(now) {
+                Step::Call { .. } => {
+                    attempts += 1;
+                    let healthy: Vec<usize> = (0..3)
+                        .filter(|&h| !detector.is_ejected(&hosts[h]))
+                        .collect();
+                    let host = healthy[pick % healthy.len()];
+                    pick += 1;
+                    let out = dependency(host, now);
+                    now = now.saturating_add(CALL);
+                    if let CallOutcome::Http(status) = out {
+                        detector.record(now, &hosts[host], HostResult::Status(status));
+                    }
+                    match ex.record(now, out, CALL) {
+                        Ok(Step::Done(v)) => break Some(v),
+                        Ok(_) => {}
+                        Err(_) => break None,
+                    }
+                }
+                Step::Wait(d) => now = now.saturating_add(d),
+                Step::Done(v) => break Some(v),
+            }
+        };
+        let key = match verdict {
+            Some(Verdict::Succeeded { attempts: 1 }) => "succeeded at once",
+            Some(Verdict::Succeeded { .. }) => "succeeded after retrying",
+            Some(Verdict::Rejected { .. }) => "refused by the open breaker",
+            _ => "failed",
+        };
+        *tally.entry(key).or_default() += 1;
+        outlier_log.extend(detector.take_events());
+    }
+    detector.advance(Instant::from_millis(120_000));
+    outlier_log.extend(detector.take_events());
+    println!("  client breaker timeline:");
+    if let Some(b) = policy.breaker() {
+        for t in b.take_transitions() {
+            println!("    {}  {} → {}", at_s(t.at), t.from, t.to);
+        }
+    }
+    println!("  outlier detection (Envoy, as Istio programs it):");
+    for e in &outlier_log {
+        let what = match e.action {
+            cnarch_core::resilience::outlier::OutlierAction::Eject { kind, duration } => {
+                format!("eject ({}) for {:?}", kind.as_str(), duration)
+            }
+            other => match other.kind() {
+                Some(k) => format!("{} ({})", other.as_str(), k.as_str()),
+                None => other.as_str().to_string(),
+            },
+        };
+        println!("    {}  {}  {what}", at_s(e.at), e.host);
+    }
+    let summary: Vec<String> = tally.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    println!(
+        "  240 requests, {attempts} attempts: {}",
+        summary.join(", ")
+    );
 }

@@ -416,6 +416,12 @@ impl Execution<'_> {
         })
     }
 
+    /// The computed waits before retries 1, 2, … (drawn from the seed; pushback may replace
+    /// them).
+    pub fn delay_plan(&self) -> &[Duration] {
+        &self.delays
+    }
+
     /// Attempts made so far.
     pub fn attempts(&self) -> u32 {
         self.attempts
