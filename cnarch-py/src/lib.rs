@@ -748,11 +748,10 @@ struct PyBudget(RetryBudget);
 impl PyBudget {
     #[new]
     #[pyo3(signature = (budget_percent = 20.0, min_retry_concurrency = 3))]
-    fn new(budget_percent: f64, min_retry_concurrency: u32) -> Self {
-        PyBudget(RetryBudget {
-            budget_percent,
-            min_retry_concurrency,
-        })
+    fn new(budget_percent: f64, min_retry_concurrency: u32) -> PyResult<Self> {
+        RetryBudget::new(budget_percent, min_retry_concurrency)
+            .map(PyBudget)
+            .map_err(value_error)
     }
     fn max_active_retries(&self, active_requests: u32) -> u32 {
         self.0.max_active_retries(active_requests)

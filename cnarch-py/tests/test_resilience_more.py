@@ -129,3 +129,13 @@ def test_breaker_snapshot_restore_round_trip():
         CircuitBreaker.restore(snap, **cfg)
     with pytest.raises(ValueError):
         CircuitBreaker.restore({"state": "ajar"}, **cfg)
+
+
+def test_retry_budget_refuses_a_percentage_out_of_range():
+    from cnarch.resilience import RetryBudget
+
+    with pytest.raises(ValueError, match="budget_percent"):
+        RetryBudget(150.0, 3)
+    with pytest.raises(ValueError, match="budget_percent"):
+        RetryBudget(float("nan"), 3)
+    assert RetryBudget(20.0, 3).max_active_retries(100) == 20

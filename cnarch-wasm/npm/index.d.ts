@@ -372,6 +372,34 @@ export class OutlierDetector {
   free(): void;
 }
 
+/** gRFC A6 retry throttling. */
+export class RetryThrottle {
+  constructor(maxTokens: number, tokenRatio: number);
+  onSuccess(): void;
+  onFailure(): void;
+  allowsRetry(): boolean;
+  readonly tokens: number;
+  free(): void;
+}
+
+/** Envoy's retry budget (defaults 20 % and 3). */
+export class RetryBudget {
+  constructor(budgetPercent?: number, minRetryConcurrency?: number);
+  maxActiveRetries(activeRequests: number): number;
+  allowsRetry(activeRequests: number, activeRetries: number): boolean;
+  free(): void;
+}
+
+/** The AWS SDKs' standard retry quota. */
+export class RetryQuota {
+  constructor();
+  /** The cost taken, or `undefined` when the quota cannot pay for a retry. */
+  acquire(afterTimeout?: boolean): number | undefined;
+  onSuccess(retryCost?: number): void;
+  readonly available: number;
+  free(): void;
+}
+
 /** Envoy / Istio / gRPC retry conditions. */
 export class RetryOn {
   /** Envoy's comma-separated `retry_on`, plus the `retriable-status-codes`. */

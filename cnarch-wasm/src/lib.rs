@@ -25,6 +25,9 @@ use cnarch_core::resilience::breaker::{
     BreakerConfig, BreakerSnapshot, CircuitBreaker as CoreBreaker, Outcome, Permit as CorePermit,
     State,
 };
+use cnarch_core::resilience::budget::{
+    RetryBudget as CoreBudget, RetryQuota as CoreQuota, RetryThrottle as CoreThrottle,
+};
 use cnarch_core::resilience::bulkhead::{Admission, Bulkhead as CoreBulkhead, Ticket};
 use cnarch_core::resilience::outlier::{
     HostResult, OutlierAction, OutlierConfig, OutlierDetector as CoreOutlier,
@@ -1168,5 +1171,113 @@ impl RetryOn {
             "an outcome: an HTTP status or a name such as \"grpc:UNAVAILABLE\"",
         )?;
         Ok(self.0.should_retry(o))
+    }
+}
+
+/// gRFC A6 retry throttling: a failure takes a token, a success returns `tokenRatio`;
+/// retries only while tokens > maxTokens / 2.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct RetryThrottle(CoreThrottle);
+
+#[wasm_bindgen]
+impl RetryThrottle {
+    /// `RangeError` outside gRFC A6's limits (maxTokens in (0, 1000], tokenRatio > 0).
+    #[wasm_bindgen(constructor)]
+    pub fn new(max_tokens: u32, token_ratio: f64) -> Result<RetryThrottle, JsValue> {
+        CoreThrottle::new(max_tokens, token_ratio)
+            .map(RetryThrottle)
+            .ok_or_else(|| {
+                range_error(
+                    "expected maxTokens in (0, 1000] and tokenRatio > 0 (gRFC A6)",
+                    "invalid_retry_throttle",
+                )
+            })
+    }
+    /// A success.
+    #[wasm_bindgen(js_name = onSuccess)]
+    pub fn on_success(&mut self) {
+        self.0.on_success();
+    }
+    /// A failure.
+    #[wasm_bindgen(js_name = onFailure)]
+    pub fn on_failure(&mut self) {
+        self.0.on_failure();
+    }
+    /// May a retry start?
+    #[wasm_bindgen(js_name = allowsRetry)]
+    pub fn allows_retry(&self) -> bool {
+        self.0.allows_retry()
+    }
+    /// Tokens left.
+    #[wasm_bindgen(getter)]
+    pub fn tokens(&self) -> f64 {
+        self.0.tokens()
+    }
+}
+
+/// Envoy's retry budget.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct RetryBudget(CoreBudget);
+
+#[wasm_bindgen]
+impl RetryBudget {
+    /// Defaults: 20 % and 3.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        budget_percent: Option<f64>,
+        min_retry_concurrency: Option<u32>,
+    ) -> Result<RetryBudget, JsValue> {
+        CoreBudget::new(
+            budget_percent.unwrap_or(20.0),
+            min_retry_concurrency.unwrap_or(3),
+        )
+        .map(RetryBudget)
+        .map_err(|e| range_error(e, "invalid_retry_budget"))
+    }
+    /// Retries allowed with this many active requests.
+    #[wasm_bindgen(js_name = maxActiveRetries)]
+    pub fn max_active_retries(&self, active_requests: u32) -> u32 {
+        self.0.max_active_retries(active_requests)
+    }
+    /// May one more retry start?
+    #[wasm_bindgen(js_name = allowsRetry)]
+    pub fn allows_retry(&self, active_requests: u32, active_retries: u32) -> bool {
+        self.0.allows_retry(active_requests, active_retries)
+    }
+}
+
+/// The AWS SDKs' standard retry quota (500 tokens; a retry costs 5, after a timeout 10).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct RetryQuota(CoreQuota);
+
+#[wasm_bindgen]
+impl RetryQuota {
+    /// A full quota.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> RetryQuota {
+        RetryQuota(CoreQuota::aws_standard())
+    }
+    /// Takes the cost of a retry; the cost, or `undefined` when the quota cannot pay.
+    pub fn acquire(&mut self, after_timeout: Option<bool>) -> Option<u32> {
+        self.0.acquire(after_timeout.unwrap_or(false))
+    }
+    /// A success: pass the retry's cost when it was a retry.
+    #[wasm_bindgen(js_name = onSuccess)]
+    pub fn on_success(&mut self, retry_cost: Option<u32>) {
+        self.0.on_success(retry_cost);
+    }
+    /// Tokens left.
+    #[wasm_bindgen(getter)]
+    pub fn available(&self) -> u32 {
+        self.0.available()
+    }
+}
+
+impl Default for RetryQuota {
+    fn default() -> Self {
+        RetryQuota::new()
     }
 }

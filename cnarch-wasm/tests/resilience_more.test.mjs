@@ -110,3 +110,34 @@ test("execute runs sync and async functions and records their outcomes", async (
   const fresh = new CircuitBreaker();
   assert.equal(await fresh.execute(async () => "x"), "x");
 });
+
+test("retry budget vectors", () => {
+  const { RetryThrottle, RetryBudget, RetryQuota } = cnarch;
+  const v = vectors("resilience/budgets.json");
+  const g = v.grpc_throttle;
+  const t = new RetryThrottle(g.max_tokens, g.token_ratio);
+  for (const step of g.steps) {
+    for (let i = 0; i < (step.times ?? 1); i++) {
+      if (step.event === "failure") t.onFailure();
+      else if (step.event === "success") t.onSuccess();
+    }
+    if (step.allows !== undefined) assert.equal(t.allowsRetry(), step.allows, JSON.stringify(step));
+    if (step.tokens !== undefined) assert.ok(Math.abs(t.tokens - step.tokens) < 1e-9, JSON.stringify(step));
+  }
+  for (const c of v.envoy_budget) assert.equal(new RetryBudget(c.budget_percent, c.min_retry_concurrency).maxActiveRetries(c.active_requests), c.max_active_retries);
+  const q = new RetryQuota();
+  for (const step of v.aws_quota.steps) {
+    for (let i = 0; i < (step.times ?? 1); i++) {
+      let granted = true;
+      if (step.event === "retry") granted = q.acquire() !== undefined;
+      else if (step.event === "timeout_retry") granted = q.acquire(true) !== undefined;
+      else if (step.event === "success_after_retry") q.onSuccess(step.cost);
+      else q.onSuccess();
+      if (step.granted !== undefined) assert.equal(granted, step.granted, JSON.stringify(step));
+    }
+    assert.equal(q.available, step.available, JSON.stringify(step));
+  }
+  assert.throws(() => new RetryThrottle(0, 0.1), { name: "RangeError", code: "invalid_retry_throttle" });
+  assert.throws(() => new RetryBudget(150), { name: "RangeError", code: "invalid_retry_budget" });
+  assert.equal(new RetryBudget().maxActiveRetries(100), 20);
+});

@@ -18,6 +18,9 @@ import {
   Bulkhead,
   OutlierDetector,
   RetryOn,
+  RetryThrottle,
+  RetryBudget,
+  RetryQuota,
   validate,
   version,
   type Document,
@@ -93,7 +96,14 @@ od.advance(10_000);
 const evs: OutlierEvent[] = od.events();
 const ejected: boolean = od.isEjected("a") || od.ejected().length > 0 || evs.some((e) => e.kind === "success_rate");
 const retried: boolean = RetryOn.istioDefault().shouldRetry(503) && new RetryOn("5xx", [409]).shouldRetry("grpc:UNAVAILABLE") && RetryOn.grpc(["UNAVAILABLE"]).shouldRetry("reset");
-console.log(promoted, ejected, retried, bh.active + bh.queued + bh.rejected, od.hosts.length);
+const throttle = new RetryThrottle(10, 0.1);
+throttle.onFailure();
+throttle.onSuccess();
+const quota = new RetryQuota();
+const cost: number | undefined = quota.acquire(true);
+quota.onSuccess(cost);
+const budgeted: boolean = throttle.allowsRetry() && new RetryBudget(20, 3).allowsRetry(10, quota.available + throttle.tokens > 0 ? 1 : 0) && new RetryBudget().maxActiveRetries(5) > 0;
+console.log(budgeted, promoted, ejected, retried, bh.active + bh.queued + bh.rejected, od.hosts.length);
 q.free();
 s.free();
 

@@ -77,6 +77,19 @@ impl Default for RetryBudget {
 }
 
 impl RetryBudget {
+    /// A budget; `budget_percent` must be in [0, 100] (Envoy's `Percent`).
+    pub fn new(budget_percent: f64, min_retry_concurrency: u32) -> Result<RetryBudget, String> {
+        if !(0.0..=100.0).contains(&budget_percent) {
+            return Err(format!(
+                "expected budget_percent in [0, 100], found {budget_percent}"
+            ));
+        }
+        Ok(RetryBudget {
+            budget_percent,
+            min_retry_concurrency,
+        })
+    }
+
     /// How many retries may be active with this many active requests.
     pub fn max_active_retries(&self, active_requests: u32) -> u32 {
         let share = (f64::from(active_requests) * self.budget_percent.clamp(0.0, 100.0) / 100.0)
