@@ -51,8 +51,7 @@ fn ms_keys(v: &Value) -> Value {
 fn host_result(v: &Value) -> HostResult {
     match v {
         Value::Number(n) => HostResult::Status(n.as_u64().unwrap() as u16),
-        Value::String(s) if s == "connect_failure" => HostResult::ConnectFailure,
-        Value::String(s) if s == "timeout" => HostResult::Timeout,
+        Value::String(s) => s.parse().unwrap(),
         other => panic!("unknown result {other}"),
     }
 }
@@ -242,15 +241,7 @@ proptest! {
 fn call_outcome(v: &Value) -> CallOutcome {
     match v {
         Value::Number(n) => CallOutcome::Http(n.as_u64().unwrap() as u16),
-        Value::String(s) => match s.as_str() {
-            "connect_failure" => CallOutcome::ConnectFailure,
-            "reset" => CallOutcome::Reset,
-            "refused_stream" => CallOutcome::RefusedStream,
-            "per_try_timeout" => CallOutcome::PerTryTimeout,
-            "retryable" => CallOutcome::Error { retryable: true },
-            "not_retryable" => CallOutcome::Error { retryable: false },
-            g => CallOutcome::Grpc(grpc_code(g.strip_prefix("grpc:").unwrap()).unwrap()),
-        },
+        Value::String(s) => s.parse().unwrap(),
         other => panic!("{other}"),
     }
 }
@@ -286,6 +277,14 @@ fn retry_on_vectors() {
     }
     assert!(RetryOn::grpc(&["NOPE"]).is_err());
     assert_eq!(grpc_code("deadline-exceeded"), Some(4));
+    assert!("grpc:NOPE".parse::<CallOutcome>().is_err());
+    assert!("700".parse::<CallOutcome>().is_err());
+    assert_eq!(
+        "connect_failure".parse::<CallOutcome>(),
+        Ok(CallOutcome::ConnectFailure)
+    );
+    assert!("99".parse::<HostResult>().is_err());
+    assert_eq!("timeout".parse::<HostResult>(), Ok(HostResult::Timeout));
     assert_eq!(grpc_code("unauthenticated"), Some(16));
 }
 
