@@ -1,0 +1,4 @@
+//! Autoscaling decisions as the controllers make them: the Kubernetes HPA's replica calculator
+//! ([`replica`]) and controller ([`hpa`]).
+pub mod hpa;
+pub mod replica;

@@ -1,0 +1,490 @@
+//! The HPA's replica calculator, as kube-controller-manager computes a proposal for one metric
+//! (`pkg/controller/podautoscaler/replica_calculator.go`).
+//!
+//! - **Pod grouping.** Pods being deleted or `Failed` are ignored; `Pending` pods are unready;
+//!   pods without a sample are missing; for CPU only, a pod is also unready when it has no Ready
+//!   condition or start time, or, within `cpu_initialization_period` of its start, when it is not
+//!   Ready or its sample was taken less than one metric window after its last readiness change,
+//!   or, after that period, when it is not Ready and never was (its readiness last changed within
+//!   `initial_readiness_delay` of its start).
+//! - **Utilization** is `Σ usage × 100 / Σ request` over the pods with a sample, truncated to an
+//!   integer percent; the usage ratio is that integer over the target.
+//! - **Tolerance.** A ratio within `[1 − down, 1 + up]` (inclusive) keeps the current count.
+//! - **Damping.** With missing pods, or unready pods on a scale-up, the ratio is recomputed with
+//!   missing pods at `max(100, target)` % of their request on a scale-down (the target itself for
+//!   plain metrics) or 0 on a scale-up, and unready pods at 0 on a scale-up; a recomputed ratio
+//!   within tolerance or on the other side of 1 keeps the current count, as does a new count that
+//!   would move the wrong way.
+//! - **Object and External** metrics: a `Value` target scales the ready pod count by the ratio
+//!   (from zero replicas: `ceil(ratio)`); an `AverageValue` target divides the total by the target
+//!   per pod. Counts are clamped to `i32`.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::Instant;
+
+/// Pod phases (`status.phase`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum PodPhase {
+    /// Accepted, not all containers running.
+    Pending,
+    /// Bound and running.
+    #[default]
+    Running,
+    /// All containers exited successfully.
+    Succeeded,
+    /// All containers exited, one failed.
+    Failed,
+    /// State unknown.
+    Unknown,
+}
+
+impl std::str::FromStr for PodPhase {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "Pending" => PodPhase::Pending,
+            "Running" => PodPhase::Running,
+            "Succeeded" => PodPhase::Succeeded,
+            "Failed" => PodPhase::Failed,
+            "Unknown" => PodPhase::Unknown,
+            other => {
+                return Err(format!(
+                    "expected a pod phase (Pending, Running, Succeeded, Failed, Unknown), found `{other}`"
+                ))
+            }
+        })
+    }
+}
+
+/// What the controller knows about one pod for one metric: its status and, for resource
+/// metrics, its request; its sample, if the metrics API returned one.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PodSample {
+    /// Pod name (used in error messages).
+    pub name: String,
+    /// `status.phase`.
+    pub phase: PodPhase,
+    /// The Ready condition's status; `None` when the pod has no Ready condition.
+    pub ready: Option<bool>,
+    /// Has a deletion timestamp.
+    pub deleted: bool,
+    /// `status.startTime`.
+    pub start_time: Option<Instant>,
+    /// The Ready condition's `lastTransitionTime` (default: the clock's zero).
+    pub ready_transition_time: Option<Instant>,
+    /// Request in milli-units (resource metrics; summed over the containers considered).
+    pub request: Option<i64>,
+    /// The sample in milli-units; `None` when the metrics API returned none for this pod.
+    pub usage: Option<i64>,
+    /// When the sample was taken (default: `now`).
+    pub sample_time: Option<Instant>,
+    /// The sample's window (default: one minute, as the controller's tests use).
+    pub sample_window: Option<Duration>,
+}
+
+/// Scale-up and scale-down tolerances (KEP-4951; both 0.1 by default).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tolerances {
+    /// Ratios down to `1 − down` keep the count.
+    pub down: f64,
+    /// Ratios up to `1 + up` keep the count.
+    pub up: f64,
+}
+
+impl Default for Tolerances {
+    fn default() -> Self {
+        Tolerances { down: 0.1, up: 0.1 }
+    }
+}
+
+impl Tolerances {
+    /// Both directions the same.
+    pub fn symmetric(t: f64) -> Tolerances {
+        Tolerances { down: t, up: t }
+    }
+    /// Whether `ratio` is close enough to 1 to keep the count.
+    pub fn is_within(&self, ratio: f64) -> bool {
+        (1.0 - self.down) <= ratio && ratio <= (1.0 + self.up)
+    }
+}
+
+/// The controller settings the calculator uses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CalcOptions {
+    /// Tolerances.
+    pub tolerances: Tolerances,
+    /// `--horizontal-pod-autoscaler-cpu-initialization-period` (5 min).
+    pub cpu_initialization_period: Duration,
+    /// `--horizontal-pod-autoscaler-initial-readiness-delay` (30 s).
+    pub initial_readiness_delay: Duration,
+    /// The controller's clock.
+    pub now: Instant,
+}
+
+impl Default for CalcOptions {
+    fn default() -> Self {
+        CalcOptions {
+            tolerances: Tolerances::default(),
+            cpu_initialization_period: Duration::from_secs(300),
+            initial_readiness_delay: Duration::from_secs(30),
+            now: Instant::ZERO,
+        }
+    }
+}
+
+/// Why no proposal could be computed (the controller's error messages).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalcError {
+    /// No pods at all.
+    #[error("no pods returned by selector while calculating replica count")]
+    NoPods,
+    /// The metrics API returned nothing.
+    #[error("no metrics returned from {0} metrics API")]
+    NoMetricsReturned(&'static str),
+    /// Every sample belonged to an ignored or unready pod.
+    #[error("did not receive metrics for targeted pods (pods might be unready)")]
+    NoUsableMetrics,
+    /// A pod without a request for the resource.
+    #[error("missing request for {resource} in Pod {pod}")]
+    MissingRequest {
+        /// Resource name.
+        resource: String,
+        /// Pod name.
+        pod: String,
+    },
+    /// Requests summed to zero.
+    #[error("no metrics returned matched known pods")]
+    NoMatchingRequests,
+    /// A target of zero or less.
+    #[error("invalid target: expected a positive {0}")]
+    InvalidTarget(&'static str),
+}
+
+impl CalcError {
+    /// Stable snake_case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CalcError::NoPods => "no_pods",
+            CalcError::NoMetricsReturned(_) => "no_metrics_returned",
+            CalcError::NoUsableMetrics => "no_usable_metrics",
+            CalcError::MissingRequest { .. } => "missing_request",
+            CalcError::NoMatchingRequests => "no_matching_requests",
+            CalcError::InvalidTarget(_) => "invalid_target",
+        }
+    }
+}
+
+/// A proposal for a utilization target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtilizationProposal {
+    /// Replicas proposed.
+    pub replicas: i32,
+    /// Current utilization, integer percent of request (as in the HPA status).
+    pub utilization: i32,
+    /// Average usage per pod with a sample, milli-units.
+    pub raw_average: i64,
+}
+
+/// A proposal for a value target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValueProposal {
+    /// Replicas proposed.
+    pub replicas: i32,
+    /// The value the HPA status reports (average per pod, or the metric value), milli-units.
+    pub value: i64,
+}
+
+/// Clamps a non-negative float count into `i32` (the controller converts with `int32(...)`).
+pub(crate) fn clamp_i32(x: f64) -> i32 {
+    if x.is_nan() || x <= 0.0 {
+        0
+    } else if x >= f64::from(i32::MAX) {
+        i32::MAX
+    } else {
+        x as i32
+    }
+}
+
+fn ceil_i32(x: f64) -> i32 {
+    clamp_i32(x.ceil())
+}
+
+struct Grouped<'a> {
+    ready: usize,
+    /// (pod, sample) for every pod whose sample counts.
+    samples: Vec<(&'a PodSample, i64)>,
+    unready: Vec<&'a PodSample>,
+    missing: Vec<&'a PodSample>,
+}
+
+fn group<'a>(pods: &'a [PodSample], cpu: bool, o: &CalcOptions) -> Grouped<'a> {
+    let mut g = Grouped {
+        ready: 0,
+        samples: Vec::new(),
+        unready: Vec::new(),
+        missing: Vec::new(),
+    };
+    for p in pods {
+        if p.deleted || p.phase == PodPhase::Failed {
+            continue;
+        }
+        if p.phase == PodPhase::Pending {
+            g.unready.push(p);
+            continue;
+        }
+        let Some(usage) = p.usage else {
+            g.missing.push(p);
+            continue;
+        };
+        if cpu && cpu_unready(p, o) {
+            g.unready.push(p);
+            continue;
+        }
+        g.ready += 1;
+        g.samples.push((p, usage));
+    }
+    g
+}
+
+fn cpu_unready(p: &PodSample, o: &CalcOptions) -> bool {
+    let (Some(ready), Some(start)) = (p.ready, p.start_time) else {
+        return true;
+    };
+    let transition = p.ready_transition_time.unwrap_or(Instant::ZERO);
+    if start.saturating_add(o.cpu_initialization_period) > o.now {
+        let window = p.sample_window.unwrap_or(Duration::from_secs(60));
+        let sampled = p.sample_time.unwrap_or(o.now);
+        !ready || sampled < transition.saturating_add(window)
+    } else {
+        !ready && start.saturating_add(o.initial_readiness_delay) > transition
+    }
+}
+
+/// Utilization (integer percent, truncated) and average over `(request, usage)` pairs.
+fn utilization(pairs: &[(i64, i64)]) -> Result<(i32, i64), CalcError> {
+    let usage: i128 = pairs.iter().map(|&(_, u)| i128::from(u)).sum();
+    let request: i128 = pairs.iter().map(|&(r, _)| i128::from(r)).sum();
+    if request == 0 {
+        return Err(CalcError::NoMatchingRequests);
+    }
+    let pct = usage * 100 / request;
+    let avg = usage / pairs.len().max(1) as i128;
+    Ok((
+        i32::try_from(pct).unwrap_or(if pct > 0 { i32::MAX } else { i32::MIN }),
+        i64::try_from(avg).unwrap_or(i64::MAX),
+    ))
+}
+
+/// Replicas for a `Resource` (or `ContainerResource`) metric with a `Utilization` target.
+/// `cpu` turns on the CPU readiness rules; `resource` names the resource in errors.
+pub fn resource_utilization_replicas(
+    current_replicas: i32,
+    pods: &[PodSample],
+    target_utilization: i32,
+    resource: &str,
+    o: &CalcOptions,
+) -> Result<UtilizationProposal, CalcError> {
+    if target_utilization <= 0 {
+        return Err(CalcError::InvalidTarget("averageUtilization"));
+    }
+    if pods.iter().all(|p| p.usage.is_none()) {
+        return Err(CalcError::NoMetricsReturned("resource"));
+    }
+    if pods.is_empty() {
+        return Err(CalcError::NoPods);
+    }
+    let g = group(pods, resource == "cpu", o);
+    if g.samples.is_empty() {
+        return Err(CalcError::NoUsableMetrics);
+    }
+    let request_of = |p: &PodSample| {
+        p.request.ok_or_else(|| CalcError::MissingRequest {
+            resource: resource.to_string(),
+            pod: p.name.clone(),
+        })
+    };
+    for p in pods {
+        request_of(p)?;
+    }
+    let mut pairs: Vec<(i64, i64)> = g
+        .samples
+        .iter()
+        .map(|(p, u)| Ok((request_of(p)?, *u)))
+        .collect::<Result<_, CalcError>>()?;
+    let target = f64::from(target_utilization);
+    let (util, raw) = utilization(&pairs)?;
+    let ratio = f64::from(util) / target;
+    let done = |replicas| UtilizationProposal {
+        replicas,
+        utilization: util,
+        raw_average: raw,
+    };
+    let scale_up_with_unready = !g.unready.is_empty() && ratio > 1.0;
+    if !scale_up_with_unready && g.missing.is_empty() {
+        if o.tolerances.is_within(ratio) {
+            return Ok(done(current_replicas));
+        }
+        return Ok(done(ceil_i32(ratio * g.ready as f64)));
+    }
+    if !g.missing.is_empty() {
+        if ratio < 1.0 {
+            let fallback = i128::from(target_utilization.max(100));
+            for p in &g.missing {
+                let r = request_of(p)?;
+                let v = i64::try_from(i128::from(r) * fallback / 100).unwrap_or(i64::MAX);
+                pairs.push((r, v));
+            }
+        } else if ratio > 1.0 {
+            for p in &g.missing {
+                pairs.push((request_of(p)?, 0));
+            }
+        }
+    }
+    if scale_up_with_unready {
+        for p in &g.unready {
+            pairs.push((request_of(p)?, 0));
+        }
+    }
+    let (new_util, _) = utilization(&pairs)?;
+    let new_ratio = f64::from(new_util) / target;
+    if o.tolerances.is_within(new_ratio)
+        || (ratio < 1.0 && new_ratio > 1.0)
+        || (ratio > 1.0 && new_ratio < 1.0)
+    {
+        return Ok(done(current_replicas));
+    }
+    let replicas = ceil_i32(new_ratio * pairs.len() as f64);
+    if (new_ratio < 1.0 && replicas > current_replicas) || (new_ratio > 1.0 && replicas < current_replicas) {
+        return Ok(done(current_replicas));
+    }
+    Ok(done(replicas))
+}
+
+/// Replicas for a per-pod average: a `Pods` metric, or a `Resource` metric with an
+/// `AverageValue` target (`resource` = `Some("cpu")` turns on the CPU readiness rules).
+pub fn average_value_replicas(
+    current_replicas: i32,
+    pods: &[PodSample],
+    target_average: i64,
+    resource: Option<&str>,
+    o: &CalcOptions,
+) -> Result<ValueProposal, CalcError> {
+    if target_average <= 0 {
+        return Err(CalcError::InvalidTarget("averageValue"));
+    }
+    if pods.iter().all(|p| p.usage.is_none()) {
+        return Err(CalcError::NoMetricsReturned(if resource.is_some() {
+            "resource"
+        } else {
+            "custom"
+        }));
+    }
+    let g = group(pods, resource == Some("cpu"), o);
+    if g.samples.is_empty() {
+        return Err(CalcError::NoUsableMetrics);
+    }
+    let mut values: Vec<i64> = g.samples.iter().map(|&(_, u)| u).collect();
+    let average = |v: &[i64]| -> i64 {
+        let sum: i128 = v.iter().map(|&x| i128::from(x)).sum();
+        i64::try_from(sum / v.len().max(1) as i128).unwrap_or(i64::MAX)
+    };
+    let target = target_average as f64;
+    let usage = average(&values);
+    let ratio = usage as f64 / target;
+    let done = |replicas| ValueProposal { replicas, value: usage };
+    let scale_up_with_unready = !g.unready.is_empty() && ratio > 1.0;
+    if !scale_up_with_unready && g.missing.is_empty() {
+        if o.tolerances.is_within(ratio) {
+            return Ok(done(current_replicas));
+        }
+        return Ok(done(ceil_i32(ratio * g.ready as f64)));
+    }
+    if !g.missing.is_empty() {
+        if ratio < 1.0 {
+            values.extend(g.missing.iter().map(|_| target_average));
+        } else if ratio > 1.0 {
+            values.extend(g.missing.iter().map(|_| 0));
+        }
+    }
+    if scale_up_with_unready {
+        values.extend(g.unready.iter().map(|_| 0));
+    }
+    let new_ratio = average(&values) as f64 / target;
+    if o.tolerances.is_within(new_ratio)
+        || (ratio < 1.0 && new_ratio > 1.0)
+        || (ratio > 1.0 && new_ratio < 1.0)
+    {
+        return Ok(done(current_replicas));
+    }
+    let replicas = ceil_i32(new_ratio * values.len() as f64);
+    if (new_ratio < 1.0 && replicas > current_replicas) || (new_ratio > 1.0 && replicas < current_replicas) {
+        return Ok(done(current_replicas));
+    }
+    Ok(done(replicas))
+}
+
+/// Ready pods as the controller counts them for Object/External `Value` targets: `Running`
+/// and Ready.
+pub fn ready_pod_count(pods: &[PodSample]) -> usize {
+    pods.iter()
+        .filter(|p| p.phase == PodPhase::Running && p.ready == Some(true))
+        .count()
+}
+
+/// Replicas for an `Object` or `External` metric with a `Value` target: `value` is the object's
+/// metric (External: the sum of the series), `ready_pods` the ready pod count. From zero
+/// replicas the proposal is `ceil(value / target)` (scale from zero).
+pub fn object_value_replicas(
+    current_replicas: i32,
+    value: i64,
+    target: i64,
+    ready_pods: usize,
+    tolerances: Tolerances,
+) -> Result<ValueProposal, CalcError> {
+    if target <= 0 {
+        return Err(CalcError::InvalidTarget("value"));
+    }
+    let ratio = value as f64 / target as f64;
+    let replicas = if current_replicas != 0 {
+        if tolerances.is_within(ratio) {
+            current_replicas
+        } else {
+            if ready_pods == 0 {
+                return Err(CalcError::NoPods);
+            }
+            ceil_i32(ratio * ready_pods as f64)
+        }
+    } else {
+        ceil_i32(ratio)
+    };
+    Ok(ValueProposal { replicas, value })
+}
+
+/// Replicas for an `Object` or `External` metric with an `AverageValue` target: the total over
+/// the target per pod, unless `total / (target × status_replicas)` is within tolerance. The
+/// reported value is the total per current replica, rounded up.
+pub fn object_average_replicas(
+    status_replicas: i32,
+    total: i64,
+    target_average: i64,
+    tolerances: Tolerances,
+) -> Result<ValueProposal, CalcError> {
+    if target_average <= 0 {
+        return Err(CalcError::InvalidTarget("averageValue"));
+    }
+    let ratio = total as f64 / (target_average as f64 * f64::from(status_replicas));
+    let replicas = if tolerances.is_within(ratio) {
+        status_replicas
+    } else {
+        ceil_i32(total as f64 / target_average as f64)
+    };
+    let value = if status_replicas > 0 {
+        (total as f64 / f64::from(status_replicas)).ceil() as i64
+    } else {
+        total
+    };
+    Ok(ValueProposal { replicas, value })
+}
