@@ -13,7 +13,9 @@ use cnarch_core::time::Instant;
 use serde_json::Value;
 
 fn vectors(name: &str) -> Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/autoscale").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../testdata/autoscale")
+        .join(name);
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
@@ -24,14 +26,23 @@ fn secs(v: &Value) -> u64 {
 /// The Go harness's pods, as the vector file describes them.
 fn harness_pods(c: &Value, o: &Value) -> Vec<PodSample> {
     let now = secs(&o["now"]);
-    let n = (c["current_replicas"].as_u64().unwrap() as usize).max(c["phase"].as_array().map_or(0, Vec::len));
+    let n = (c["current_replicas"].as_u64().unwrap() as usize)
+        .max(c["phase"].as_array().map_or(0, Vec::len));
     let list = |k: &str| c[k].as_array().cloned().unwrap_or_default();
-    let (requests, usage, readiness, start, phase, deleted) =
-        (list("requests"), list("usage"), list("readiness"), list("start"), list("phase"), list("deleted"));
+    let (requests, usage, readiness, start, phase, deleted) = (
+        list("requests"),
+        list("usage"),
+        list("readiness"),
+        list("start"),
+        list("phase"),
+        list("deleted"),
+    );
     (0..n)
         .map(|i| PodSample {
             name: format!("test-pod-{i}"),
-            phase: phase.get(i).map_or(PodPhase::Running, |p| p.as_str().unwrap().parse().unwrap()),
+            phase: phase
+                .get(i)
+                .map_or(PodPhase::Running, |p| p.as_str().unwrap().parse().unwrap()),
             ready: Some(readiness.get(i).map_or(true, |r| r.as_bool().unwrap())),
             deleted: deleted.get(i).is_some_and(|d| d.as_bool().unwrap()),
             start_time: Some(match start.get(i).and_then(Value::as_str) {
@@ -82,10 +93,252 @@ fn replica_calculator_vectors() {
         match (&c["expect"], got) {
             (Value::Null, Err((code, msg))) => {
                 assert_eq!(code, c["error"]["code"].as_str().unwrap(), "{name}");
-                assert!(msg.contains(c["error"]["message"].as_str().unwrap()), "{name}: {msg}");
+                assert!(
+                    msg.contains(c["error"]["message"].as_str().unwrap()),
+                    "{name}: {msg}"
+                );
             }
             (want, Ok(got)) => assert_eq!(&got, want, "{name}"),
             (want, Err(e)) => panic!("{name}: expected {want}, got error {e:?}"),
+        }
+    }
+}
+
+use cnarch_core::autoscale::hpa::{
+    ControllerOptions, HorizontalAutoscaler, HpaSpec, MetricInput, Observation,
+};
+
+const BASE: u64 = 1_000_000; // seconds; scenario times are relative to it
+
+fn at(v: &Value) -> Instant {
+    Instant::from_millis(((BASE as i64 + v.as_i64().unwrap()) * 1000) as u64)
+}
+
+#[test]
+fn hpa_controller_scenarios() {
+    for s in vectors("hpa.json")["scenarios"].as_array().unwrap() {
+        let name = s["name"].as_str().unwrap();
+        let spec = HpaSpec::from_json(&s["spec"]).unwrap_or_else(|v| panic!("{name}: {v:?}"));
+        let recs: Vec<(Instant, i32)> = s["recommendations"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|r| (at(&r[0]), r[1].as_i64().unwrap() as i32))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let events: Vec<(Instant, i32)> = s["scale_events"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|r| (at(&r[0]), r[1].as_i64().unwrap() as i32))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut hpa = HorizontalAutoscaler::new(spec, ControllerOptions::default())
+            .unwrap()
+            .with_recommendations(&recs)
+            .with_scale_events(&events);
+        for step in s["steps"].as_array().unwrap() {
+            let what = format!("{name} at {}", step["at"]);
+            let inputs = step["inputs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| match (i.get("value"), i.get("failed")) {
+                    (Some(v), _) => MetricInput::Value(v.as_i64().unwrap()),
+                    (_, Some(f)) => MetricInput::Failed(f.as_str().unwrap().to_string()),
+                    _ => panic!("{what}: bad input {i}"),
+                })
+                .collect();
+            let obs = Observation {
+                current_replicas: step["current"].as_i64().unwrap() as i32,
+                metrics: inputs,
+                ..Observation::default()
+            };
+            let d = hpa.decide(at(&step["at"]), &obs).unwrap();
+            let e = &step["expect"];
+            assert_eq!(
+                i64::from(d.desired_replicas),
+                e["desired"].as_i64().unwrap(),
+                "{what}: {d:#?}"
+            );
+            let rescale = e["rescale"].as_bool().unwrap_or(true);
+            assert_eq!(d.rescale, rescale, "{what}");
+            if let Some(l) = e.get("limited") {
+                assert_eq!(d.limited_reason.as_deref(), l.as_str(), "{what}: {d:#?}");
+            }
+            let find = |k: &str| d.conditions.iter().find(|c| c.kind == k).cloned();
+            if let Some(a) = e["able"].as_str() {
+                assert_eq!(find("AbleToScale").unwrap().reason, a, "{what}");
+            }
+            if let Some(a) = e["active"].as_array() {
+                let c = find("ScalingActive").unwrap();
+                assert_eq!(
+                    (if c.status { "True" } else { "False" }, c.reason.as_str()),
+                    (a[0].as_str().unwrap(), a[1].as_str().unwrap()),
+                    "{what}"
+                );
+                if let Some(m) = e["active_message"].as_str() {
+                    assert_eq!(c.message, m, "{what}");
+                }
+            }
+            if let Some(r) = e["reason"].as_str() {
+                assert_eq!(d.rescale_reason.as_deref(), Some(r), "{what}");
+            }
+        }
+    }
+}
+
+#[test]
+fn hpa_spec_errors_name_their_paths() {
+    let bad = serde_json::json!({"spec": {"maxReplicas": 0, "minReplicas": 3, "metrics": [
+        {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Value", "value": "1"}}},
+        {"type": "Pods", "pods": {"metric": {"name": "qps"}, "target": {"type": "AverageValue"}}}],
+        "behavior": {"scaleUp": {"policies": [{"type": "Pods", "value": 0, "periodSeconds": 4000}]}}}});
+    let v = HpaSpec::from_json(&bad).unwrap_err();
+    let paths: Vec<&str> = v.iter().map(|x| x.path.as_str()).collect();
+    for p in [
+        "spec.maxReplicas",
+        "spec.minReplicas",
+        "spec.metrics[0].resource.target.type",
+        "spec.metrics[1].pods.target.averageValue",
+        "spec.behavior.scaleUp.policies[0].value",
+        "spec.behavior.scaleUp.policies[0].periodSeconds",
+    ] {
+        assert!(paths.contains(&p), "{p} missing from {paths:?}");
+    }
+    let typo = serde_json::json!({"maxReplicas": 3, "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilisation": 50}}}]});
+    let v = HpaSpec::from_json(&typo).unwrap_err();
+    assert_eq!(v[0].path, "metrics[0].resource.target.averageUtilisation");
+    assert!(
+        v[0].message.contains("averageUtilisation"),
+        "{}",
+        v[0].message
+    );
+}
+
+mod properties {
+    use super::*;
+    use cnarch_core::autoscale::hpa::{
+        Behavior, MetricSpec, PolicyType, ScalingPolicy, ScalingRules, SelectPolicy,
+    };
+    use proptest::prelude::*;
+
+    fn external() -> MetricSpec {
+        serde_json::from_value(serde_json::json!({"type": "External", "external": {"metric": {"name": "q"}, "target": {"type": "AverageValue", "averageValue": "1"}}})).unwrap()
+    }
+
+    fn policy() -> impl Strategy<Value = ScalingPolicy> {
+        (any::<bool>(), 1i32..200, 1i32..120).prop_map(|(pods, value, period_seconds)| {
+            ScalingPolicy {
+                kind: if pods {
+                    PolicyType::Pods
+                } else {
+                    PolicyType::Percent
+                },
+                value,
+                period_seconds,
+            }
+        })
+    }
+
+    fn rules() -> impl Strategy<Value = Option<ScalingRules>> {
+        proptest::option::of(
+            (0i32..600, 0u8..3, prop::collection::vec(policy(), 1..4)).prop_map(|(w, sel, ps)| {
+                ScalingRules {
+                    stabilization_window_seconds: Some(w),
+                    select_policy: Some(
+                        [SelectPolicy::Max, SelectPolicy::Min, SelectPolicy::Disabled]
+                            [sel as usize],
+                    ),
+                    policies: Some(ps),
+                    tolerance: None,
+                }
+            }),
+        )
+    }
+
+    fn spec() -> impl Strategy<Value = HpaSpec> {
+        (1i32..20, 0i32..80, any::<bool>(), rules(), rules()).prop_map(
+            |(min, span, legacy, up, down)| HpaSpec {
+                scale_target_ref: None,
+                min_replicas: Some(min),
+                max_replicas: min + span,
+                metrics: vec![external()],
+                behavior: (!legacy).then_some(Behavior {
+                    scale_up: up,
+                    scale_down: down,
+                }),
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Desired replicas stay in [min, max]; a ratio within tolerance changes nothing on a
+        /// fresh controller; a scale-up stays within the selected policy limit; a scale-down never
+        /// goes below the highest recommendation in the window.
+        #[test]
+        fn decisions_respect_bounds_policies_and_windows(
+            spec in spec(),
+            start in 1i32..100,
+            steps in prop::collection::vec((0u64..40, 0i64..400_000), 1..40),
+        ) {
+            let min = spec.min();
+            let max = spec.max_replicas;
+            let mut hpa = HorizontalAutoscaler::new(spec.clone(), ControllerOptions::default()).unwrap();
+            let mut current = start.clamp(min, max);
+            let mut now = 10_000u64;
+            let mut history: Vec<(u64, i32)> = Vec::new();
+            let mut events: Vec<(u64, i32)> = Vec::new();
+            for (dt, value) in steps {
+                now += dt;
+                let obs = Observation { current_replicas: current, metrics: vec![MetricInput::Value(value)], ..Observation::default() };
+                let fresh = history.is_empty();
+                let d = hpa.decide(Instant::from_millis(now * 1000), &obs).unwrap();
+                prop_assert!(d.desired_replicas >= min && d.desired_replicas <= max, "{d:?}");
+                let ratio = value as f64 / (1000.0 * f64::from(current));
+                if fresh && (0.9..=1.1).contains(&ratio) {
+                    prop_assert_eq!(d.desired_replicas, current);
+                }
+                if let (Some(b), true) = (&spec.behavior, d.desired_replicas > current) {
+                    let up = hpa.scale_up_rules();
+                    prop_assert!(up.select_policy != SelectPolicy::Disabled);
+                    let _ = b;
+                    // Never more than the selected policy allows from the replicas at the start of
+                    // its period (the current count minus what the period added, plus what it
+                    // removed).
+                    let limits = up.policies.iter().map(|p| {
+                        let since = now.saturating_sub(p.period_seconds as u64);
+                        let changed: i32 = events.iter().filter(|&&(t, _)| t > since).map(|&(_, c)| c).sum();
+                        let start = current - changed;
+                        match p.kind {
+                            PolicyType::Pods => start + p.value,
+                            PolicyType::Percent => (f64::from(start) * (1.0 + f64::from(p.value) / 100.0)).ceil() as i32,
+                        }
+                    });
+                    let limit = if up.select_policy == SelectPolicy::Min { limits.min() } else { limits.max() }.unwrap();
+                    prop_assert!(d.desired_replicas <= limit.max(current), "{} > {}", d.desired_replicas, limit);
+                }
+                if d.desired_replicas < current {
+                    let window = match &spec.behavior {
+                        None => 300,
+                        Some(_) => hpa.scale_down_rules().stabilization_window.as_secs(),
+                    };
+                    let wanted = d.metric_replicas.unwrap();
+                    let highest = history.iter().filter(|(t, _)| t + window > now).map(|&(_, r)| r).chain([wanted]).max().unwrap();
+                    prop_assert!(d.desired_replicas >= highest.min(current).max(min), "scaled down to {} below the window's {}", d.desired_replicas, highest);
+                }
+                if let Some(m) = d.metric_replicas {
+                    history.push((now, m));
+                }
+                if d.desired_replicas != current {
+                    events.push((now, d.desired_replicas - current));
+                }
+                current = d.desired_replicas;
+            }
         }
     }
 }

@@ -127,9 +127,63 @@ pub struct ExternalSource {
     pub target: MetricTarget,
 }
 
+/// Metric source kinds (`spec.metrics[].type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+enum MetricKind {
+    Resource,
+    ContainerResource,
+    Pods,
+    Object,
+    External,
+}
+
+/// `spec.metrics[]` as written, read field by field so errors keep their paths.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawMetric {
+    #[serde(rename = "type")]
+    kind: MetricKind,
+    #[serde(default)]
+    resource: Option<ResourceSource>,
+    #[serde(default)]
+    container_resource: Option<ContainerResourceSource>,
+    #[serde(default)]
+    pods: Option<PodsSource>,
+    #[serde(default)]
+    object: Option<ObjectSource>,
+    #[serde(default)]
+    external: Option<ExternalSource>,
+}
+
+impl TryFrom<RawMetric> for MetricSpec {
+    type Error = String;
+    fn try_from(r: RawMetric) -> Result<Self, String> {
+        let missing = |f: &str| format!("type {:?} needs the `{f}` field", r.kind);
+        Ok(match r.kind {
+            MetricKind::Resource => MetricSpec::Resource {
+                resource: r.resource.ok_or_else(|| missing("resource"))?,
+            },
+            MetricKind::ContainerResource => MetricSpec::ContainerResource {
+                container_resource: r
+                    .container_resource
+                    .ok_or_else(|| missing("containerResource"))?,
+            },
+            MetricKind::Pods => MetricSpec::Pods {
+                pods: r.pods.ok_or_else(|| missing("pods"))?,
+            },
+            MetricKind::Object => MetricSpec::Object {
+                object: r.object.ok_or_else(|| missing("object"))?,
+            },
+            MetricKind::External => MetricSpec::External {
+                external: r.external.ok_or_else(|| missing("external"))?,
+            },
+        })
+    }
+}
+
 /// One entry of `spec.metrics`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
+#[serde(tag = "type", try_from = "RawMetric")]
 pub enum MetricSpec {
     /// A resource of the pods (utilization or average value).
     Resource {
@@ -177,21 +231,34 @@ impl MetricSpec {
                 if resource.target.average_value.is_some() {
                     format!("{} resource", resource.name)
                 } else {
-                    format!("{} resource utilization (percentage of request)", resource.name)
+                    format!(
+                        "{} resource utilization (percentage of request)",
+                        resource.name
+                    )
                 }
             }
-            MetricSpec::ContainerResource { container_resource: c } => {
+            MetricSpec::ContainerResource {
+                container_resource: c,
+            } => {
                 if c.target.average_value.is_some() {
                     format!("{} container resource", c.name)
                 } else {
-                    format!("{} container resource utilization (percentage of request)", c.name)
+                    format!(
+                        "{} container resource utilization (percentage of request)",
+                        c.name
+                    )
                 }
             }
             MetricSpec::Pods { pods } => format!("pods metric {}", pods.metric.name),
             MetricSpec::Object { object } => {
-                format!("{} metric {}", object.described_object.kind, object.metric.name)
+                format!(
+                    "{} metric {}",
+                    object.described_object.kind, object.metric.name
+                )
             }
-            MetricSpec::External { external } => format!("external metric {}", external.metric.name),
+            MetricSpec::External { external } => {
+                format!("external metric {}", external.metric.name)
+            }
         }
     }
 
@@ -334,7 +401,11 @@ impl HpaSpec {
         };
         let parsed: HpaSpec = serde_path_to_error::deserialize(spec).map_err(|e| {
             let path = e.path().to_string();
-            vec![violation(join(&path), "invalid_type", e.into_inner().to_string())]
+            vec![violation(
+                join(&path),
+                "invalid_type",
+                e.into_inner().to_string(),
+            )]
         })?;
         let problems: Vec<Violation> = parsed
             .validate()
@@ -373,9 +444,16 @@ impl HpaSpec {
     /// Kubernetes' validation rules for the fields cnarch reads (paths relative to the spec).
     pub fn validate(&self) -> Vec<Violation> {
         let mut out = Vec::new();
-        let mut bad = |path: String, message: String| out.push(violation(path, "invalid_value", message));
+        let mut bad =
+            |path: String, message: String| out.push(violation(path, "invalid_value", message));
         if self.max_replicas < 1 {
-            bad("maxReplicas".into(), format!("must be greater than or equal to 1, found {}", self.max_replicas));
+            bad(
+                "maxReplicas".into(),
+                format!(
+                    "must be greater than or equal to 1, found {}",
+                    self.max_replicas
+                ),
+            );
         }
         let scale_to_zero_ok = self
             .metrics
@@ -386,37 +464,68 @@ impl HpaSpec {
                 bad("minReplicas".into(), format!("must be greater than or equal to 1 (0 only with an Object or External metric), found {min}"));
             }
             if min > self.max_replicas {
-                bad("minReplicas".into(), format!("must be less than or equal to maxReplicas ({}), found {min}", self.max_replicas));
+                bad(
+                    "minReplicas".into(),
+                    format!(
+                        "must be less than or equal to maxReplicas ({}), found {min}",
+                        self.max_replicas
+                    ),
+                );
             }
         }
         for (i, m) in self.metrics.iter().enumerate() {
             let t = m.target();
             let (field, allowed): (&str, &[TargetType]) = match m {
-                MetricSpec::Resource { .. } => ("resource", &[TargetType::Utilization, TargetType::AverageValue]),
-                MetricSpec::ContainerResource { .. } => ("containerResource", &[TargetType::Utilization, TargetType::AverageValue]),
+                MetricSpec::Resource { .. } => (
+                    "resource",
+                    &[TargetType::Utilization, TargetType::AverageValue],
+                ),
+                MetricSpec::ContainerResource { .. } => (
+                    "containerResource",
+                    &[TargetType::Utilization, TargetType::AverageValue],
+                ),
                 MetricSpec::Pods { .. } => ("pods", &[TargetType::AverageValue]),
-                MetricSpec::Object { .. } => ("object", &[TargetType::Value, TargetType::AverageValue]),
-                MetricSpec::External { .. } => ("external", &[TargetType::Value, TargetType::AverageValue]),
+                MetricSpec::Object { .. } => {
+                    ("object", &[TargetType::Value, TargetType::AverageValue])
+                }
+                MetricSpec::External { .. } => {
+                    ("external", &[TargetType::Value, TargetType::AverageValue])
+                }
             };
             let path = format!("metrics[{i}].{field}.target");
             if !allowed.contains(&t.kind) {
-                bad(format!("{path}.type"), format!("must be one of {allowed:?} for this metric source, found {:?}", t.kind));
+                bad(
+                    format!("{path}.type"),
+                    format!(
+                        "must be one of {allowed:?} for this metric source, found {:?}",
+                        t.kind
+                    ),
+                );
             }
             let positive = |q: &Option<Quantity>| q.as_ref().is_some_and(|q| q.milli_value() > 0);
             match t.kind {
                 TargetType::Utilization => {
                     if !t.average_utilization.is_some_and(|u| u > 0) {
-                        bad(format!("{path}.averageUtilization"), "must be set and greater than 0 for a Utilization target".into());
+                        bad(
+                            format!("{path}.averageUtilization"),
+                            "must be set and greater than 0 for a Utilization target".into(),
+                        );
                     }
                 }
                 TargetType::Value => {
                     if !positive(&t.value) {
-                        bad(format!("{path}.value"), "must be set and positive for a Value target".into());
+                        bad(
+                            format!("{path}.value"),
+                            "must be set and positive for a Value target".into(),
+                        );
                     }
                 }
                 TargetType::AverageValue => {
                     if !positive(&t.average_value) {
-                        bad(format!("{path}.averageValue"), "must be set and positive for an AverageValue target".into());
+                        bad(
+                            format!("{path}.averageValue"),
+                            "must be set and positive for an AverageValue target".into(),
+                        );
                     }
                 }
             }
@@ -427,25 +536,40 @@ impl HpaSpec {
                 let path = format!("behavior.{name}");
                 if let Some(w) = r.stabilization_window_seconds {
                     if !(0..=3600).contains(&w) {
-                        bad(format!("{path}.stabilizationWindowSeconds"), format!("must be between 0 and 3600, found {w}"));
+                        bad(
+                            format!("{path}.stabilizationWindowSeconds"),
+                            format!("must be between 0 and 3600, found {w}"),
+                        );
                     }
                 }
                 if let Some(ps) = &r.policies {
                     if ps.is_empty() {
-                        bad(format!("{path}.policies"), "must specify at least one Policy".into());
+                        bad(
+                            format!("{path}.policies"),
+                            "must specify at least one Policy".into(),
+                        );
                     }
                     for (j, p) in ps.iter().enumerate() {
                         if p.value <= 0 {
-                            bad(format!("{path}.policies[{j}].value"), format!("must be greater than zero, found {}", p.value));
+                            bad(
+                                format!("{path}.policies[{j}].value"),
+                                format!("must be greater than zero, found {}", p.value),
+                            );
                         }
                         if !(1..=1800).contains(&p.period_seconds) {
-                            bad(format!("{path}.policies[{j}].periodSeconds"), format!("must be between 1 and 1800, found {}", p.period_seconds));
+                            bad(
+                                format!("{path}.policies[{j}].periodSeconds"),
+                                format!("must be between 1 and 1800, found {}", p.period_seconds),
+                            );
                         }
                     }
                 }
                 if let Some(t) = &r.tolerance {
                     if t.milli_value() < 0 {
-                        bad(format!("{path}.tolerance"), format!("must be greater than or equal to 0, found {t}"));
+                        bad(
+                            format!("{path}.tolerance"),
+                            format!("must be greater than or equal to 0, found {t}"),
+                        );
                     }
                 }
             }
@@ -483,11 +607,23 @@ fn effective(rules: Option<&ScalingRules>, up: bool, downscale_window: Duration)
     let r = rules.cloned().unwrap_or_default();
     let default_policies = if up {
         vec![
-            ScalingPolicy { kind: PolicyType::Pods, value: 4, period_seconds: 15 },
-            ScalingPolicy { kind: PolicyType::Percent, value: 100, period_seconds: 15 },
+            ScalingPolicy {
+                kind: PolicyType::Pods,
+                value: 4,
+                period_seconds: 15,
+            },
+            ScalingPolicy {
+                kind: PolicyType::Percent,
+                value: 100,
+                period_seconds: 15,
+            },
         ]
     } else {
-        vec![ScalingPolicy { kind: PolicyType::Percent, value: 100, period_seconds: 15 }]
+        vec![ScalingPolicy {
+            kind: PolicyType::Percent,
+            value: 100,
+            period_seconds: 15,
+        }]
     };
     EffectiveRules {
         stabilization_window: match r.stabilization_window_seconds {
@@ -678,14 +814,21 @@ fn milli(q: &Option<Quantity>) -> i64 {
 
 impl HorizontalAutoscaler {
     /// A controller for `spec` (validated) with `options`.
-    pub fn new(spec: HpaSpec, options: ControllerOptions) -> Result<HorizontalAutoscaler, Vec<Violation>> {
+    pub fn new(
+        spec: HpaSpec,
+        options: ControllerOptions,
+    ) -> Result<HorizontalAutoscaler, Vec<Violation>> {
         let problems = spec.validate();
         if !problems.is_empty() {
             return Err(problems);
         }
         let b = spec.behavior.clone().unwrap_or_default();
         let up = effective(b.scale_up.as_ref(), true, options.downscale_stabilization);
-        let down = effective(b.scale_down.as_ref(), false, options.downscale_stabilization);
+        let down = effective(
+            b.scale_down.as_ref(),
+            false,
+            options.downscale_stabilization,
+        );
         let tolerances = Tolerances {
             up: b
                 .scale_up
@@ -740,7 +883,11 @@ impl HorizontalAutoscaler {
     /// Seeds past scale events: `(when, change)` with positive changes for scale-ups.
     pub fn with_scale_events(mut self, events: &[(Instant, i32)]) -> Self {
         for &(at, change) in events {
-            let e = ScaleEvent { at, change: change.abs(), outdated: false };
+            let e = ScaleEvent {
+                at,
+                change: change.abs(),
+                outdated: false,
+            };
             if change > 0 {
                 self.scale_up_events.push(e);
             } else if change < 0 {
@@ -761,7 +908,12 @@ impl HorizontalAutoscaler {
         let current = obs.current_replicas;
         let min = self.spec.min();
         let max = self.spec.max_replicas;
-        let mut conds = vec![cond("AbleToScale", true, "SucceededGetScale", "the HPA controller was able to get the target's current scale".into())];
+        let mut conds = vec![cond(
+            "AbleToScale",
+            true,
+            "SucceededGetScale",
+            "the HPA controller was able to get the target's current scale".into(),
+        )];
         let mut d = Decision {
             desired_replicas: current,
             rescale: false,
@@ -774,7 +926,15 @@ impl HorizontalAutoscaler {
         };
         let desired;
         if current == 0 && min != 0 {
-            set(&mut conds, cond("ScalingActive", false, "ScalingDisabled", "scaling is disabled since the replica count of the target is zero".into()));
+            set(
+                &mut conds,
+                cond(
+                    "ScalingActive",
+                    false,
+                    "ScalingDisabled",
+                    "scaling is disabled since the replica count of the target is zero".into(),
+                ),
+            );
             d.conditions = conds;
             d.desired_replicas = 0;
             return Ok(d);
@@ -789,12 +949,30 @@ impl HorizontalAutoscaler {
             let n = self.metrics.len();
             if invalid >= n || (invalid > 0 && proposal < current) {
                 if let Some((reason, message)) = first_error {
-                    set(&mut conds, cond("ScalingActive", false, reason, format!("the HPA was unable to compute the replica count: {message}")));
+                    set(
+                        &mut conds,
+                        cond(
+                            "ScalingActive",
+                            false,
+                            reason,
+                            format!("the HPA was unable to compute the replica count: {message}"),
+                        ),
+                    );
                 }
                 d.conditions = conds;
                 return Ok(d);
             }
-            set(&mut conds, cond("ScalingActive", true, "ValidMetricFound", format!("the HPA was able to successfully calculate a replica count from {name}")));
+            set(
+                &mut conds,
+                cond(
+                    "ScalingActive",
+                    true,
+                    "ValidMetricFound",
+                    format!(
+                        "the HPA was able to successfully calculate a replica count from {name}"
+                    ),
+                ),
+            );
             d.metric_replicas = Some(proposal);
             let mut wanted = 0;
             let mut rescale_metric = String::new();
@@ -817,7 +995,15 @@ impl HorizontalAutoscaler {
         d.desired_replicas = desired;
         d.rescale = desired != current;
         if d.rescale {
-            set(&mut conds, cond("AbleToScale", true, "SucceededRescale", format!("the HPA controller was able to update the target scale to {desired}")));
+            set(
+                &mut conds,
+                cond(
+                    "AbleToScale",
+                    true,
+                    "SucceededRescale",
+                    format!("the HPA controller was able to update the target scale to {desired}"),
+                ),
+            );
             self.store_scale_event(now, current, desired);
         } else {
             d.rescale_reason = None;
@@ -847,41 +1033,121 @@ impl HorizontalAutoscaler {
         let mut first_error = None;
         for (i, (m, input)) in self.metrics.iter().zip(&obs.metrics).enumerate() {
             let metric = m.display_name();
-            let mut p = Proposal { metric: metric.clone(), replicas: None, utilization: None, value: None, error: None };
-            let kind_err = |expected| DecideError::MetricKind { index: i, expected, metric: metric.clone() };
+            let mut p = Proposal {
+                metric: metric.clone(),
+                replicas: None,
+                utilization: None,
+                value: None,
+                error: None,
+            };
+            let kind_err = |expected| DecideError::MetricKind {
+                index: i,
+                expected,
+                metric: metric.clone(),
+            };
             let result: Result<i32, String> = match input {
                 MetricInput::Failed(msg) => Err(msg.clone()),
                 _ => match m {
-                    MetricSpec::Resource { resource: ResourceSource { name: res, target } }
-                    | MetricSpec::ContainerResource { container_resource: ContainerResourceSource { name: res, target, .. } } => {
-                        let MetricInput::Pods(pods) = input else { return Err(kind_err("per-pod samples")) };
+                    MetricSpec::Resource {
+                        resource: ResourceSource { name: res, target },
+                    }
+                    | MetricSpec::ContainerResource {
+                        container_resource:
+                            ContainerResourceSource {
+                                name: res, target, ..
+                            },
+                    } => {
+                        let MetricInput::Pods(pods) = input else {
+                            return Err(kind_err("per-pod samples"));
+                        };
                         if target.average_value.is_some() {
-                            average_value_replicas(spec_replicas, pods, milli(&target.average_value), Some(res), &calc)
-                                .map(|v| { p.value = Some(v.value); v.replicas })
-                                .map_err(|e| e.to_string())
+                            average_value_replicas(
+                                spec_replicas,
+                                pods,
+                                milli(&target.average_value),
+                                Some(res),
+                                &calc,
+                            )
+                            .map(|v| {
+                                p.value = Some(v.value);
+                                v.replicas
+                            })
+                            .map_err(|e| e.to_string())
                         } else {
-                            resource_utilization_replicas(spec_replicas, pods, target.average_utilization.unwrap_or(0), res, &calc)
-                                .map(|u| { p.utilization = Some(u.utilization); p.value = Some(u.raw_average); u.replicas })
-                                .map_err(|e| e.to_string())
+                            resource_utilization_replicas(
+                                spec_replicas,
+                                pods,
+                                target.average_utilization.unwrap_or(0),
+                                res,
+                                &calc,
+                            )
+                            .map(|u| {
+                                p.utilization = Some(u.utilization);
+                                p.value = Some(u.raw_average);
+                                u.replicas
+                            })
+                            .map_err(|e| e.to_string())
                         }
                     }
                     MetricSpec::Pods { pods: src } => {
-                        let MetricInput::Pods(pods) = input else { return Err(kind_err("per-pod samples")) };
-                        average_value_replicas(spec_replicas, pods, milli(&src.target.average_value), None, &calc)
-                            .map(|v| { p.value = Some(v.value); v.replicas })
-                            .map_err(|e| e.to_string())
-                    }
-                    MetricSpec::Object { object: ObjectSource { target, .. } } | MetricSpec::External { external: ExternalSource { target, .. } } => {
-                        let MetricInput::Value(v) = input else { return Err(kind_err("a value")) };
-                        let external = matches!(m, MetricSpec::External { .. });
-                        let use_value = if external { target.average_value.is_none() } else { target.kind == TargetType::Value && target.value.is_some() };
-                        let r = if use_value {
-                            object_value_replicas(spec_replicas, *v, milli(&target.value), ready_pod_count(&obs.pods), self.tolerances)
-                        } else {
-                            object_average_replicas(status_replicas, *v, milli(&target.average_value), self.tolerances)
+                        let MetricInput::Pods(pods) = input else {
+                            return Err(kind_err("per-pod samples"));
                         };
-                        r.map(|x| { p.value = Some(x.value); x.replicas })
-                            .map_err(|e| if use_value && e == super::replica::CalcError::NoPods { format!("unable to calculate ready pods: {e}") } else { e.to_string() })
+                        average_value_replicas(
+                            spec_replicas,
+                            pods,
+                            milli(&src.target.average_value),
+                            None,
+                            &calc,
+                        )
+                        .map(|v| {
+                            p.value = Some(v.value);
+                            v.replicas
+                        })
+                        .map_err(|e| e.to_string())
+                    }
+                    MetricSpec::Object {
+                        object: ObjectSource { target, .. },
+                    }
+                    | MetricSpec::External {
+                        external: ExternalSource { target, .. },
+                    } => {
+                        let MetricInput::Value(v) = input else {
+                            return Err(kind_err("a value"));
+                        };
+                        let external = matches!(m, MetricSpec::External { .. });
+                        let use_value = if external {
+                            target.average_value.is_none()
+                        } else {
+                            target.kind == TargetType::Value && target.value.is_some()
+                        };
+                        let r = if use_value {
+                            object_value_replicas(
+                                spec_replicas,
+                                *v,
+                                milli(&target.value),
+                                ready_pod_count(&obs.pods),
+                                self.tolerances,
+                            )
+                        } else {
+                            object_average_replicas(
+                                status_replicas,
+                                *v,
+                                milli(&target.average_value),
+                                self.tolerances,
+                            )
+                        };
+                        r.map(|x| {
+                            p.value = Some(x.value);
+                            x.replicas
+                        })
+                        .map_err(|e| {
+                            if use_value && e == super::replica::CalcError::NoPods {
+                                format!("unable to calculate ready pods: {e}")
+                            } else {
+                                e.to_string()
+                            }
+                        })
                     }
                 },
             };
@@ -905,16 +1171,33 @@ impl HorizontalAutoscaler {
         }
         if invalid > 0 {
             if let Some((reason, msg)) = first_error.take() {
-                first_error = Some((reason, format!("invalid metrics ({invalid} invalid out of {}), first error is: {msg}", self.metrics.len())));
+                first_error = Some((
+                    reason,
+                    format!(
+                        "invalid metrics ({invalid} invalid out of {}), first error is: {msg}",
+                        self.metrics.len()
+                    ),
+                ));
             }
         }
         Ok((replicas, name, invalid, first_error))
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn normalize_legacy(&mut self, now: Instant, current: i32, wanted: i32, min: i32, max: i32, conds: &mut Vec<Condition>, d: &mut Decision) -> i32 {
+    fn normalize_legacy(
+        &mut self,
+        now: Instant,
+        current: i32,
+        wanted: i32,
+        min: i32,
+        max: i32,
+        conds: &mut Vec<Condition>,
+        d: &mut Decision,
+    ) -> i32 {
         // Downscale stabilization over the recommendation history.
-        let cutoff = now.as_nanos().saturating_sub(u64::try_from(self.options.downscale_stabilization.as_nanos()).unwrap_or(u64::MAX));
+        let cutoff = now.as_nanos().saturating_sub(
+            u64::try_from(self.options.downscale_stabilization.as_nanos()).unwrap_or(u64::MAX),
+        );
         let mut stabilized = wanted;
         let mut old = None;
         for (i, &(at, rec)) in self.recommendations.iter().enumerate() {
@@ -932,13 +1215,29 @@ impl HorizontalAutoscaler {
         if stabilized != wanted {
             set(conds, cond("AbleToScale", true, "ScaleDownStabilized", "recent recommendations were higher than current one, applying the highest recent recommendation".into()));
         } else {
-            set(conds, cond("AbleToScale", true, "ReadyForNewScale", "recommended size matches current size".into()));
+            set(
+                conds,
+                cond(
+                    "AbleToScale",
+                    true,
+                    "ReadyForNewScale",
+                    "recommended size matches current size".into(),
+                ),
+            );
         }
         let scale_up_limit = (2.0 * f64::from(current)).max(4.0) as i32;
         let (max_allowed, mut reason, mut message) = if max > scale_up_limit {
-            (scale_up_limit, "ScaleUpLimit", "the desired replica count is increasing faster than the maximum scale rate")
+            (
+                scale_up_limit,
+                "ScaleUpLimit",
+                "the desired replica count is increasing faster than the maximum scale rate",
+            )
         } else {
-            (max, "TooManyReplicas", "the desired replica count is more than the maximum replica count")
+            (
+                max,
+                "TooManyReplicas",
+                "the desired replica count is more than the maximum replica count",
+            )
         };
         let desired = if stabilized < min {
             reason = "TooFewReplicas";
@@ -955,16 +1254,38 @@ impl HorizontalAutoscaler {
         desired
     }
 
-    fn limit_condition(&self, conds: &mut Vec<Condition>, d: &mut Decision, limited: bool, reason: &str, message: &str) {
-        set(conds, cond("ScalingLimited", limited, reason, message.to_string()));
+    fn limit_condition(
+        &self,
+        conds: &mut Vec<Condition>,
+        d: &mut Decision,
+        limited: bool,
+        reason: &str,
+        message: &str,
+    ) {
+        set(
+            conds,
+            cond("ScalingLimited", limited, reason, message.to_string()),
+        );
         d.limited_reason = limited.then(|| reason.to_string());
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn normalize_with_behavior(&mut self, now: Instant, current: i32, wanted: i32, min: i32, max: i32, conds: &mut Vec<Condition>, d: &mut Decision) -> i32 {
+    fn normalize_with_behavior(
+        &mut self,
+        now: Instant,
+        current: i32,
+        wanted: i32,
+        min: i32,
+        max: i32,
+        conds: &mut Vec<Condition>,
+        d: &mut Decision,
+    ) -> i32 {
         let t = now.as_nanos();
         let cut = |w: Duration| t.saturating_sub(u64::try_from(w.as_nanos()).unwrap_or(u64::MAX));
-        let (up_cut, down_cut) = (cut(self.up.stabilization_window), cut(self.down.stabilization_window));
+        let (up_cut, down_cut) = (
+            cut(self.up.stabilization_window),
+            cut(self.down.stabilization_window),
+        );
         let (mut up_rec, mut down_rec) = (wanted, wanted);
         let mut old = None;
         for (i, &(at, rec)) in self.recommendations.iter().enumerate() {
@@ -993,42 +1314,84 @@ impl HorizontalAutoscaler {
             };
             set(conds, cond("AbleToScale", true, reason, message.into()));
         } else {
-            set(conds, cond("AbleToScale", true, "ReadyForNewScale", "recommended size matches current size".into()));
+            set(
+                conds,
+                cond(
+                    "AbleToScale",
+                    true,
+                    "ReadyForNewScale",
+                    "recommended size matches current size".into(),
+                ),
+            );
         }
         let (desired, reason, message) = if stabilized > current {
             let limit = self.scale_up_limit(now, current).max(current);
             let (allowed, reason, message) = if max > limit {
-                (limit, "ScaleUpLimit", "the desired replica count is increasing faster than the maximum scale rate")
+                (
+                    limit,
+                    "ScaleUpLimit",
+                    "the desired replica count is increasing faster than the maximum scale rate",
+                )
             } else {
-                (max, "TooManyReplicas", "the desired replica count is more than the maximum replica count")
+                (
+                    max,
+                    "TooManyReplicas",
+                    "the desired replica count is more than the maximum replica count",
+                )
             };
             if stabilized > allowed {
                 (allowed, reason, message)
             } else {
-                (stabilized, "DesiredWithinRange", "the desired count is within the acceptable range")
+                (
+                    stabilized,
+                    "DesiredWithinRange",
+                    "the desired count is within the acceptable range",
+                )
             }
         } else if stabilized < current {
             let limit = self.scale_down_limit(now, current).min(current);
             let (allowed, reason, message) = if min < limit {
-                (limit, "ScaleDownLimit", "the desired replica count is decreasing faster than the maximum scale rate")
+                (
+                    limit,
+                    "ScaleDownLimit",
+                    "the desired replica count is decreasing faster than the maximum scale rate",
+                )
             } else {
-                (min, "TooFewReplicas", "the desired replica count is less than the minimum replica count")
+                (
+                    min,
+                    "TooFewReplicas",
+                    "the desired replica count is less than the minimum replica count",
+                )
             };
             if stabilized < allowed {
                 (allowed, reason, message)
             } else {
-                (stabilized, "DesiredWithinRange", "the desired count is within the acceptable range")
+                (
+                    stabilized,
+                    "DesiredWithinRange",
+                    "the desired count is within the acceptable range",
+                )
             }
         } else {
-            (stabilized, "DesiredWithinRange", "the desired count is within the acceptable range")
+            (
+                stabilized,
+                "DesiredWithinRange",
+                "the desired count is within the acceptable range",
+            )
         };
         self.limit_condition(conds, d, desired != stabilized, reason, message);
         desired
     }
 
     fn change_in_period(events: &[ScaleEvent], now: Instant, period_seconds: i32) -> i32 {
-        let cutoff = now.as_nanos().saturating_sub(u64::try_from(period_seconds).unwrap_or(0) * 1_000_000_000);
-        events.iter().filter(|e| e.at.as_nanos() > cutoff).map(|e| e.change).sum()
+        let cutoff = now
+            .as_nanos()
+            .saturating_sub(u64::try_from(period_seconds).unwrap_or(0) * 1_000_000_000);
+        events
+            .iter()
+            .filter(|e| e.at.as_nanos() > cutoff)
+            .map(|e| e.change)
+            .sum()
     }
 
     fn period_start(&self, now: Instant, current: i32, p: &ScalingPolicy) -> i32 {
@@ -1047,7 +1410,9 @@ impl HorizontalAutoscaler {
             let start = i64::from(self.period_start(now, current, p));
             let proposed = match p.kind {
                 PolicyType::Pods => start + i64::from(p.value),
-                PolicyType::Percent => (start as f64 * (1.0 + f64::from(p.value) / 100.0)).ceil() as i64,
+                PolicyType::Percent => {
+                    (start as f64 * (1.0 + f64::from(p.value) / 100.0)).ceil() as i64
+                }
             };
             result = pick(result, proposed);
         }
@@ -1081,8 +1446,15 @@ impl HorizontalAutoscaler {
         } else {
             (&mut self.scale_down_events, &self.down)
         };
-        let longest = rules.policies.iter().map(|p| p.period_seconds).max().unwrap_or(0);
-        let cutoff = now.as_nanos().saturating_sub(u64::try_from(longest).unwrap_or(0) * 1_000_000_000);
+        let longest = rules
+            .policies
+            .iter()
+            .map(|p| p.period_seconds)
+            .max()
+            .unwrap_or(0);
+        let cutoff = now
+            .as_nanos()
+            .saturating_sub(u64::try_from(longest).unwrap_or(0) * 1_000_000_000);
         let mut old = None;
         for (i, e) in events.iter_mut().enumerate() {
             if e.at.as_nanos() < cutoff {
@@ -1092,7 +1464,11 @@ impl HorizontalAutoscaler {
                 old = Some(i);
             }
         }
-        let e = ScaleEvent { at: now, change: (new - prev).abs(), outdated: false };
+        let e = ScaleEvent {
+            at: now,
+            change: (new - prev).abs(),
+            outdated: false,
+        };
         match old {
             Some(i) => events[i] = e,
             None => events.push(e),

@@ -357,7 +357,9 @@ pub fn resource_utilization_replicas(
         return Ok(done(current_replicas));
     }
     let replicas = ceil_i32(new_ratio * pairs.len() as f64);
-    if (new_ratio < 1.0 && replicas > current_replicas) || (new_ratio > 1.0 && replicas < current_replicas) {
+    if (new_ratio < 1.0 && replicas > current_replicas)
+        || (new_ratio > 1.0 && replicas < current_replicas)
+    {
         return Ok(done(current_replicas));
     }
     Ok(done(replicas))
@@ -394,7 +396,10 @@ pub fn average_value_replicas(
     let target = target_average as f64;
     let usage = average(&values);
     let ratio = usage as f64 / target;
-    let done = |replicas| ValueProposal { replicas, value: usage };
+    let done = |replicas| ValueProposal {
+        replicas,
+        value: usage,
+    };
     let scale_up_with_unready = !g.unready.is_empty() && ratio > 1.0;
     if !scale_up_with_unready && g.missing.is_empty() {
         if o.tolerances.is_within(ratio) {
@@ -420,7 +425,9 @@ pub fn average_value_replicas(
         return Ok(done(current_replicas));
     }
     let replicas = ceil_i32(new_ratio * values.len() as f64);
-    if (new_ratio < 1.0 && replicas > current_replicas) || (new_ratio > 1.0 && replicas < current_replicas) {
+    if (new_ratio < 1.0 && replicas > current_replicas)
+        || (new_ratio > 1.0 && replicas < current_replicas)
+    {
         return Ok(done(current_replicas));
     }
     Ok(done(replicas))
