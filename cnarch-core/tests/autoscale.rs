@@ -342,3 +342,82 @@ mod properties {
         }
     }
 }
+
+use cnarch_core::autoscale::kpa::{DeciderSpec, KpaConfig, ServerlessAutoscaler};
+
+#[test]
+fn kpa_decider_vectors() {
+    for c in vectors("kpa.json")["cases"].as_array().unwrap() {
+        let name = c["test"].as_str().unwrap();
+        let target = c["target"].as_f64().unwrap();
+        let o = &c["overrides"];
+        let spec = DeciderSpec {
+            target_value: target,
+            total_value: target / 0.75,
+            target_burst_capacity: c["tbc"].as_f64().unwrap_or(0.0),
+            panic_threshold: o["panic_threshold"].as_f64().unwrap_or(2.0),
+            max_scale_up_rate: o["max_scale_up_rate"].as_f64().unwrap_or(10.0),
+            max_scale_down_rate: o["max_scale_down_rate"].as_f64().unwrap_or(10.0),
+            stable_window: Duration::from_secs(60),
+            scale_down_delay: Duration::from_secs(o["scale_down_delay_s"].as_u64().unwrap_or(0)),
+            activation_scale: 1,
+        };
+        let t0 = 1_000_000_000u64; // ms
+        let ms = |s: &Value| Instant::from_millis(t0 + (s.as_f64().unwrap() * 1000.0) as u64);
+        let mut kpa = ServerlessAutoscaler::new(KpaConfig::default()).unwrap().with_decider(spec);
+        if let Some(n) = c["start_ready"].as_u64() {
+            kpa = kpa.starting_with(ms(&c["steps"][0]["at"]), n as u32);
+        }
+        for step in c["steps"].as_array().unwrap() {
+            let d = kpa.scale_reachable(
+                ms(&step["at"]),
+                step["stable"].as_f64().unwrap(),
+                step["panic"].as_f64().unwrap(),
+                step["ready"].as_u64().unwrap() as u32,
+                step["reachable"].as_bool().unwrap_or(true),
+            );
+            assert_eq!(u64::from(d.autoscaler_replicas), step["want"].as_u64().unwrap(), "{name}: {step}");
+            if let Some(p) = step["panicking"].as_bool() {
+                assert_eq!(d.panicking, p, "{name}: {step}");
+            }
+            if let Some(e) = step["ebc"].as_i64() {
+                assert!((d.excess_burst_capacity - e).abs() <= 1, "{name}: ebc {} vs {e}", d.excess_burst_capacity);
+            }
+        }
+    }
+}
+
+#[test]
+fn kpa_reconciler_bounds_and_scale_to_zero() {
+    let cfg = KpaConfig { min_scale: 0, max_scale: 5, ..KpaConfig::default() };
+    let mut k = ServerlessAutoscaler::new(cfg).unwrap();
+    let t = |s: u64| Instant::from_millis(s * 1000);
+    // 70 per pod (100 x 70 %): 1000 in flight wants 15, capped at max_scale.
+    let d = k.scale(t(0), 1000.0, 1000.0, 1);
+    assert_eq!((d.autoscaler_replicas, d.desired_replicas, d.reason), (15, 5, Some("max_scale")));
+    // No traffic: the decider says 0, the reconciler keeps 1 through the 30 s grace period.
+    let d = k.scale(t(100), 0.0, 0.0, 1);
+    assert_eq!((d.autoscaler_replicas, d.desired_replicas, d.reason), (0, 1, Some("scale_to_zero_grace")));
+    assert_eq!(k.scale(t(129), 0.0, 0.0, 1).desired_replicas, 1);
+    assert_eq!(k.scale(t(130), 0.0, 0.0, 1).desired_replicas, 0);
+    // Traffic again resets the grace timer.
+    assert_eq!(k.scale(t(131), 7.0, 7.0, 0).desired_replicas, 1);
+    assert_eq!(k.scale(t(132), 0.0, 0.0, 1).desired_replicas, 1);
+    let mut never = ServerlessAutoscaler::new(KpaConfig { enable_scale_to_zero: false, ..KpaConfig::default() }).unwrap();
+    assert_eq!(never.scale(t(0), 0.0, 0.0, 1).reason, Some("scale_to_zero_disabled"));
+    let mut act = ServerlessAutoscaler::new(KpaConfig { activation_scale: 3, ..KpaConfig::default() }).unwrap();
+    assert_eq!(act.scale(t(0), 1.0, 1.0, 0).autoscaler_replicas, 3);
+    assert_eq!(act.scale(t(1), 0.0, 0.0, 3).autoscaler_replicas, 1, "0 is not raised to the activation scale");
+    for bad in [
+        KpaConfig { target_utilization_percentage: 0.0, ..KpaConfig::default() },
+        KpaConfig { max_scale_down_rate: 1.0, ..KpaConfig::default() },
+        KpaConfig { panic_threshold_percentage: 100.0, ..KpaConfig::default() },
+        KpaConfig { min_scale: 5, max_scale: 2, ..KpaConfig::default() },
+    ] {
+        assert_eq!(ServerlessAutoscaler::new(bad).unwrap_err().code(), "invalid_kpa_config");
+    }
+    // Defaults: 100 x 70 % concurrency; rps 200 x 70 %; containerConcurrency caps the target.
+    assert_eq!(KpaConfig::default().target_value(), 70.0);
+    assert_eq!(KpaConfig { container_concurrency: 10, ..KpaConfig::default() }.target_value(), 7.0);
+    assert_eq!(KpaConfig::default().panic_window(), Duration::from_secs(6));
+}

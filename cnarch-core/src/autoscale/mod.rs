@@ -1,4 +1,5 @@
 //! Autoscaling decisions as the controllers make them: the Kubernetes HPA's replica calculator
 //! ([`replica`]) and controller ([`hpa`]).
 pub mod hpa;
+pub mod kpa;
 pub mod replica;
