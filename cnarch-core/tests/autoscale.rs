@@ -364,7 +364,9 @@ fn kpa_decider_vectors() {
         };
         let t0 = 1_000_000_000u64; // ms
         let ms = |s: &Value| Instant::from_millis(t0 + (s.as_f64().unwrap() * 1000.0) as u64);
-        let mut kpa = ServerlessAutoscaler::new(KpaConfig::default()).unwrap().with_decider(spec);
+        let mut kpa = ServerlessAutoscaler::new(KpaConfig::default())
+            .unwrap()
+            .with_decider(spec);
         if let Some(n) = c["start_ready"].as_u64() {
             kpa = kpa.starting_with(ms(&c["steps"][0]["at"]), n as u32);
         }
@@ -376,12 +378,20 @@ fn kpa_decider_vectors() {
                 step["ready"].as_u64().unwrap() as u32,
                 step["reachable"].as_bool().unwrap_or(true),
             );
-            assert_eq!(u64::from(d.autoscaler_replicas), step["want"].as_u64().unwrap(), "{name}: {step}");
+            assert_eq!(
+                u64::from(d.autoscaler_replicas),
+                step["want"].as_u64().unwrap(),
+                "{name}: {step}"
+            );
             if let Some(p) = step["panicking"].as_bool() {
                 assert_eq!(d.panicking, p, "{name}: {step}");
             }
             if let Some(e) = step["ebc"].as_i64() {
-                assert!((d.excess_burst_capacity - e).abs() <= 1, "{name}: ebc {} vs {e}", d.excess_burst_capacity);
+                assert!(
+                    (d.excess_burst_capacity - e).abs() <= 1,
+                    "{name}: ebc {} vs {e}",
+                    d.excess_burst_capacity
+                );
             }
         }
     }
@@ -389,35 +399,161 @@ fn kpa_decider_vectors() {
 
 #[test]
 fn kpa_reconciler_bounds_and_scale_to_zero() {
-    let cfg = KpaConfig { min_scale: 0, max_scale: 5, ..KpaConfig::default() };
+    let cfg = KpaConfig {
+        min_scale: 0,
+        max_scale: 5,
+        ..KpaConfig::default()
+    };
     let mut k = ServerlessAutoscaler::new(cfg).unwrap();
     let t = |s: u64| Instant::from_millis(s * 1000);
     // 70 per pod (100 x 70 %): 1000 in flight wants 15, capped at max_scale.
     let d = k.scale(t(0), 1000.0, 1000.0, 1);
-    assert_eq!((d.autoscaler_replicas, d.desired_replicas, d.reason), (15, 5, Some("max_scale")));
+    assert_eq!(
+        (d.autoscaler_replicas, d.desired_replicas, d.reason),
+        (15, 5, Some("max_scale"))
+    );
     // No traffic: the decider says 0, the reconciler keeps 1 through the 30 s grace period.
     let d = k.scale(t(100), 0.0, 0.0, 1);
-    assert_eq!((d.autoscaler_replicas, d.desired_replicas, d.reason), (0, 1, Some("scale_to_zero_grace")));
+    assert_eq!(
+        (d.autoscaler_replicas, d.desired_replicas, d.reason),
+        (0, 1, Some("scale_to_zero_grace"))
+    );
     assert_eq!(k.scale(t(129), 0.0, 0.0, 1).desired_replicas, 1);
     assert_eq!(k.scale(t(130), 0.0, 0.0, 1).desired_replicas, 0);
     // Traffic again resets the grace timer.
     assert_eq!(k.scale(t(131), 7.0, 7.0, 0).desired_replicas, 1);
     assert_eq!(k.scale(t(132), 0.0, 0.0, 1).desired_replicas, 1);
-    let mut never = ServerlessAutoscaler::new(KpaConfig { enable_scale_to_zero: false, ..KpaConfig::default() }).unwrap();
-    assert_eq!(never.scale(t(0), 0.0, 0.0, 1).reason, Some("scale_to_zero_disabled"));
-    let mut act = ServerlessAutoscaler::new(KpaConfig { activation_scale: 3, ..KpaConfig::default() }).unwrap();
+    let mut never = ServerlessAutoscaler::new(KpaConfig {
+        enable_scale_to_zero: false,
+        ..KpaConfig::default()
+    })
+    .unwrap();
+    assert_eq!(
+        never.scale(t(0), 0.0, 0.0, 1).reason,
+        Some("scale_to_zero_disabled")
+    );
+    let mut act = ServerlessAutoscaler::new(KpaConfig {
+        activation_scale: 3,
+        ..KpaConfig::default()
+    })
+    .unwrap();
     assert_eq!(act.scale(t(0), 1.0, 1.0, 0).autoscaler_replicas, 3);
-    assert_eq!(act.scale(t(1), 0.0, 0.0, 3).autoscaler_replicas, 1, "0 is not raised to the activation scale");
+    assert_eq!(
+        act.scale(t(1), 0.0, 0.0, 3).autoscaler_replicas,
+        1,
+        "0 is not raised to the activation scale"
+    );
     for bad in [
-        KpaConfig { target_utilization_percentage: 0.0, ..KpaConfig::default() },
-        KpaConfig { max_scale_down_rate: 1.0, ..KpaConfig::default() },
-        KpaConfig { panic_threshold_percentage: 100.0, ..KpaConfig::default() },
-        KpaConfig { min_scale: 5, max_scale: 2, ..KpaConfig::default() },
+        KpaConfig {
+            target_utilization_percentage: 0.0,
+            ..KpaConfig::default()
+        },
+        KpaConfig {
+            max_scale_down_rate: 1.0,
+            ..KpaConfig::default()
+        },
+        KpaConfig {
+            panic_threshold_percentage: 100.0,
+            ..KpaConfig::default()
+        },
+        KpaConfig {
+            min_scale: 5,
+            max_scale: 2,
+            ..KpaConfig::default()
+        },
     ] {
-        assert_eq!(ServerlessAutoscaler::new(bad).unwrap_err().code(), "invalid_kpa_config");
+        assert_eq!(
+            ServerlessAutoscaler::new(bad).unwrap_err().code(),
+            "invalid_kpa_config"
+        );
     }
     // Defaults: 100 x 70 % concurrency; rps 200 x 70 %; containerConcurrency caps the target.
     assert_eq!(KpaConfig::default().target_value(), 70.0);
-    assert_eq!(KpaConfig { container_concurrency: 10, ..KpaConfig::default() }.target_value(), 7.0);
+    assert_eq!(
+        KpaConfig {
+            container_concurrency: 10,
+            ..KpaConfig::default()
+        }
+        .target_value(),
+        7.0
+    );
     assert_eq!(KpaConfig::default().panic_window(), Duration::from_secs(6));
+}
+
+use cnarch_core::autoscale::keda::{KedaConfig, ScaledObject};
+
+#[test]
+fn keda_scenarios() {
+    for s in vectors("keda.json")["scenarios"].as_array().unwrap() {
+        let name = s["name"].as_str().unwrap();
+        let config: KedaConfig = serde_json::from_value(s["config"].clone()).unwrap();
+        let mut so = ScaledObject::new(config).unwrap();
+        for p in s["polls"].as_array().unwrap() {
+            let values: Vec<Option<f64>> = p["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(Value::as_f64)
+                .collect();
+            let d = so.poll(
+                Instant::from_millis(1_000_000 + p["at"].as_u64().unwrap() * 1000),
+                p["current"].as_u64().unwrap() as u32,
+                &values,
+            );
+            assert_eq!(d.active, p["active"].as_bool().unwrap(), "{name}: {p}");
+            assert_eq!(d.action, p["action"].as_str().unwrap(), "{name}: {p}");
+            assert_eq!(
+                d.set_replicas.map(u64::from),
+                p["set"].as_u64(),
+                "{name}: {p}"
+            );
+            if let Some(t) = p["triggers"].as_array() {
+                let want: Vec<Option<bool>> = t.iter().map(Value::as_bool).collect();
+                assert_eq!(d.triggers_active, want, "{name}");
+            }
+        }
+    }
+}
+
+#[test]
+fn keda_builds_the_hpa_and_refuses_bad_objects() {
+    let cfg: KedaConfig = serde_json::from_value(
+        serde_json::json!({"minReplicaCount": 0, "maxReplicaCount": 30,
+        "triggers": [{"name": "s0-rabbitmq", "threshold": 20, "activationThreshold": 2}]}),
+    )
+    .unwrap();
+    let so = ScaledObject::new(cfg).unwrap();
+    let spec = so.hpa_spec();
+    assert_eq!((spec.min_replicas, spec.max_replicas), (Some(1), 30));
+    let json = serde_json::to_value(&spec).unwrap();
+    assert_eq!(
+        json["metrics"][0]["external"]["target"],
+        serde_json::json!({"type": "AverageValue", "averageValue": "20"})
+    );
+    // The HPA path then proposes ceil(total / 20).
+    let mut hpa = HorizontalAutoscaler::new(spec, ControllerOptions::default()).unwrap();
+    let d = hpa
+        .decide(
+            Instant::from_millis(1000),
+            &Observation {
+                current_replicas: 1,
+                metrics: vec![MetricInput::Value(75_000)],
+                ..Observation::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(d.metric_replicas, Some(4));
+    for bad in [
+        serde_json::json!({"triggers": []}),
+        serde_json::json!({"minReplicaCount": 5, "maxReplicaCount": 2, "triggers": [{"name": "a", "threshold": 1}]}),
+        serde_json::json!({"minReplicaCount": 1, "idleReplicaCount": 1, "triggers": [{"name": "a", "threshold": 1}]}),
+        serde_json::json!({"triggers": [{"name": "a", "threshold": 0}]}),
+    ] {
+        let cfg: KedaConfig = serde_json::from_value(bad.clone()).unwrap();
+        assert_eq!(
+            ScaledObject::new(cfg).unwrap_err().code(),
+            "invalid_scaled_object",
+            "{bad}"
+        );
+    }
 }

@@ -120,8 +120,13 @@ impl KpaConfigError {
 impl KpaConfig {
     fn check(&self) -> Result<(), KpaConfigError> {
         let err = |m: String| Err(KpaConfigError(m));
-        if !(self.target_utilization_percentage > 0.0 && self.target_utilization_percentage <= 100.0) {
-            return err(format!("target_utilization_percentage: expected (0, 100], found {}", self.target_utilization_percentage));
+        if !(self.target_utilization_percentage > 0.0
+            && self.target_utilization_percentage <= 100.0)
+        {
+            return err(format!(
+                "target_utilization_percentage: expected (0, 100], found {}",
+                self.target_utilization_percentage
+            ));
         }
         if let Some(t) = self.target {
             if !(t >= 0.01 && t.is_finite()) {
@@ -129,28 +134,55 @@ impl KpaConfig {
             }
         }
         if !(self.max_scale_up_rate > 1.0) {
-            return err(format!("max_scale_up_rate: expected greater than 1, found {}", self.max_scale_up_rate));
+            return err(format!(
+                "max_scale_up_rate: expected greater than 1, found {}",
+                self.max_scale_up_rate
+            ));
         }
         if !(self.max_scale_down_rate > 1.0) {
-            return err(format!("max_scale_down_rate: expected greater than 1, found {}", self.max_scale_down_rate));
+            return err(format!(
+                "max_scale_down_rate: expected greater than 1, found {}",
+                self.max_scale_down_rate
+            ));
         }
         if !(self.panic_window_percentage >= 1.0 && self.panic_window_percentage <= 100.0) {
-            return err(format!("panic_window_percentage: expected [1, 100], found {}", self.panic_window_percentage));
+            return err(format!(
+                "panic_window_percentage: expected [1, 100], found {}",
+                self.panic_window_percentage
+            ));
         }
-        if !(self.panic_threshold_percentage >= 110.0 && self.panic_threshold_percentage <= 1000.0) {
-            return err(format!("panic_threshold_percentage: expected [110, 1000], found {}", self.panic_threshold_percentage));
+        if !(self.panic_threshold_percentage >= 110.0 && self.panic_threshold_percentage <= 1000.0)
+        {
+            return err(format!(
+                "panic_threshold_percentage: expected [110, 1000], found {}",
+                self.panic_threshold_percentage
+            ));
         }
-        if self.stable_window < Duration::from_secs(6) || self.stable_window > Duration::from_secs(3600) {
-            return err(format!("stable_window: expected 6s to 1h, found {:?}", self.stable_window));
+        if self.stable_window < Duration::from_secs(6)
+            || self.stable_window > Duration::from_secs(3600)
+        {
+            return err(format!(
+                "stable_window: expected 6s to 1h, found {:?}",
+                self.stable_window
+            ));
         }
         if self.target_burst_capacity < 0.0 && self.target_burst_capacity != -1.0 {
-            return err(format!("target_burst_capacity: expected 0 or more, or -1, found {}", self.target_burst_capacity));
+            return err(format!(
+                "target_burst_capacity: expected 0 or more, or -1, found {}",
+                self.target_burst_capacity
+            ));
         }
         if self.max_scale != 0 && self.min_scale > self.max_scale {
-            return err(format!("min_scale ({}) must not exceed max_scale ({})", self.min_scale, self.max_scale));
+            return err(format!(
+                "min_scale ({}) must not exceed max_scale ({})",
+                self.min_scale, self.max_scale
+            ));
         }
         if self.scale_down_delay > Duration::from_secs(3600) {
-            return err(format!("scale_down_delay: expected at most 1h, found {:?}", self.scale_down_delay));
+            return err(format!(
+                "scale_down_delay: expected at most 1h, found {:?}",
+                self.scale_down_delay
+            ));
         }
         Ok(())
     }
@@ -175,7 +207,8 @@ impl KpaConfig {
 
     /// The panic window.
     pub fn panic_window(&self) -> Duration {
-        self.stable_window.mul_f64(self.panic_window_percentage / 100.0)
+        self.stable_window
+            .mul_f64(self.panic_window_percentage / 100.0)
     }
 }
 
@@ -296,11 +329,22 @@ impl ServerlessAutoscaler {
     }
 
     /// As [`ServerlessAutoscaler::scale`]; an unreachable revision has no scale-down bound.
-    pub fn scale_reachable(&mut self, now: Instant, stable: f64, panic: f64, ready_pods: u32, reachable: bool) -> KpaDecision {
+    pub fn scale_reachable(
+        &mut self,
+        now: Instant,
+        stable: f64,
+        panic: f64,
+        ready_pods: u32,
+        reachable: bool,
+    ) -> KpaDecision {
         let c = self.spec;
         let ready = f64::from(ready_pods).max(1.0);
         let max_up = (c.max_scale_up_rate * ready).ceil();
-        let max_down = if reachable { (ready / c.max_scale_down_rate).floor() } else { 0.0 };
+        let max_down = if reachable {
+            (ready / c.max_scale_down_rate).floor()
+        } else {
+            0.0
+        };
         let target = c.target_value;
         let dspc = (stable.max(0.0) / target).ceil();
         let dppc = (panic.max(0.0) / target).ceil();
@@ -333,8 +377,14 @@ impl ServerlessAutoscaler {
             desired = self.max_panic_pods;
         }
         if !c.scale_down_delay.is_zero() {
-            let horizon = now.as_nanos().saturating_sub(u64::try_from(c.scale_down_delay.as_nanos()).unwrap_or(u64::MAX));
-            while self.delay.front().is_some_and(|&(t, _)| t.as_nanos() <= horizon) {
+            let horizon = now
+                .as_nanos()
+                .saturating_sub(u64::try_from(c.scale_down_delay.as_nanos()).unwrap_or(u64::MAX));
+            while self
+                .delay
+                .front()
+                .is_some_and(|&(t, _)| t.as_nanos() <= horizon)
+            {
                 self.delay.pop_front();
             }
             self.delay.push_back((now, desired));
@@ -367,7 +417,9 @@ impl ServerlessAutoscaler {
                 reason = Some("scale_to_zero_disabled");
             } else {
                 let since = *self.zero_since.get_or_insert(now);
-                let wait = c.scale_to_zero_grace_period.max(c.scale_to_zero_pod_retention_period);
+                let wait = c
+                    .scale_to_zero_grace_period
+                    .max(c.scale_to_zero_pod_retention_period);
                 if now.saturating_since(since) < wait {
                     want = 1;
                     reason = Some("scale_to_zero_grace");
@@ -430,12 +482,20 @@ impl WindowAverages {
         let len = window.as_secs().max(1);
         let start = sec.saturating_sub(len - 1).max(first);
         let n = sec.saturating_sub(start) + 1;
-        let sum: f64 = self.buckets.iter().filter(|&&(s, _)| s >= start && s <= sec).map(|&(_, v)| v).sum();
+        let sum: f64 = self
+            .buckets
+            .iter()
+            .filter(|&&(s, _)| s >= start && s <= sec)
+            .map(|&(_, v)| v)
+            .sum();
         Some(sum / n as f64)
     }
 
     /// `(stable, panic)` averages at `now`; `None` before any observation (Knative: no data).
     pub fn averages(&self, now: Instant) -> Option<(f64, f64)> {
-        Some((self.average(now, self.stable)?, self.average(now, self.panic)?))
+        Some((
+            self.average(now, self.stable)?,
+            self.average(now, self.panic)?,
+        ))
     }
 }
