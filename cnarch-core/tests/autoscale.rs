@@ -43,7 +43,7 @@ fn harness_pods(c: &Value, o: &Value) -> Vec<PodSample> {
             phase: phase
                 .get(i)
                 .map_or(PodPhase::Running, |p| p.as_str().unwrap().parse().unwrap()),
-            ready: Some(readiness.get(i).map_or(true, |r| r.as_bool().unwrap())),
+            ready: Some(readiness.get(i).is_none_or(|r| r.as_bool().unwrap())),
             deleted: deleted.get(i).is_some_and(|d| d.as_bool().unwrap()),
             start_time: Some(match start.get(i).and_then(Value::as_str) {
                 Some("hot") => Instant::from_millis(now * 1000),
@@ -556,4 +556,141 @@ fn keda_builds_the_hpa_and_refuses_bad_objects() {
             "{bad}"
         );
     }
+}
+
+use cnarch_core::autoscale::simulate::{compare, simulate, PodModel, Scaler, SimConfig};
+
+fn hpa_sim(min: i32, max: i32, cpu: i32, startup: u64) -> SimConfig {
+    let spec = HpaSpec::from_json(&serde_json::json!({"minReplicas": min, "maxReplicas": max, "metrics": [
+        {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": cpu}}}]})).unwrap();
+    SimConfig {
+        scaler: Scaler::Hpa(spec),
+        pod: PodModel {
+            capacity: 100.0,
+            startup_delay: Duration::from_secs(startup),
+            ..PodModel::default()
+        },
+        tick: None,
+        scrape_interval: Duration::from_secs(15),
+        metric_window: Duration::from_secs(30),
+        initial_replicas: None,
+        demand_noise: 0.0,
+    }
+}
+
+fn step_trace() -> Vec<(f64, f64)> {
+    vec![
+        (0.0, 100.0),
+        (600.0, 500.0),
+        (1800.0, 100.0),
+        (3600.0, 100.0),
+    ]
+}
+
+#[test]
+fn simulator_follows_a_step_with_the_hpa() {
+    let r = simulate(&hpa_sim(2, 10, 70, 30), &step_trace(), 7).unwrap();
+    let tl = &r.timeline;
+    let at = |s: f64| tl.time.iter().position(|&t| t >= s).unwrap();
+    // Before the step: 100 rps on 2 pods, about 50 % CPU, within range: stays at 2.
+    assert_eq!(tl.replicas[at(590.0)], 2);
+    // 500 rps needs ceil(500 x 0.95 / 70) pods at 70 %: the HPA settles around 7.
+    let settled = tl.replicas[at(1700.0)];
+    assert!((6..=8).contains(&settled), "{settled}");
+    // Right after the step the 2 pods are overloaded until new pods are ready.
+    assert!(tl.unserved[at(615.0)] > 0.0);
+    assert_eq!(tl.unserved[at(1700.0)], 0.0);
+    // After the drop, the 5-minute downscale stabilization holds the count, then it falls.
+    assert_eq!(tl.replicas[at(2000.0)], settled);
+    assert!(tl.replicas[at(3500.0)] <= 3, "{}", tl.replicas[at(3500.0)]);
+    let s = r.summary;
+    assert!(
+        s.overloaded_seconds > 0.0 && s.overloaded_seconds < 300.0,
+        "{s:?}"
+    );
+    let pod_seconds: f64 = tl.replicas.iter().map(|&n| f64::from(n) * 15.0).sum();
+    assert!((s.pod_seconds - pod_seconds).abs() < 1e-6);
+    assert_eq!(s.decisions as usize, tl.time.len());
+    for i in 0..tl.time.len() {
+        assert!(tl.served[i] <= tl.demand[i] + 1e-9 && tl.unserved[i] >= 0.0);
+        assert!(tl.replicas[i] >= 2 && tl.replicas[i] <= 10);
+    }
+}
+
+#[test]
+fn simulator_is_deterministic_and_compares_configurations() {
+    let mut noisy = hpa_sim(2, 10, 70, 30);
+    noisy.demand_noise = 0.2;
+    noisy.pod.startup_jitter = 0.5;
+    let a = simulate(&noisy, &step_trace(), 42).unwrap();
+    assert_eq!(a, simulate(&noisy, &step_trace(), 42).unwrap());
+    assert_ne!(
+        a.timeline.demand,
+        simulate(&noisy, &step_trace(), 43).unwrap().timeline.demand
+    );
+    let slow = hpa_sim(2, 10, 70, 120);
+    let fast = hpa_sim(2, 10, 70, 5);
+    let c = compare(&slow, &fast, &step_trace(), 1).unwrap();
+    assert!(
+        c.unserved_delta < 0.0,
+        "faster startup serves more: {}",
+        c.unserved_delta
+    );
+    assert!(c.overloaded_seconds_delta < 0.0);
+}
+
+#[test]
+fn simulator_runs_the_kpa_and_scales_to_zero() {
+    let cfg = SimConfig {
+        scaler: Scaler::Kpa(KpaConfig::default()),
+        pod: PodModel {
+            capacity: 100.0,
+            startup_delay: Duration::from_secs(2),
+            ..PodModel::default()
+        },
+        tick: None,
+        scrape_interval: Duration::from_secs(15),
+        metric_window: Duration::from_secs(30),
+        initial_replicas: None,
+        demand_noise: 0.0,
+    };
+    // Concurrency 0, a burst of 700 in-flight requests for 2 minutes, then nothing.
+    let trace = vec![(0.0, 0.0), (60.0, 700.0), (180.0, 0.0), (600.0, 0.0)];
+    let r = simulate(&cfg, &trace, 0).unwrap();
+    let tl = &r.timeline;
+    let at = |s: f64| tl.time.iter().position(|&t| t >= s).unwrap();
+    assert_eq!(
+        tl.replicas[at(30.0)],
+        1,
+        "initial scale 1 before any traffic has aged out"
+    );
+    // 700 / 70 per pod = 10 pods; the panic window sees the burst within seconds.
+    assert!(tl.desired[at(70.0)] >= 10, "{}", tl.desired[at(70.0)]);
+    assert_eq!(
+        *tl.replicas.last().unwrap(),
+        0,
+        "scaled to zero after the stable window and grace period"
+    );
+}
+
+#[test]
+fn simulator_refuses_bad_traces_with_paths() {
+    let e = simulate(
+        &hpa_sim(1, 5, 50, 10),
+        &[(0.0, 1.0), (-1.0, 2.0), (5.0, f64::NAN)],
+        0,
+    )
+    .unwrap_err();
+    let paths: Vec<&str> = e.iter().map(|v| v.path.as_str()).collect();
+    assert_eq!(paths, ["trace[1].time", "trace[2].demand"]);
+    assert_eq!(
+        simulate(&hpa_sim(1, 5, 50, 10), &[], 0).unwrap_err()[0].path,
+        "trace"
+    );
+    let mut cfg = hpa_sim(1, 5, 50, 10);
+    cfg.pod.capacity = 0.0;
+    assert_eq!(
+        simulate(&cfg, &step_trace(), 0).unwrap_err()[0].path,
+        "pod.capacity"
+    );
 }

@@ -505,7 +505,7 @@ impl HpaSpec {
             let positive = |q: &Option<Quantity>| q.as_ref().is_some_and(|q| q.milli_value() > 0);
             match t.kind {
                 TargetType::Utilization => {
-                    if !t.average_utilization.is_some_and(|u| u > 0) {
+                    if t.average_utilization.is_none_or(|u| u <= 0) {
                         bad(
                             format!("{path}.averageUtilization"),
                             "must be set and greater than 0 for a Utilization target".into(),
@@ -710,6 +710,9 @@ pub struct Decision {
     /// `ScalingLimited`'s reason when it is `True`.
     pub limited_reason: Option<String>,
 }
+
+/// Per-metric outcome: the highest proposal, its metric, how many failed, the first failure.
+type MetricsOutcome = (i32, String, usize, Option<(&'static str, String)>);
 
 /// Misuse of [`HorizontalAutoscaler::decide`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -1018,7 +1021,7 @@ impl HorizontalAutoscaler {
         now: Instant,
         obs: &Observation,
         d: &mut Decision,
-    ) -> Result<(i32, String, usize, Option<(&'static str, String)>), DecideError> {
+    ) -> Result<MetricsOutcome, DecideError> {
         let spec_replicas = obs.current_replicas;
         let status_replicas = obs.status_replicas.unwrap_or(spec_replicas);
         let calc = CalcOptions {

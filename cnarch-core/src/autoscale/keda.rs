@@ -213,7 +213,7 @@ impl ScaledObject {
             .zip(values.iter().chain(std::iter::repeat(&None)))
             .map(|(t, v)| v.map(|v| is_active(v, t.activation_threshold)))
             .collect();
-        let active = triggers_active.iter().any(|a| *a == Some(true));
+        let active = triggers_active.contains(&Some(true));
         let error = triggers_active.iter().any(Option::is_none);
         let all_error = triggers_active.iter().all(Option::is_none);
         let min = c.min_replica_count;

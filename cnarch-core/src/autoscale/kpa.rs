@@ -133,13 +133,13 @@ impl KpaConfig {
                 return err(format!("target: expected at least 0.01, found {t}"));
             }
         }
-        if !(self.max_scale_up_rate > 1.0) {
+        if self.max_scale_up_rate.is_nan() || self.max_scale_up_rate <= 1.0 {
             return err(format!(
                 "max_scale_up_rate: expected greater than 1, found {}",
                 self.max_scale_up_rate
             ));
         }
-        if !(self.max_scale_down_rate > 1.0) {
+        if self.max_scale_down_rate.is_nan() || self.max_scale_down_rate <= 1.0 {
             return err(format!(
                 "max_scale_down_rate: expected greater than 1, found {}",
                 self.max_scale_down_rate

@@ -4,3 +4,4 @@ pub mod hpa;
 pub mod keda;
 pub mod kpa;
 pub mod replica;
+pub mod simulate;
