@@ -175,7 +175,7 @@ fn hpa_controller_scenarios() {
             if let Some(a) = e["active"].as_array() {
                 let c = find("ScalingActive").unwrap();
                 assert_eq!(
-                    (if c.status { "True" } else { "False" }, c.reason.as_str()),
+                    (if c.status { "True" } else { "False" }, c.reason),
                     (a[0].as_str().unwrap(), a[1].as_str().unwrap()),
                     "{what}"
                 );

@@ -665,13 +665,13 @@ pub struct Observation {
 pub struct Condition {
     /// `AbleToScale`, `ScalingActive` or `ScalingLimited`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: &'static str,
     /// `True` or `False`.
     pub status: bool,
     /// Reason.
-    pub reason: String,
+    pub reason: &'static str,
     /// Message.
-    pub message: String,
+    pub message: std::borrow::Cow<'static, str>,
 }
 
 /// One metric's proposal.
@@ -708,7 +708,7 @@ pub struct Decision {
     /// reconcile (`ScalingLimited` only when the normalization ran).
     pub conditions: Vec<Condition>,
     /// `ScalingLimited`'s reason when it is `True`.
-    pub limited_reason: Option<String>,
+    pub limited_reason: Option<&'static str>,
 }
 
 /// Per-metric outcome: the highest proposal, its metric, how many failed, the first failure.
@@ -789,12 +789,17 @@ pub struct HorizontalAutoscaler {
     scale_down_events: Vec<ScaleEvent>,
 }
 
-fn cond(kind: &str, status: bool, reason: &str, message: String) -> Condition {
+fn cond(
+    kind: &'static str,
+    status: bool,
+    reason: &'static str,
+    message: impl Into<std::borrow::Cow<'static, str>>,
+) -> Condition {
     Condition {
-        kind: kind.to_string(),
+        kind,
         status,
-        reason: reason.to_string(),
-        message,
+        reason,
+        message: message.into(),
     }
 }
 
@@ -915,7 +920,7 @@ impl HorizontalAutoscaler {
             "AbleToScale",
             true,
             "SucceededGetScale",
-            "the HPA controller was able to get the target's current scale".into(),
+            "the HPA controller was able to get the target's current scale",
         )];
         let mut d = Decision {
             desired_replicas: current,
@@ -935,7 +940,7 @@ impl HorizontalAutoscaler {
                     "ScalingActive",
                     false,
                     "ScalingDisabled",
-                    "scaling is disabled since the replica count of the target is zero".into(),
+                    "scaling is disabled since the replica count of the target is zero",
                 ),
             );
             d.conditions = conds;
@@ -1216,7 +1221,7 @@ impl HorizontalAutoscaler {
         }
         d.stabilized_replicas = Some(stabilized);
         if stabilized != wanted {
-            set(conds, cond("AbleToScale", true, "ScaleDownStabilized", "recent recommendations were higher than current one, applying the highest recent recommendation".into()));
+            set(conds, cond("AbleToScale", true, "ScaleDownStabilized", "recent recommendations were higher than current one, applying the highest recent recommendation"));
         } else {
             set(
                 conds,
@@ -1224,7 +1229,7 @@ impl HorizontalAutoscaler {
                     "AbleToScale",
                     true,
                     "ReadyForNewScale",
-                    "recommended size matches current size".into(),
+                    "recommended size matches current size",
                 ),
             );
         }
@@ -1262,14 +1267,11 @@ impl HorizontalAutoscaler {
         conds: &mut Vec<Condition>,
         d: &mut Decision,
         limited: bool,
-        reason: &str,
-        message: &str,
+        reason: &'static str,
+        message: &'static str,
     ) {
-        set(
-            conds,
-            cond("ScalingLimited", limited, reason, message.to_string()),
-        );
-        d.limited_reason = limited.then(|| reason.to_string());
+        set(conds, cond("ScalingLimited", limited, reason, message));
+        d.limited_reason = limited.then_some(reason);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1315,7 +1317,7 @@ impl HorizontalAutoscaler {
             } else {
                 ("ScaleDownStabilized", "recent recommendations were higher than current one, applying the highest recent recommendation")
             };
-            set(conds, cond("AbleToScale", true, reason, message.into()));
+            set(conds, cond("AbleToScale", true, reason, message));
         } else {
             set(
                 conds,
@@ -1323,7 +1325,7 @@ impl HorizontalAutoscaler {
                     "AbleToScale",
                     true,
                     "ReadyForNewScale",
-                    "recommended size matches current size".into(),
+                    "recommended size matches current size",
                 ),
             );
         }

@@ -212,39 +212,46 @@ fn ceil_i32(x: f64) -> i32 {
     clamp_i32(x.ceil())
 }
 
-struct Grouped<'a> {
+/// Pod groups as sums (no allocation): counts and the usage/request totals each group
+/// contributes.
+#[derive(Default)]
+struct Grouped {
     ready: usize,
-    /// (pod, sample) for every pod whose sample counts.
-    samples: Vec<(&'a PodSample, i64)>,
-    unready: Vec<&'a PodSample>,
-    missing: Vec<&'a PodSample>,
+    sampled: usize,
+    usage: i128,
+    request: i128,
+    unready: usize,
+    unready_request: i128,
+    missing: usize,
+    missing_request: i128,
 }
 
-fn group<'a>(pods: &'a [PodSample], cpu: bool, o: &CalcOptions) -> Grouped<'a> {
-    let mut g = Grouped {
-        ready: 0,
-        samples: Vec::new(),
-        unready: Vec::new(),
-        missing: Vec::new(),
-    };
+fn group(pods: &[PodSample], cpu: bool, o: &CalcOptions) -> Grouped {
+    let mut g = Grouped::default();
     for p in pods {
         if p.deleted || p.phase == PodPhase::Failed {
             continue;
         }
+        let request = i128::from(p.request.unwrap_or(0));
         if p.phase == PodPhase::Pending {
-            g.unready.push(p);
+            g.unready += 1;
+            g.unready_request += request;
             continue;
         }
         let Some(usage) = p.usage else {
-            g.missing.push(p);
+            g.missing += 1;
+            g.missing_request += request;
             continue;
         };
         if cpu && cpu_unready(p, o) {
-            g.unready.push(p);
+            g.unready += 1;
+            g.unready_request += request;
             continue;
         }
         g.ready += 1;
-        g.samples.push((p, usage));
+        g.sampled += 1;
+        g.usage += i128::from(usage);
+        g.request += request;
     }
     g
 }
@@ -263,23 +270,17 @@ fn cpu_unready(p: &PodSample, o: &CalcOptions) -> bool {
     }
 }
 
-/// Utilization (integer percent, truncated) and average over `(request, usage)` pairs.
-fn utilization(pairs: &[(i64, i64)]) -> Result<(i32, i64), CalcError> {
-    let usage: i128 = pairs.iter().map(|&(_, u)| i128::from(u)).sum();
-    let request: i128 = pairs.iter().map(|&(r, _)| i128::from(r)).sum();
+/// Utilization (integer percent, truncated) of usage over request totals.
+fn utilization(usage: i128, request: i128) -> Result<i32, CalcError> {
     if request == 0 {
         return Err(CalcError::NoMatchingRequests);
     }
     let pct = usage * 100 / request;
-    let avg = usage / pairs.len().max(1) as i128;
-    Ok((
-        i32::try_from(pct).unwrap_or(if pct > 0 { i32::MAX } else { i32::MIN }),
-        i64::try_from(avg).unwrap_or(i64::MAX),
-    ))
+    Ok(i32::try_from(pct).unwrap_or(if pct > 0 { i32::MAX } else { i32::MIN }))
 }
 
 /// Replicas for a `Resource` (or `ContainerResource`) metric with a `Utilization` target.
-/// `cpu` turns on the CPU readiness rules; `resource` names the resource in errors.
+/// `resource` names the resource (`"cpu"` turns on the CPU readiness rules).
 pub fn resource_utilization_replicas(
     current_replicas: i32,
     pods: &[PodSample],
@@ -293,70 +294,55 @@ pub fn resource_utilization_replicas(
     if pods.iter().all(|p| p.usage.is_none()) {
         return Err(CalcError::NoMetricsReturned("resource"));
     }
-    if pods.is_empty() {
-        return Err(CalcError::NoPods);
-    }
     let g = group(pods, resource == "cpu", o);
-    if g.samples.is_empty() {
+    if g.sampled == 0 {
         return Err(CalcError::NoUsableMetrics);
     }
-    let request_of = |p: &PodSample| {
-        p.request.ok_or_else(|| CalcError::MissingRequest {
+    if let Some(p) = pods.iter().find(|p| p.request.is_none()) {
+        return Err(CalcError::MissingRequest {
             resource: resource.to_string(),
             pod: p.name.clone(),
-        })
-    };
-    for p in pods {
-        request_of(p)?;
+        });
     }
-    let mut pairs: Vec<(i64, i64)> = g
-        .samples
-        .iter()
-        .map(|(p, u)| Ok((request_of(p)?, *u)))
-        .collect::<Result<_, CalcError>>()?;
     let target = f64::from(target_utilization);
-    let (util, raw) = utilization(&pairs)?;
+    let util = utilization(g.usage, g.request)?;
+    let raw = i64::try_from(g.usage / g.sampled as i128).unwrap_or(i64::MAX);
     let ratio = f64::from(util) / target;
     let done = |replicas| UtilizationProposal {
         replicas,
         utilization: util,
         raw_average: raw,
     };
-    let scale_up_with_unready = !g.unready.is_empty() && ratio > 1.0;
-    if !scale_up_with_unready && g.missing.is_empty() {
+    let scale_up_with_unready = g.unready > 0 && ratio > 1.0;
+    if !scale_up_with_unready && g.missing == 0 {
         if o.tolerances.is_within(ratio) {
             return Ok(done(current_replicas));
         }
         return Ok(done(ceil_i32(ratio * g.ready as f64)));
     }
-    if !g.missing.is_empty() {
+    let (mut usage, mut request, mut count) = (g.usage, g.request, g.sampled);
+    if g.missing > 0 {
         if ratio < 1.0 {
-            let fallback = i128::from(target_utilization.max(100));
-            for p in &g.missing {
-                let r = request_of(p)?;
-                let v = i64::try_from(i128::from(r) * fallback / 100).unwrap_or(i64::MAX);
-                pairs.push((r, v));
-            }
+            usage += g.missing_request * i128::from(target_utilization.max(100)) / 100;
+            request += g.missing_request;
+            count += g.missing;
         } else if ratio > 1.0 {
-            for p in &g.missing {
-                pairs.push((request_of(p)?, 0));
-            }
+            request += g.missing_request;
+            count += g.missing;
         }
     }
     if scale_up_with_unready {
-        for p in &g.unready {
-            pairs.push((request_of(p)?, 0));
-        }
+        request += g.unready_request;
+        count += g.unready;
     }
-    let (new_util, _) = utilization(&pairs)?;
-    let new_ratio = f64::from(new_util) / target;
+    let new_ratio = f64::from(utilization(usage, request)?) / target;
     if o.tolerances.is_within(new_ratio)
         || (ratio < 1.0 && new_ratio > 1.0)
         || (ratio > 1.0 && new_ratio < 1.0)
     {
         return Ok(done(current_replicas));
     }
-    let replicas = ceil_i32(new_ratio * pairs.len() as f64);
+    let replicas = ceil_i32(new_ratio * count as f64);
     if (new_ratio < 1.0 && replicas > current_replicas)
         || (new_ratio > 1.0 && replicas < current_replicas)
     {
@@ -385,46 +371,44 @@ pub fn average_value_replicas(
         }));
     }
     let g = group(pods, resource == Some("cpu"), o);
-    if g.samples.is_empty() {
+    if g.sampled == 0 {
         return Err(CalcError::NoUsableMetrics);
     }
-    let mut values: Vec<i64> = g.samples.iter().map(|&(_, u)| u).collect();
-    let average = |v: &[i64]| -> i64 {
-        let sum: i128 = v.iter().map(|&x| i128::from(x)).sum();
-        i64::try_from(sum / v.len().max(1) as i128).unwrap_or(i64::MAX)
-    };
+    let average = |sum: i128, n: usize| i64::try_from(sum / n.max(1) as i128).unwrap_or(i64::MAX);
     let target = target_average as f64;
-    let usage = average(&values);
+    let usage = average(g.usage, g.sampled);
     let ratio = usage as f64 / target;
     let done = |replicas| ValueProposal {
         replicas,
         value: usage,
     };
-    let scale_up_with_unready = !g.unready.is_empty() && ratio > 1.0;
-    if !scale_up_with_unready && g.missing.is_empty() {
+    let scale_up_with_unready = g.unready > 0 && ratio > 1.0;
+    if !scale_up_with_unready && g.missing == 0 {
         if o.tolerances.is_within(ratio) {
             return Ok(done(current_replicas));
         }
         return Ok(done(ceil_i32(ratio * g.ready as f64)));
     }
-    if !g.missing.is_empty() {
+    let (mut sum, mut count) = (g.usage, g.sampled);
+    if g.missing > 0 {
         if ratio < 1.0 {
-            values.extend(g.missing.iter().map(|_| target_average));
+            sum += g.missing as i128 * i128::from(target_average);
+            count += g.missing;
         } else if ratio > 1.0 {
-            values.extend(g.missing.iter().map(|_| 0));
+            count += g.missing;
         }
     }
     if scale_up_with_unready {
-        values.extend(g.unready.iter().map(|_| 0));
+        count += g.unready;
     }
-    let new_ratio = average(&values) as f64 / target;
+    let new_ratio = average(sum, count) as f64 / target;
     if o.tolerances.is_within(new_ratio)
         || (ratio < 1.0 && new_ratio > 1.0)
         || (ratio > 1.0 && new_ratio < 1.0)
     {
         return Ok(done(current_replicas));
     }
-    let replicas = ceil_i32(new_ratio * values.len() as f64);
+    let replicas = ceil_i32(new_ratio * count as f64);
     if (new_ratio < 1.0 && replicas > current_replicas)
         || (new_ratio > 1.0 && replicas < current_replicas)
     {

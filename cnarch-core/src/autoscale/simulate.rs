@@ -417,37 +417,61 @@ pub fn simulate(
                     sample_time: p.sample.map(|(at, _)| Instant::from_nanos(base + at)),
                     sample_window: Some(config.metric_window),
                 }));
-                let metrics = h
+                // The first per-pod metric takes the samples (given back after the decision);
+                // only Object/External Value targets need the pod list itself.
+                let needs_pods = h
                     .metrics()
                     .iter()
-                    .map(|m| match m {
+                    .any(|m| matches!(m, MetricSpec::Object { .. } | MetricSpec::External { .. }));
+                let pod_list = if needs_pods {
+                    samples.clone()
+                } else {
+                    Vec::new()
+                };
+                let mut taken = false;
+                let mut metrics = Vec::with_capacity(h.metrics().len());
+                for m in h.metrics() {
+                    metrics.push(match m {
                         MetricSpec::Resource { .. } | MetricSpec::ContainerResource { .. } => {
-                            MetricInput::Pods(samples.clone())
+                            if taken {
+                                MetricInput::Pods(samples.clone())
+                            } else {
+                                taken = true;
+                                MetricInput::Pods(std::mem::take(&mut samples))
+                            }
                         }
                         MetricSpec::Pods { .. } => MetricInput::Pods(
-                            samples
-                                .iter()
-                                .map(|s| PodSample {
-                                    usage: s
-                                        .ready
-                                        .filter(|r| *r)
-                                        .map(|_| (share * 1000.0).round() as i64),
-                                    ..s.clone()
+                            pods.iter()
+                                .map(|p| PodSample {
+                                    ready: Some(p.ready_since.is_some()),
+                                    start_time: Some(Instant::from_nanos(base + p.created)),
+                                    usage: p.ready_since.map(|_| (share * 1000.0).round() as i64),
+                                    ..PodSample::default()
                                 })
                                 .collect(),
                         ),
                         MetricSpec::Object { .. } | MetricSpec::External { .. } => {
                             MetricInput::Value((demand * 1000.0).round() as i64)
                         }
-                    })
-                    .collect();
+                    });
+                }
                 let obs = Observation {
                     current_replicas: current as i32,
                     status_replicas: Some(current as i32),
-                    pods: samples.clone(),
+                    pods: pod_list,
                     metrics,
                 };
-                match h.decide(now, &obs) {
+                let decided = h.decide(now, &obs);
+                if taken {
+                    if let Some(MetricInput::Pods(v)) = obs
+                        .metrics
+                        .into_iter()
+                        .find(|m| matches!(m, MetricInput::Pods(_)))
+                    {
+                        samples = v;
+                    }
+                }
+                match decided {
                     Ok(d) => u32::try_from(d.desired_replicas).unwrap_or(0),
                     Err(e) => return Err(vec![bad("scaler.hpa.metrics".into(), e.to_string())]),
                 }
