@@ -166,7 +166,7 @@ fn hpa_controller_scenarios() {
             let rescale = e["rescale"].as_bool().unwrap_or(true);
             assert_eq!(d.rescale, rescale, "{what}");
             if let Some(l) = e.get("limited") {
-                assert_eq!(d.limited_reason.as_deref(), l.as_str(), "{what}: {d:#?}");
+                assert_eq!(d.limited_reason, l.as_str(), "{what}: {d:#?}");
             }
             let find = |k: &str| d.conditions.iter().find(|c| c.kind == k).cloned();
             if let Some(a) = e["able"].as_str() {
