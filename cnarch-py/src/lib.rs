@@ -11,6 +11,20 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use std::collections::BTreeMap;
 
+use cnarch_core::autoscale::hpa::{
+    ControllerOptions, HorizontalAutoscaler, HpaSpec, MetricInput, Observation,
+};
+use cnarch_core::autoscale::io::{
+    decider_from_json, keda_config_from_json, kpa_config_from_json, metric_inputs_from_json,
+    pods_from_json, sim_config_from_json, trace_from_json,
+};
+use cnarch_core::autoscale::keda::{is_active as keda_is_active, ScaledObject};
+use cnarch_core::autoscale::kpa::ServerlessAutoscaler;
+use cnarch_core::autoscale::replica::{
+    average_value_replicas, object_average_replicas, object_value_replicas,
+    resource_utilization_replicas, CalcOptions, Tolerances,
+};
+use cnarch_core::autoscale::simulate::{compare, simulate};
 use cnarch_core::duration::{parse_any, DurationError};
 use cnarch_core::labels::{Selector, SelectorIndex, SelectorParseError};
 use cnarch_core::model::data::{LabelSelector, NetworkPolicy, NetworkProtocol};
@@ -1024,6 +1038,359 @@ impl PyRetryOn {
     }
 }
 
+// ---- autoscale --------------------------------------------------------------------------
+
+/// `ValidationError` listing `violations` (paths name the argument's fields).
+fn invalid(py: Python<'_>, violations: Vec<Violation>) -> PyErr {
+    let message = match violations.as_slice() {
+        [one] => format!("{}: {}", one.path, one.message),
+        many => format!(
+            "{} problems, first {}: {}",
+            many.len(),
+            many[0].path,
+            many[0].message
+        ),
+    };
+    match violation_objects(py, &violations) {
+        Ok(list) => raise(py, "ValidationError", (message, list)),
+        Err(e) => e,
+    }
+}
+
+fn json_of(v: &Bound<'_, PyAny>, what: &str) -> PyResult<serde_json::Value> {
+    pythonize::depythonize(v).map_err(|e| PyTypeError::new_err(format!("expected {what}: {e}")))
+}
+
+fn to_py<T: serde::Serialize>(py: Python<'_>, v: &T) -> PyResult<Py<PyAny>> {
+    Ok(pythonize::pythonize(py, v)?.unbind())
+}
+
+/// `(replicas, utilization, raw_average, value)` for one metric; raises `ValueError` with the
+/// controller's message when no proposal can be made.
+#[pyfunction]
+#[pyo3(signature = (current_replicas, pods, target_utilization, target_average_value, resource, up, down, now, cpu_initialization_period, initial_readiness_delay))]
+#[allow(clippy::too_many_arguments)]
+fn _replica_calc(
+    py: Python<'_>,
+    current_replicas: i32,
+    pods: &Bound<'_, PyAny>,
+    target_utilization: Option<i32>,
+    target_average_value: Option<&Bound<'_, PyAny>>,
+    resource: Option<String>,
+    up: f64,
+    down: f64,
+    now: Option<f64>,
+    cpu_initialization_period: f64,
+    initial_readiness_delay: f64,
+) -> PyResult<(i32, Option<i32>, Option<i64>)> {
+    guard(py, || {
+        let pods = pods_from_json(&json_of(pods, "a list of pod dicts")?, 1.0, "pods")
+            .map_err(|v| invalid(py, v))?;
+        let now = match now {
+            Some(t) => Instant::from_secs_f64(t.max(0.0)),
+            None => pods
+                .iter()
+                .filter_map(|p| p.start_time.max(p.ready_transition_time).max(p.sample_time))
+                .max()
+                .unwrap_or(Instant::ZERO),
+        };
+        let o = CalcOptions {
+            tolerances: Tolerances { up, down },
+            cpu_initialization_period: duration_from_secs(cpu_initialization_period)
+                .map_err(value_error)?,
+            initial_readiness_delay: duration_from_secs(initial_readiness_delay)
+                .map_err(value_error)?,
+            now,
+        };
+        match (target_utilization, target_average_value) {
+            (Some(u), None) => {
+                let r = resource.unwrap_or_else(|| "cpu".into());
+                resource_utilization_replicas(current_replicas, &pods, u, &r, &o)
+                    .map(|p| (p.replicas, Some(p.utilization), Some(p.raw_average)))
+                    .map_err(value_error)
+            }
+            (None, Some(v)) => {
+                let target = milli_of(v)?;
+                average_value_replicas(current_replicas, &pods, target, resource.as_deref(), &o)
+                    .map(|p| (p.replicas, None, Some(p.value)))
+                    .map_err(value_error)
+            }
+            _ => Err(PyValueError::new_err(
+                "expected exactly one of target_utilization and target_average_value",
+            )),
+        }
+    })
+}
+
+/// A milli-unit number or a quantity string.
+fn milli_of(v: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let json = json_of(v, "a number of milli-units or a quantity string")?;
+    let ms = metric_inputs_from_json(&serde_json::Value::Array(vec![json]), 1.0).map_err(|v| {
+        PyValueError::new_err(v.first().map(|x| x.message.clone()).unwrap_or_default())
+    })?;
+    match ms.first() {
+        Some(MetricInput::Value(m)) => Ok(*m),
+        _ => Err(PyTypeError::new_err(
+            "expected a number of milli-units or a quantity string",
+        )),
+    }
+}
+
+/// `(replicas, value)` for an Object/External metric.
+#[pyfunction]
+#[pyo3(signature = (current_replicas, total, target_value, target_average_value, ready_pod_count, up, down))]
+#[allow(clippy::too_many_arguments)]
+fn _object_replica_calc(
+    py: Python<'_>,
+    current_replicas: i32,
+    total: &Bound<'_, PyAny>,
+    target_value: Option<&Bound<'_, PyAny>>,
+    target_average_value: Option<&Bound<'_, PyAny>>,
+    ready_pod_count: Option<usize>,
+    up: f64,
+    down: f64,
+) -> PyResult<(i32, i64)> {
+    guard(py, || {
+        let total = milli_of(total)?;
+        let tol = Tolerances { up, down };
+        let r = match (target_value, target_average_value) {
+            (Some(t), None) => object_value_replicas(
+                current_replicas,
+                total,
+                milli_of(t)?,
+                ready_pod_count.unwrap_or(current_replicas.max(0) as usize),
+                tol,
+            ),
+            (None, Some(t)) => object_average_replicas(current_replicas, total, milli_of(t)?, tol),
+            _ => {
+                return Err(PyValueError::new_err(
+                    "expected exactly one of target_value and target_average_value",
+                ))
+            }
+        };
+        r.map(|p| (p.replicas, p.value)).map_err(value_error)
+    })
+}
+
+/// The native HPA controller.
+#[pyclass(name = "_HorizontalAutoscaler", module = "cnarch._core")]
+struct PyHpa(HorizontalAutoscaler);
+
+#[pymethods]
+impl PyHpa {
+    #[new]
+    #[pyo3(signature = (spec, tolerance, downscale_stabilization, cpu_initialization_period, initial_readiness_delay, recommendations, scale_events))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        spec: &Bound<'_, PyAny>,
+        tolerance: f64,
+        downscale_stabilization: f64,
+        cpu_initialization_period: f64,
+        initial_readiness_delay: f64,
+        recommendations: Vec<(f64, i32)>,
+        scale_events: Vec<(f64, i32)>,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let spec = HpaSpec::from_json(&json_of(
+                spec,
+                "an autoscaling/v2 HorizontalPodAutoscaler spec",
+            )?)
+            .map_err(|v| invalid(py, v))?;
+            let options = ControllerOptions {
+                tolerance,
+                downscale_stabilization: duration_from_secs(downscale_stabilization)
+                    .map_err(value_error)?,
+                cpu_initialization_period: duration_from_secs(cpu_initialization_period)
+                    .map_err(value_error)?,
+                initial_readiness_delay: duration_from_secs(initial_readiness_delay)
+                    .map_err(value_error)?,
+            };
+            let at = |v: Vec<(f64, i32)>| {
+                v.into_iter()
+                    .map(|(t, n)| (Instant::from_secs_f64(t.max(0.0)), n))
+                    .collect::<Vec<_>>()
+            };
+            HorizontalAutoscaler::new(spec, options)
+                .map(|h| {
+                    PyHpa(
+                        h.with_recommendations(&at(recommendations))
+                            .with_scale_events(&at(scale_events)),
+                    )
+                })
+                .map_err(|v| invalid(py, v))
+        })
+    }
+
+    /// The decision as a dict.
+    #[pyo3(signature = (now, current_replicas, metrics, status_replicas=None, pods=None))]
+    fn decide(
+        &mut self,
+        py: Python<'_>,
+        now: f64,
+        current_replicas: i32,
+        metrics: &Bound<'_, PyAny>,
+        status_replicas: Option<i32>,
+        pods: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        guard(py, || {
+            let inputs = metric_inputs_from_json(&json_of(metrics, "one input per metric")?, 1.0)
+                .map_err(|v| invalid(py, v))?;
+            let pods = match pods {
+                Some(p) => pods_from_json(&json_of(p, "a list of pod dicts")?, 1.0, "pods")
+                    .map_err(|v| invalid(py, v))?,
+                None => Vec::new(),
+            };
+            let obs = Observation {
+                current_replicas,
+                status_replicas,
+                pods,
+                metrics: inputs,
+            };
+            let d = self
+                .0
+                .decide(Instant::from_secs_f64(now.max(0.0)), &obs)
+                .map_err(value_error)?;
+            to_py(py, &d)
+        })
+    }
+
+    /// The effective metric names, in input order.
+    fn metric_names(&self) -> Vec<String> {
+        self.0.metrics().iter().map(|m| m.display_name()).collect()
+    }
+}
+
+/// The native KPA.
+#[pyclass(name = "_ServerlessAutoscaler", module = "cnarch._core")]
+struct PyKpa(ServerlessAutoscaler);
+
+#[pymethods]
+impl PyKpa {
+    #[new]
+    #[pyo3(signature = (config, decider=None, start=0.0, start_ready=0))]
+    fn new(
+        py: Python<'_>,
+        config: &Bound<'_, PyAny>,
+        decider: Option<&Bound<'_, PyAny>>,
+        start: f64,
+        start_ready: u32,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let c = kpa_config_from_json(&json_of(config, "a KPA configuration")?, 1.0)
+                .map_err(|v| invalid(py, v))?;
+            let mut k = ServerlessAutoscaler::new(c).map_err(value_error)?;
+            if let Some(d) = decider {
+                k = k.with_decider(
+                    decider_from_json(&json_of(d, "a decider spec")?, 1.0)
+                        .map_err(|v| invalid(py, v))?,
+                );
+            }
+            Ok(PyKpa(k.starting_with(
+                Instant::from_secs_f64(start.max(0.0)),
+                start_ready,
+            )))
+        })
+    }
+
+    #[pyo3(signature = (now, stable, panic, ready_pods, reachable=true))]
+    fn scale(
+        &mut self,
+        py: Python<'_>,
+        now: f64,
+        stable: f64,
+        panic: f64,
+        ready_pods: u32,
+        reachable: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let d = self.0.scale_reachable(
+            Instant::from_secs_f64(now.max(0.0)),
+            stable,
+            panic,
+            ready_pods,
+            reachable,
+        );
+        to_py(py, &d)
+    }
+}
+
+/// The native KEDA ScaledObject.
+#[pyclass(name = "_ScaledObject", module = "cnarch._core")]
+struct PyKeda(ScaledObject);
+
+#[pymethods]
+impl PyKeda {
+    #[new]
+    fn new(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Self> {
+        guard(py, || {
+            let c = keda_config_from_json(&json_of(config, "a ScaledObject's fields")?)
+                .map_err(|v| invalid(py, v))?;
+            ScaledObject::new(c).map(PyKeda).map_err(value_error)
+        })
+    }
+
+    fn poll(
+        &mut self,
+        py: Python<'_>,
+        now: f64,
+        current_replicas: u32,
+        values: Vec<Option<f64>>,
+    ) -> PyResult<Py<PyAny>> {
+        let d = self.0.poll(
+            Instant::from_secs_f64(now.max(0.0)),
+            current_replicas,
+            &values,
+        );
+        to_py(py, &d)
+    }
+
+    fn hpa_spec(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.0.hpa_spec())
+    }
+}
+
+#[pyfunction]
+#[pyo3(signature = (value, activation_threshold=0.0))]
+fn keda_activation(value: f64, activation_threshold: f64) -> bool {
+    keda_is_active(value, activation_threshold)
+}
+
+/// `{"timeline": {...}, "summary": {...}}`.
+#[pyfunction]
+fn _simulate(
+    py: Python<'_>,
+    config: &Bound<'_, PyAny>,
+    trace: &Bound<'_, PyAny>,
+    seed: u64,
+) -> PyResult<Py<PyAny>> {
+    guard(py, || {
+        let c = sim_config_from_json(&json_of(config, "a simulation configuration")?, 1.0)
+            .map_err(|v| invalid(py, v))?;
+        let t = trace_from_json(&json_of(trace, "a trace")?, 1.0).map_err(|v| invalid(py, v))?;
+        let r = simulate(&c, &t, seed).map_err(|v| invalid(py, v))?;
+        to_py(py, &r)
+    })
+}
+
+#[pyfunction]
+fn _compare(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    trace: &Bound<'_, PyAny>,
+    seed: u64,
+) -> PyResult<Py<PyAny>> {
+    guard(py, || {
+        let a = sim_config_from_json(&json_of(a, "a simulation configuration")?, 1.0)
+            .map_err(|v| invalid(py, v))?;
+        let b = sim_config_from_json(&json_of(b, "a simulation configuration")?, 1.0)
+            .map_err(|v| invalid(py, v))?;
+        let t = trace_from_json(&json_of(trace, "a trace")?, 1.0).map_err(|v| invalid(py, v))?;
+        let r = compare(&a, &b, &t, seed).map_err(|v| invalid(py, v))?;
+        to_py(py, &r)
+    })
+}
+
 /// The native module, imported by the pure-Python package as `cnarch._core`.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -1049,5 +1416,13 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyBulkhead>()?;
     m.add_class::<PyOutlier>()?;
     m.add_class::<PyRetryOn>()?;
+    m.add_function(wrap_pyfunction!(_replica_calc, m)?)?;
+    m.add_function(wrap_pyfunction!(_object_replica_calc, m)?)?;
+    m.add_class::<PyHpa>()?;
+    m.add_class::<PyKpa>()?;
+    m.add_class::<PyKeda>()?;
+    m.add_function(wrap_pyfunction!(keda_activation, m)?)?;
+    m.add_function(wrap_pyfunction!(_simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(_compare, m)?)?;
     Ok(())
 }

@@ -11,7 +11,7 @@ import datetime as _dt
 import os
 from typing import Any, Dict, List, Literal, Sequence, Union
 
-from . import _core, labels, policy, resilience
+from . import _core, autoscale, labels, policy, resilience
 from ._core import Quantity, __version__
 from ._errors import CnarchError, ParseError, PolicyError, ValidationError, Violation
 
@@ -32,6 +32,7 @@ __all__ = [
     "labels",
     "policy",
     "resilience",
+    "autoscale",
 ]
 
 Document = Dict[str, Any]
