@@ -445,3 +445,115 @@ export class Gcra {
   check(now: number, n?: number): RateDecision;
   free(): void;
 }
+
+// ---- autoscale (times in milliseconds; values milli-units or quantity strings) ----
+
+/** A pod as the HPA's replica calculator sees it. */
+export interface PodInput {
+  name?: string;
+  phase?: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+  /** The Ready condition (default true). */
+  ready?: boolean;
+  deleted?: boolean;
+  /** ms; default 0 (long ago). */
+  startTime?: number;
+  readyTransitionTime?: number;
+  /** Milli-units or a quantity string. */
+  request?: number | string;
+  /** `null`: the metrics API returned no sample for this pod. */
+  usage?: number | string | null;
+  sampleTime?: number;
+  sampleWindow?: number;
+}
+
+export interface ReplicaCalcOptions {
+  targetUtilization?: number;
+  targetAverageValue?: number | string;
+  /** Default "cpu"; `null` for a Pods metric. */
+  resource?: string | null;
+  tolerance?: number;
+  scaleUpTolerance?: number;
+  scaleDownTolerance?: number;
+  /** ms, default `Date.now()`. */
+  now?: number;
+  cpuInitializationPeriod?: number;
+  initialReadinessDelay?: number;
+}
+
+export interface ReplicaCalcResult {
+  desiredReplicas: number;
+  utilization?: number | null;
+  rawAverage?: number;
+  value: number;
+}
+
+/** The HPA replica calculator for one per-pod metric. Throws `RangeError` with the controller's message when it cannot propose. */
+export function replicaCalc(currentReplicas: number, pods: PodInput[], options: ReplicaCalcOptions): ReplicaCalcResult;
+
+/** The proposal for an Object or External metric. */
+export function objectReplicaCalc(currentReplicas: number, total: number | string, options: { targetValue?: number | string; targetAverageValue?: number | string; readyPodCount?: number; tolerance?: number; scaleUpTolerance?: number; scaleDownTolerance?: number }): ReplicaCalcResult;
+
+export interface HpaCondition {
+  type: "AbleToScale" | "ScalingActive" | "ScalingLimited";
+  status: boolean;
+  reason: string;
+  message: string;
+}
+
+export interface HpaDecision {
+  desiredReplicas: number;
+  rescale: boolean;
+  rescaleReason: string | null;
+  metricReplicas: number | null;
+  stabilizedReplicas: number | null;
+  proposals: { metric: string; replicas: number | null; utilization: number | null; value: number | null; error: string | null }[];
+  conditions: HpaCondition[];
+  limitedReason: string | null;
+}
+
+/** One metric's input: pods (per-pod metrics), a value (Object/External), or a fetch error. */
+export type MetricInput = PodInput[] | number | string | { error: string };
+
+/** The HPA controller for an autoscaling/v2 spec (Kubernetes' JSON shape). */
+export class HorizontalAutoscaler {
+  constructor(spec: object, options?: { tolerance?: number; downscaleStabilization?: number; cpuInitializationPeriod?: number; initialReadinessDelay?: number; recommendations?: [number, number][]; scaleEvents?: [number, number][] });
+  decide(now: number, currentReplicas: number, metrics: MetricInput[], extra?: { statusReplicas?: number; pods?: PodInput[] }): HpaDecision;
+  readonly metricNames: string[];
+  free(): void;
+}
+
+export interface KpaDecision {
+  autoscalerReplicas: number;
+  desiredReplicas: number;
+  panicking: boolean;
+  excessBurstCapacity: number;
+  reason: string | null;
+}
+
+/** Knative's KPA; config keys are config-autoscaler's in camelCase (durations in ms). */
+export class ServerlessAutoscaler {
+  constructor(config?: Record<string, unknown>, options?: { decider?: Record<string, number>; start?: number; startReady?: number });
+  scale(now: number, stable: number, panic: number, readyPods: number, reachable?: boolean): KpaDecision;
+  free(): void;
+}
+
+/** KEDA's executor for one ScaledObject. */
+export class ScaledObject {
+  constructor(config: { minReplicaCount?: number; maxReplicaCount?: number; idleReplicaCount?: number; cooldownPeriod?: number; pollingInterval?: number; fallbackReplicas?: number; triggers: { name: string; threshold: number; activationThreshold?: number; metricType?: "AverageValue" | "Value" }[] });
+  poll(now: number, currentReplicas: number, values: (number | null)[]): { active: boolean; triggersActive: (boolean | null)[]; setReplicas: number | null; action: string };
+  hpaSpec(): object;
+  free(): void;
+}
+
+export function kedaActivation(value: number, activationThreshold?: number): boolean;
+
+export interface SimulationResult {
+  timeline: { time: number[]; demand: number[]; replicas: number[]; ready: number[]; served: number[]; unserved: number[]; utilization: number[]; desired: number[] };
+  summary: { duration: number; demand: number; unserved: number; unservedFraction: number; overloadedSeconds: number; podSeconds: number; peakReplicas: number; scaleUps: number; scaleDowns: number; decisions: number };
+}
+
+export type Trace = [number, number][] | { time: number[]; demand: number[] };
+
+/** Replays a demand trace through `{hpa: spec}` or `{kpa: {...}}` with a pod model. */
+export function simulate(config: Record<string, unknown>, trace: Trace, seed?: bigint): SimulationResult;
+export function compare(a: Record<string, unknown>, b: Record<string, unknown>, trace: Trace, seed?: bigint): { a: SimulationResult; b: SimulationResult; unservedDelta: number; podSecondsDelta: number; overloadedSecondsDelta: number };

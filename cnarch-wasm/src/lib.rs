@@ -10,6 +10,20 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use cnarch_core::autoscale::hpa::{
+    ControllerOptions, HorizontalAutoscaler as CoreHpa, HpaSpec, MetricInput, Observation,
+};
+use cnarch_core::autoscale::io::{
+    decider_from_json, keda_config_from_json, kpa_config_from_json, metric_inputs_from_json,
+    pods_from_json, sim_config_from_json, trace_from_json,
+};
+use cnarch_core::autoscale::keda::{is_active as keda_is_active, ScaledObject as CoreScaledObject};
+use cnarch_core::autoscale::kpa::ServerlessAutoscaler as CoreKpa;
+use cnarch_core::autoscale::replica::{
+    average_value_replicas, object_average_replicas, object_value_replicas,
+    resource_utilization_replicas, CalcOptions, Tolerances,
+};
+use cnarch_core::autoscale::simulate::{compare as core_compare, simulate as core_simulate};
 use cnarch_core::duration::parse_any;
 use cnarch_core::labels::{
     Selector as CoreSelector, SelectorIndex as CoreSelectorIndex, SelectorParseError,
@@ -1280,4 +1294,484 @@ impl Default for RetryQuota {
     fn default() -> Self {
         RetryQuota::new()
     }
+}
+
+// ---- autoscale (times in milliseconds) -----------------------------------------------------
+
+const MS: f64 = 0.001;
+
+fn invalid(violations: Vec<Violation>) -> JsValue {
+    let message = match violations.as_slice() {
+        [one] => format!("{}: {}", one.path, one.message),
+        many => format!(
+            "{} problems, first {}: {}",
+            many.len(),
+            many[0].path,
+            many[0].message
+        ),
+    };
+    let err = error("ValidationError", &message, "invalid_value");
+    let _ = js_sys::Reflect::set(&err, &"violations".into(), &violations_js(&violations));
+    err
+}
+
+fn camel_to_snake(k: &str) -> String {
+    let mut out = String::with_capacity(k.len() + 4);
+    for c in k.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn snake_to_camel(k: &str) -> String {
+    let mut out = String::with_capacity(k.len());
+    let mut up = false;
+    for c in k.chars() {
+        if c == '_' {
+            up = true;
+        } else if up {
+            out.push(c.to_ascii_uppercase());
+            up = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Renames object keys recursively, leaving the values under `keep` (Kubernetes-shaped specs)
+/// as they are.
+fn rename_keys(v: serde_json::Value, f: fn(&str) -> String, keep: &[&str]) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(map) => serde_json::Value::Object(
+            map.into_iter()
+                .map(|(k, x)| {
+                    let x = if keep.contains(&k.as_str()) {
+                        x
+                    } else {
+                        rename_keys(x, f, keep)
+                    };
+                    (f(&k), x)
+                })
+                .collect(),
+        ),
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(|x| rename_keys(x, f, keep)).collect())
+        }
+        other => other,
+    }
+}
+
+fn json_in(v: JsValue, what: &str) -> Result<serde_json::Value, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(serde_json::Value::Object(serde_json::Map::new()));
+    }
+    from_js(v, what)
+}
+
+/// camelCase JS data as the core's snake_case (Kubernetes specs under `hpa`/`spec` untouched).
+fn snake_in(v: JsValue, what: &str) -> Result<serde_json::Value, JsValue> {
+    Ok(rename_keys(
+        json_in(v, what)?,
+        camel_to_snake,
+        &["hpa", "spec"],
+    ))
+}
+
+/// A core result as camelCase JS.
+fn camel_out<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    let json = serde_json::to_value(v)
+        .map_err(|e| error("TypeError", &e.to_string(), "conversion_error"))?;
+    to_js(&rename_keys(json, snake_to_camel, &[]))
+}
+
+fn pods_in(v: JsValue) -> Result<Vec<cnarch_core::autoscale::replica::PodSample>, JsValue> {
+    pods_from_json(&snake_in(v, "an array of pod objects")?, MS, "pods").map_err(invalid)
+}
+
+fn milli_in(v: &serde_json::Value, what: &str) -> Result<i64, JsValue> {
+    match metric_inputs_from_json(&serde_json::Value::Array(vec![v.clone()]), MS) {
+        Ok(m) => match m.first() {
+            Some(MetricInput::Value(x)) => Ok(*x),
+            _ => Err(error(
+                "TypeError",
+                &format!("expected {what} as milli-units or a quantity string"),
+                "invalid_argument",
+            )),
+        },
+        Err(v) => Err(invalid(v)),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+struct CalcArgs {
+    target_utilization: Option<i32>,
+    target_average_value: Option<serde_json::Value>,
+    target_value: Option<serde_json::Value>,
+    resource: Option<serde_json::Value>,
+    tolerance: Option<f64>,
+    scale_up_tolerance: Option<f64>,
+    scale_down_tolerance: Option<f64>,
+    now: Option<f64>,
+    cpu_initialization_period: Option<f64>,
+    initial_readiness_delay: Option<f64>,
+    ready_pod_count: Option<usize>,
+}
+
+impl CalcArgs {
+    fn tolerances(&self) -> Tolerances {
+        let t = self.tolerance.unwrap_or(0.1);
+        Tolerances {
+            up: self.scale_up_tolerance.unwrap_or(t),
+            down: self.scale_down_tolerance.unwrap_or(t),
+        }
+    }
+}
+
+/// The HPA replica calculator for one per-pod metric: `{desiredReplicas, utilization,
+/// rawAverage, value}`. Options: `targetUtilization` or `targetAverageValue`, `resource`
+/// (`"cpu"`; `null` for a Pods metric), `tolerance`, `scaleUpTolerance`, `scaleDownTolerance`,
+/// `now` (ms, default `Date.now()`), `cpuInitializationPeriod`, `initialReadinessDelay` (ms).
+#[wasm_bindgen(js_name = replicaCalc)]
+pub fn replica_calc(
+    current_replicas: i32,
+    pods: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let raw = json_in(options, "replicaCalc options")?;
+    let a: CalcArgs = serde_json::from_value(raw.clone()).map_err(|e| {
+        error(
+            "TypeError",
+            &format!("expected replicaCalc options: {e}"),
+            "invalid_argument",
+        )
+    })?;
+    let pods = pods_in(pods)?;
+    let o = CalcOptions {
+        tolerances: a.tolerances(),
+        cpu_initialization_period: millis(a.cpu_initialization_period.unwrap_or(300_000.0))?,
+        initial_readiness_delay: millis(a.initial_readiness_delay.unwrap_or(30_000.0))?,
+        now: instant_ms(a.now.unwrap_or_else(js_sys::Date::now).max(0.0)),
+    };
+    // Absent: cpu; null: a Pods metric.
+    let resource = match raw.get("resource") {
+        None => Some("cpu".to_string()),
+        Some(serde_json::Value::String(r)) => Some(r.clone()),
+        Some(serde_json::Value::Null) => None,
+        Some(_) => {
+            return Err(error(
+                "TypeError",
+                "expected resource as a string or null",
+                "invalid_argument",
+            ))
+        }
+    };
+    let (replicas, utilization, raw) = match (a.target_utilization, &a.target_average_value) {
+        (Some(u), None) => {
+            let r = resource.unwrap_or_else(|| "cpu".into());
+            let p = resource_utilization_replicas(current_replicas, &pods, u, &r, &o)
+                .map_err(|e| range_error(&e, e.code()))?;
+            (p.replicas, Some(p.utilization), p.raw_average)
+        }
+        (None, Some(v)) => {
+            let p = average_value_replicas(
+                current_replicas,
+                &pods,
+                milli_in(v, "targetAverageValue")?,
+                resource.as_deref(),
+                &o,
+            )
+            .map_err(|e| range_error(&e, e.code()))?;
+            (p.replicas, None, p.value)
+        }
+        _ => {
+            return Err(error(
+                "TypeError",
+                "expected exactly one of targetUtilization and targetAverageValue",
+                "invalid_argument",
+            ))
+        }
+    };
+    camel_out(
+        &serde_json::json!({"desired_replicas": replicas, "utilization": utilization, "raw_average": raw, "value": raw}),
+    )
+}
+
+/// The proposal for an Object or External metric: options `targetValue` or
+/// `targetAverageValue`, `readyPodCount`, tolerances. `{desiredReplicas, value}`.
+#[wasm_bindgen(js_name = objectReplicaCalc)]
+pub fn object_replica_calc(
+    current_replicas: i32,
+    total: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let a: CalcArgs = from_js(options, "objectReplicaCalc options")?;
+    let total = milli_in(&json_in(total, "a value")?, "total")?;
+    let tol = a.tolerances();
+    let p = match (&a.target_value, &a.target_average_value) {
+        (Some(t), None) => object_value_replicas(
+            current_replicas,
+            total,
+            milli_in(t, "targetValue")?,
+            a.ready_pod_count
+                .unwrap_or(current_replicas.max(0) as usize),
+            tol,
+        ),
+        (None, Some(t)) => object_average_replicas(
+            current_replicas,
+            total,
+            milli_in(t, "targetAverageValue")?,
+            tol,
+        ),
+        _ => {
+            return Err(error(
+                "TypeError",
+                "expected exactly one of targetValue and targetAverageValue",
+                "invalid_argument",
+            ))
+        }
+    }
+    .map_err(|e| range_error(&e, e.code()))?;
+    camel_out(&serde_json::json!({"desired_replicas": p.replicas, "value": p.value}))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+struct HpaArgs {
+    tolerance: Option<f64>,
+    downscale_stabilization: Option<f64>,
+    cpu_initialization_period: Option<f64>,
+    initial_readiness_delay: Option<f64>,
+    recommendations: Vec<(f64, i32)>,
+    scale_events: Vec<(f64, i32)>,
+}
+
+/// The HPA controller for an autoscaling/v2 spec (Kubernetes' JSON shape).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct HorizontalAutoscaler(CoreHpa);
+
+#[wasm_bindgen]
+impl HorizontalAutoscaler {
+    /// Options: `tolerance`, `downscaleStabilization`, `cpuInitializationPeriod`,
+    /// `initialReadinessDelay` (ms), `recommendations` (`[ms, replicas]`), `scaleEvents`
+    /// (`[ms, change]`). Throws `ValidationError` naming the spec's fields.
+    #[wasm_bindgen(constructor)]
+    pub fn new(spec: JsValue, options: JsValue) -> Result<HorizontalAutoscaler, JsValue> {
+        let a: HpaArgs = if options.is_undefined() || options.is_null() {
+            HpaArgs::default()
+        } else {
+            from_js(options, "HorizontalAutoscaler options")?
+        };
+        let spec =
+            HpaSpec::from_json(&json_in(spec, "an autoscaling/v2 spec")?).map_err(invalid)?;
+        let opts = ControllerOptions {
+            tolerance: a.tolerance.unwrap_or(0.1),
+            downscale_stabilization: millis(a.downscale_stabilization.unwrap_or(300_000.0))?,
+            cpu_initialization_period: millis(a.cpu_initialization_period.unwrap_or(300_000.0))?,
+            initial_readiness_delay: millis(a.initial_readiness_delay.unwrap_or(30_000.0))?,
+        };
+        let at = |v: &[(f64, i32)]| {
+            v.iter()
+                .map(|&(t, n)| (instant_ms(t.max(0.0)), n))
+                .collect::<Vec<_>>()
+        };
+        let h = CoreHpa::new(spec, opts).map_err(invalid)?;
+        Ok(HorizontalAutoscaler(
+            h.with_recommendations(&at(&a.recommendations))
+                .with_scale_events(&at(&a.scale_events)),
+        ))
+    }
+
+    /// One reconcile: `metrics` has one entry per metric (an array of pods, a value, or
+    /// `{error}`); `extra` may give `statusReplicas` and `pods`. Returns the decision with
+    /// camelCase keys.
+    pub fn decide(
+        &mut self,
+        now: f64,
+        current_replicas: i32,
+        metrics: JsValue,
+        extra: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let metrics = metric_inputs_from_json(&snake_in(metrics, "one input per metric")?, MS)
+            .map_err(invalid)?;
+        let extra = snake_in(extra, "decide options")?;
+        let pods = match extra.get("pods") {
+            Some(p) => pods_from_json(p, MS, "pods").map_err(invalid)?,
+            None => Vec::new(),
+        };
+        let status_replicas = extra
+            .get("status_replicas")
+            .and_then(serde_json::Value::as_i64)
+            .map(|n| n as i32);
+        let obs = Observation {
+            current_replicas,
+            status_replicas,
+            pods,
+            metrics,
+        };
+        let d = self
+            .0
+            .decide(instant_ms(now.max(0.0)), &obs)
+            .map_err(|e| error("TypeError", &e.to_string(), e.code()))?;
+        camel_out(&d)
+    }
+
+    /// The controller's names for the metrics, in the order `decide` takes them.
+    #[wasm_bindgen(getter, js_name = metricNames)]
+    pub fn metric_names(&self) -> Vec<String> {
+        self.0.metrics().iter().map(|m| m.display_name()).collect()
+    }
+}
+
+/// Knative's KPA (config keys are `config-autoscaler`'s in camelCase, durations in ms).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct ServerlessAutoscaler(CoreKpa);
+
+#[wasm_bindgen]
+impl ServerlessAutoscaler {
+    /// Options: `decider` (Knative's DeciderSpec in camelCase), `start` (ms), `startReady`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue, options: JsValue) -> Result<ServerlessAutoscaler, JsValue> {
+        let c =
+            kpa_config_from_json(&snake_in(config, "a KPA configuration")?, MS).map_err(invalid)?;
+        let mut k = CoreKpa::new(c).map_err(|e| range_error(&e, e.code()))?;
+        let o = snake_in(options, "ServerlessAutoscaler options")?;
+        if let Some(d) = o.get("decider") {
+            k = k.with_decider(decider_from_json(d, MS).map_err(invalid)?);
+        }
+        let start = o
+            .get("start")
+            .and_then(serde_json::Value::as_f64)
+            .unwrap_or(0.0);
+        let ready = o
+            .get("start_ready")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0) as u32;
+        Ok(ServerlessAutoscaler(
+            k.starting_with(instant_ms(start.max(0.0)), ready),
+        ))
+    }
+
+    /// `{desiredReplicas, autoscalerReplicas, panicking, excessBurstCapacity, reason}`.
+    pub fn scale(
+        &mut self,
+        now: f64,
+        stable: f64,
+        panic: f64,
+        ready_pods: u32,
+        reachable: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        camel_out(&self.0.scale_reachable(
+            instant_ms(now.max(0.0)),
+            stable,
+            panic,
+            ready_pods,
+            reachable.unwrap_or(true),
+        ))
+    }
+}
+
+/// KEDA's executor for one ScaledObject (fields camelCase as in its spec; seconds as there).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct ScaledObject(CoreScaledObject);
+
+#[wasm_bindgen]
+impl ScaledObject {
+    /// Throws `RangeError` (`invalid_scaled_object`) for what KEDA's webhook refuses.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<ScaledObject, JsValue> {
+        let c =
+            keda_config_from_json(&json_in(config, "a ScaledObject's fields")?).map_err(invalid)?;
+        CoreScaledObject::new(c)
+            .map(ScaledObject)
+            .map_err(|e| range_error(&e, e.code()))
+    }
+
+    /// One poll (`now` in ms; `values` one per trigger, `null` when its scaler erred).
+    pub fn poll(
+        &mut self,
+        now: f64,
+        current_replicas: u32,
+        values: Vec<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let values: Vec<Option<f64>> = values.iter().map(JsValue::as_f64).collect();
+        camel_out(
+            &self
+                .0
+                .poll(instant_ms(now.max(0.0)), current_replicas, &values),
+        )
+    }
+
+    /// The HPA spec KEDA creates.
+    #[wasm_bindgen(js_name = hpaSpec)]
+    pub fn hpa_spec(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.0.hpa_spec())
+    }
+}
+
+/// Whether a KEDA trigger with this value is active.
+#[wasm_bindgen(js_name = kedaActivation)]
+pub fn keda_activation(value: f64, activation_threshold: Option<f64>) -> bool {
+    keda_is_active(value, activation_threshold.unwrap_or(0.0))
+}
+
+fn sim_in(config: JsValue) -> Result<cnarch_core::autoscale::simulate::SimConfig, JsValue> {
+    let mut c = snake_in(config, "a simulation configuration")?;
+    if let serde_json::Value::Object(map) = &mut c {
+        for key in ["hpa", "kpa"] {
+            if let Some(v) = map.remove(key) {
+                map.insert("scaler".into(), serde_json::json!({ key: v }));
+            }
+        }
+    }
+    sim_config_from_json(&c, MS).map_err(invalid)
+}
+
+/// The timeline's times and the duration in milliseconds (the `*Seconds` totals keep their
+/// unit).
+fn result_ms(
+    mut r: cnarch_core::autoscale::simulate::SimResult,
+) -> cnarch_core::autoscale::simulate::SimResult {
+    for t in r.timeline.time.iter_mut() {
+        *t *= 1000.0;
+    }
+    r.summary.duration *= 1000.0;
+    r
+}
+
+/// Replays `trace` (`[[ms, demand], ...]` or `{time: [...], demand: [...]}`) through `config`
+/// (`{hpa: spec}` or `{kpa: {...}}`, `pod`, `tick`, `scrapeInterval`, `metricWindow`,
+/// `initialReplicas`, `demandNoise`; ms). Returns `{timeline: {time (ms), demand, ...},
+/// summary}`.
+#[wasm_bindgen]
+pub fn simulate(config: JsValue, trace: JsValue, seed: Option<u64>) -> Result<JsValue, JsValue> {
+    let c = sim_in(config)?;
+    let t = trace_from_json(&json_in(trace, "a trace")?, MS).map_err(invalid)?;
+    let r = core_simulate(&c, &t, seed.unwrap_or(0)).map_err(invalid)?;
+    camel_out(&result_ms(r))
+}
+
+/// Both configurations on the same trace and seed.
+#[wasm_bindgen]
+pub fn compare(
+    a: JsValue,
+    b: JsValue,
+    trace: JsValue,
+    seed: Option<u64>,
+) -> Result<JsValue, JsValue> {
+    let (a, b) = (sim_in(a)?, sim_in(b)?);
+    let t = trace_from_json(&json_in(trace, "a trace")?, MS).map_err(invalid)?;
+    let mut c = core_compare(&a, &b, &t, seed.unwrap_or(0)).map_err(invalid)?;
+    c.a = result_ms(c.a);
+    c.b = result_ms(c.b);
+    camel_out(&c)
 }

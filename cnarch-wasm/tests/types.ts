@@ -21,6 +21,14 @@ import {
   RetryThrottle,
   RetryBudget,
   RetryQuota,
+  replicaCalc,
+  objectReplicaCalc,
+  HorizontalAutoscaler,
+  ServerlessAutoscaler,
+  ScaledObject,
+  kedaActivation,
+  simulate,
+  compare,
   validate,
   version,
   type Document,
@@ -31,6 +39,8 @@ import {
   type BreakerSnapshot,
   type CallNotPermittedError,
   type OutlierEvent,
+  type HpaDecision,
+  type SimulationResult,
   type Violation,
 } from "cnarch";
 
@@ -103,6 +113,16 @@ const quota = new RetryQuota();
 const cost: number | undefined = quota.acquire(true);
 quota.onSuccess(cost);
 const budgeted: boolean = throttle.allowsRetry() && new RetryBudget(20, 3).allowsRetry(10, quota.available + throttle.tokens > 0 ? 1 : 0) && new RetryBudget().maxActiveRetries(5) > 0;
+const rc = replicaCalc(3, [{ request: "1", usage: "600m" }, { request: 1000, usage: null }], { targetUtilization: 50, now: 0 });
+const oc = objectReplicaCalc(2, "3", { targetAverageValue: 1 });
+const hpaCtl = new HorizontalAutoscaler({ maxReplicas: 5, metrics: [{ type: "External", external: { metric: { name: "q" }, target: { type: "AverageValue", averageValue: "1" } } }] }, { tolerance: 0.1 });
+const hd: HpaDecision = hpaCtl.decide(0, 2, [3000, { error: "x" }].slice(0, 1), { statusReplicas: 2 });
+const kd = new ServerlessAutoscaler({ stableWindow: 60_000 }).scale(0, 10, 10, 1);
+const so = new ScaledObject({ triggers: [{ name: "q", threshold: 5 }] });
+const sd = so.poll(0, 0, [1]);
+const sim: SimulationResult = simulate({ kpa: {} }, [[0, 1], [10_000, 2]], 1n);
+const simCmp = compare({ kpa: {} }, { kpa: { stableWindow: 30_000 } }, { time: [0, 10_000], demand: [1, 2] });
+console.log(rc.desiredReplicas + oc.value, hd.conditions[0]?.reason, hpaCtl.metricNames, kd.panicking, sd.setReplicas, so.hpaSpec(), kedaActivation(1), sim.summary.podSeconds, simCmp.unservedDelta);
 console.log(budgeted, promoted, ejected, retried, bh.active + bh.queued + bh.rejected, od.hosts.length);
 q.free();
 s.free();

@@ -96,7 +96,7 @@ struct PodInput {
 
 fn instant(t: f64, unit: f64, path: String) -> Result<Instant, Violation> {
     let s = t * unit;
-    if s.is_finite() && s >= 0.0 && s < 1.8e10 {
+    if (0.0..1.8e10).contains(&s) {
         Ok(Instant::from_secs_f64(s))
     } else {
         Err(violation(
