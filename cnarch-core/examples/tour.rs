@@ -9,6 +9,8 @@ use std::process::ExitCode;
 use std::collections::BTreeMap;
 
 use chrono::{TimeZone, Utc};
+use cnarch_core::autoscale::hpa::HpaSpec;
+use cnarch_core::autoscale::simulate::{simulate, PodModel, Scaler, SimConfig};
 use cnarch_core::labels::Selector;
 use cnarch_core::model::data::{LabelSelector, NetworkProtocol};
 use cnarch_core::model::{data, events, observability, workload};
@@ -45,6 +47,10 @@ const SECTIONS: &[Section] = &[
     (
         "Resilience: the mesh's traffic policy against a failing dependency",
         section_resilience,
+    ),
+    (
+        "Autoscaling: the HPA as the controller computes it, over a bursty hour",
+        section_autoscaling,
     ),
     ("Validation: every mistake at once", section_validation),
 ];
@@ -621,5 +627,102 @@ fn section_resilience(docs: &[Document]) {
     println!(
         "  240 requests, {attempts} attempts: {}",
         summary.join(", ")
+    );
+}
+
+fn section_autoscaling(docs: &[Document]) {
+    let Some((name, scaling)) = docs.iter().find_map(|d| match d {
+        Document::Microservice(m) => m.scaling.clone().map(|s| (m.name.clone(), s)),
+        _ => None,
+    }) else {
+        println!("  (no microservice with a scaling block)");
+        return;
+    };
+    let spec = HpaSpec::from_scaling(&scaling);
+    println!(
+        "  {name}: HPA {}–{} replicas on {} (no behavior block: the legacy rules, 5-minute downscale stabilization)",
+        scaling.min_replicas,
+        scaling.max_replicas,
+        spec.effective_metrics().iter().map(|m| m.display_name()).collect::<Vec<_>>().join(" and ")
+    );
+    // A pod serves 100 requests/s at its full CPU request and is ready 40 s after it starts.
+    // The hour: 120 requests/s, a burst to 650 at 10:00 for ten minutes, one to 900 at 30:00.
+    let trace = [
+        (0.0, 120.0),
+        (600.0, 650.0),
+        (1200.0, 200.0),
+        (1800.0, 900.0),
+        (2100.0, 120.0),
+        (3600.0, 120.0),
+    ];
+    let config = SimConfig {
+        scaler: Scaler::Hpa(spec),
+        pod: PodModel {
+            capacity: 100.0,
+            startup_delay: std::time::Duration::from_secs(40),
+            ..PodModel::default()
+        },
+        tick: None,
+        scrape_interval: std::time::Duration::from_secs(15),
+        metric_window: std::time::Duration::from_secs(30),
+        initial_replicas: None,
+        demand_noise: 0.0,
+    };
+    let result = match simulate(&config, &trace, 1) {
+        Ok(r) => r,
+        Err(v) => {
+            println!(
+                "  simulation refused: {}",
+                v.iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+            return;
+        }
+    };
+    let tl = &result.timeline;
+    println!("  time    demand  replicas ready  CPU   decision");
+    let mut last = (u32::MAX, f64::NAN);
+    for i in 0..tl.time.len() {
+        let changed = tl.desired[i] != tl.replicas[i]
+            || tl.demand[i] != last.1
+            || (tl.reason[i].is_some() && tl.replicas[i] != last.0);
+        if !changed {
+            continue;
+        }
+        last = (tl.replicas[i], tl.demand[i]);
+        let t = tl.time[i] as u64;
+        let decision = if tl.desired[i] != tl.replicas[i] {
+            format!(
+                "→ {} ({})",
+                tl.desired[i],
+                tl.reason[i].as_deref().unwrap_or("-")
+            )
+        } else {
+            tl.reason[i]
+                .clone()
+                .map(|r| format!("hold ({r})"))
+                .unwrap_or_default()
+        };
+        println!(
+            "  {:02}:{:02}  {:>6.0}  {:>8} {:>5} {:>4.0}%  {decision}",
+            t / 60,
+            t % 60,
+            tl.demand[i],
+            tl.replicas[i],
+            tl.ready[i],
+            tl.utilization[i]
+        );
+    }
+    let s = result.summary;
+    println!(
+        "  one hour: {:.1}% of requests unserved, {:.0} s overloaded, {:.0} pod-minutes, peak {} replicas, {} scale-ups and {} scale-downs",
+        s.unserved_fraction * 100.0,
+        s.overloaded_seconds,
+        s.pod_seconds / 60.0,
+        s.peak_replicas,
+        s.scale_ups,
+        s.scale_downs
     );
 }

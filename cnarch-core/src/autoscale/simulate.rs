@@ -27,7 +27,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::hpa::{
-    ControllerOptions, HorizontalAutoscaler, HpaSpec, MetricInput, MetricSpec, Observation,
+    ContainerResourceSource, ControllerOptions, HorizontalAutoscaler, HpaSpec, MetricInput,
+    MetricSpec, Observation, ResourceSource,
 };
 use super::kpa::{KpaConfig, ServerlessAutoscaler, WindowAverages};
 use super::replica::{PodPhase, PodSample};
@@ -51,6 +52,8 @@ pub struct PodModel {
     pub cpu_idle: f64,
     /// CPU per demand unit served, milli-cores (default: a pod at capacity uses its request).
     pub cpu_per_unit: Option<f64>,
+    /// Utilization of any other resource (memory, ...), a constant fraction of its request (0.5).
+    pub other_utilization: f64,
 }
 
 impl Default for PodModel {
@@ -62,6 +65,7 @@ impl Default for PodModel {
             cpu_request: 1000.0,
             cpu_idle: 50.0,
             cpu_per_unit: None,
+            other_utilization: 0.5,
         }
     }
 }
@@ -136,6 +140,9 @@ pub struct Timeline {
     pub utilization: Vec<f64>,
     /// The controller's desired replicas after the decision of this tick.
     pub desired: Vec<u32>,
+    /// Why: the HPA's rescale reason or its `ScalingLimited` / stabilization reason; the KPA's
+    /// bound or `panic`; `null` when nothing is worth saying.
+    pub reason: Vec<Option<String>>,
 }
 
 /// Totals.
@@ -400,6 +407,7 @@ pub fn simulate(
         }
         // Decide.
         let current = pods.len() as u32;
+        let reason: Option<String>;
         let desired = match ctrl {
             Controller::Hpa(h) => {
                 samples.clear();
@@ -432,6 +440,25 @@ pub fn simulate(
                 let mut metrics = Vec::with_capacity(h.metrics().len());
                 for m in h.metrics() {
                     metrics.push(match m {
+                        MetricSpec::Resource {
+                            resource: ResourceSource { name, .. },
+                        }
+                        | MetricSpec::ContainerResource {
+                            container_resource: ContainerResourceSource { name, .. },
+                        } if name != "cpu" => {
+                            let used = (1000.0 * pod.other_utilization).round() as i64;
+                            MetricInput::Pods(
+                                pods.iter()
+                                    .map(|p| PodSample {
+                                        ready: Some(p.ready_since.is_some()),
+                                        start_time: Some(Instant::from_nanos(base + p.created)),
+                                        request: Some(1000),
+                                        usage: p.sample.map(|_| used),
+                                        ..PodSample::default()
+                                    })
+                                    .collect(),
+                            )
+                        }
                         MetricSpec::Resource { .. } | MetricSpec::ContainerResource { .. } => {
                             if taken {
                                 MetricInput::Pods(samples.clone())
@@ -472,7 +499,21 @@ pub fn simulate(
                     }
                 }
                 match decided {
-                    Ok(d) => u32::try_from(d.desired_replicas).unwrap_or(0),
+                    Ok(d) => {
+                        reason = match (&d.rescale_reason, d.limited_reason) {
+                            (Some(r), Some(l)) => Some(format!("{r} ({l})")),
+                            (Some(r), None) => Some(r.clone()),
+                            (None, Some(l)) => Some(l.to_string()),
+                            (None, None) => d
+                                .conditions
+                                .iter()
+                                .find(|c| {
+                                    c.kind == "AbleToScale" && c.reason.ends_with("Stabilized")
+                                })
+                                .map(|c| c.reason.to_string()),
+                        };
+                        u32::try_from(d.desired_replicas).unwrap_or(0)
+                    }
                     Err(e) => return Err(vec![bad("scaler.hpa.metrics".into(), e.to_string())]),
                 }
             }
@@ -485,7 +526,13 @@ pub fn simulate(
                 let (stable, panic) = w
                     .averages(Instant::from_nanos(base + t + (steps - 1) * SEC))
                     .unwrap_or((0.0, 0.0));
-                k.scale(now, stable, panic, ready).desired_replicas
+                let d = k.scale(now, stable, panic, ready);
+                reason = match (d.reason, d.panicking) {
+                    (Some(r), _) => Some(r.to_string()),
+                    (None, true) => Some("panic".to_string()),
+                    (None, false) => None,
+                };
+                d.desired_replicas
             }
         };
         if desired > current {
@@ -521,6 +568,7 @@ pub fn simulate(
             0.0
         });
         tl.desired.push(desired);
+        tl.reason.push(reason);
         let s = &mut out.summary;
         s.demand += demand * dt;
         s.unserved += unserved * dt;
