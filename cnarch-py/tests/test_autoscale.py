@@ -157,7 +157,7 @@ def test_simulation_columns_load_like_a_table():
     spec = {"minReplicas": 2, "maxReplicas": 10, "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}}}]}
     trace = {"time": [0, 600, 1800, 3600], "demand": [100, 500, 100, 100]}
     r = simulate({"hpa": spec, "pod": {"capacity": 100, "startup_delay": 30}}, trace, seed=7)
-    assert set(r) == {"time", "demand", "replicas", "ready", "served", "unserved", "utilization", "desired"}
+    assert set(r) == {"time", "demand", "replicas", "ready", "served", "unserved", "utilization", "desired", "reason"}
     assert len({len(v) for v in r.values()}) == 1 and len(r["time"]) == 241
     assert max(r["replicas"]) >= 6 and r.summary["overloaded_seconds"] > 0
     c = compare({"hpa": spec, "pod": {"startup_delay": 120}}, {"hpa": spec, "pod": {"startup_delay": 5}}, trace, seed=1)

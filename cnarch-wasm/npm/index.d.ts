@@ -548,7 +548,7 @@ export class ScaledObject {
 export function kedaActivation(value: number, activationThreshold?: number): boolean;
 
 export interface SimulationResult {
-  timeline: { time: number[]; demand: number[]; replicas: number[]; ready: number[]; served: number[]; unserved: number[]; utilization: number[]; desired: number[] };
+  timeline: { time: number[]; demand: number[]; replicas: number[]; ready: number[]; served: number[]; unserved: number[]; utilization: number[]; desired: number[]; reason: (string | null)[] };
   summary: { duration: number; demand: number; unserved: number; unservedFraction: number; overloadedSeconds: number; podSeconds: number; peakReplicas: number; scaleUps: number; scaleDowns: number; decisions: number };
 }
 

@@ -231,7 +231,7 @@ def simulate(config: Mapping[str, Any], trace: Any, seed: int = 0) -> Simulation
     [...]}`) through `config`: `{"hpa": spec}` or `{"kpa": {...}}`, plus optional `pod`
     (`capacity`, `startup_delay`, `startup_jitter`, `cpu_request`, `cpu_idle`, `cpu_per_unit`),
     `tick`, `scrape_interval`, `metric_window`, `initial_replicas`, `demand_noise`. Columns:
-    time, demand, replicas, ready, served, unserved, utilization, desired."""
+    time, demand, replicas, ready, served, unserved, utilization, desired, reason."""
     r = _core._simulate(_sim_config(config), trace, seed)
     out = SimulationResult(r["timeline"])
     out.summary = r["summary"]
