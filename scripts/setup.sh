@@ -33,6 +33,12 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+# promtool (Debian's prometheus package) checks the generated SLO rules.
+if ! command -v promtool >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
+
 # npm test tools (binaryen's wasm-opt, playwright-core, typescript), pinned by package-lock.json.
 bin=cnarch-wasm/node_modules/.bin
 if [ ! -x "$bin/wasm-opt" ] || [ ! -x "$bin/tsc" ] || [ ! -d cnarch-wasm/node_modules/playwright-core ]; then

@@ -23,6 +23,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "cargo test --workspace"
 cargo test --workspace --quiet
 
+step "promtool check rules on the generated SLO rules (the golden file the Rust test compares with)"
+promtool check rules testdata/slo/sloth_rules.golden.yaml
+
 step "fuzz targets compile (run them with: cd fuzz && cargo +nightly fuzz run <target>)"
 cargo check --quiet --manifest-path fuzz/Cargo.toml --bins
 

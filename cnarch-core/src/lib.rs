@@ -20,6 +20,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod alerting;
 pub mod autoscale;
 pub mod document;
 pub mod duration;
@@ -31,6 +32,7 @@ pub mod quantity;
 pub mod resilience;
 pub mod rules;
 pub mod schedule;
+pub mod slo;
 pub mod time;
 pub mod validate;
 

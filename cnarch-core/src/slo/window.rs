@@ -1,0 +1,188 @@
+//! SLO windows and budgeting methods.
+//!
+//! - **Rolling** windows: the last `length` (e.g. 30 days).
+//! - **Calendar** windows (OpenSLO `isRolling: false`): the current day, week (from Monday),
+//!   month or quarter in a fixed UTC offset. For occurrences on a calendar window the period's
+//!   total is **estimated** as the total so far × period length / elapsed time, so the allowance
+//!   grows with traffic instead of being known in advance.
+//! - **Budgeting methods** (OpenSLO): `Occurrences` (good / total over the window),
+//!   `Timeslices` (the share of time slices whose own ratio meets the timeslice target), and
+//!   `RatioTimeslices` (the mean of the slices' ratios). Slices without events do not count.
+
+use chrono::{
+    DateTime, Datelike, Duration as ChronoDuration, FixedOffset, NaiveDate, TimeZone, Utc,
+};
+use serde::{Deserialize, Serialize};
+
+/// Calendar units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarUnit {
+    /// A day.
+    Day,
+    /// A week from Monday.
+    Week,
+    /// A month.
+    Month,
+    /// A quarter (Jan, Apr, Jul, Oct).
+    Quarter,
+}
+
+/// Why a calendar window cannot be computed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid calendar window: {0}")]
+pub struct WindowError(String);
+
+impl WindowError {
+    /// Stable snake_case code.
+    pub fn code(&self) -> &'static str {
+        "invalid_window"
+    }
+}
+
+/// A calendar window in a fixed offset from UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CalendarWindow {
+    /// Unit.
+    pub unit: CalendarUnit,
+    /// Offset from UTC, seconds east (e.g. 3600 for +01:00).
+    pub utc_offset_seconds: i32,
+}
+
+impl CalendarWindow {
+    /// The window containing `at` (Unix seconds): `(start, end)` in Unix seconds, end exclusive.
+    pub fn bounds(&self, at: i64) -> Result<(i64, i64), WindowError> {
+        let tz = FixedOffset::east_opt(self.utc_offset_seconds).ok_or_else(|| {
+            WindowError(format!(
+                "offset {} s is out of range",
+                self.utc_offset_seconds
+            ))
+        })?;
+        let t: DateTime<FixedOffset> = Utc
+            .timestamp_opt(at, 0)
+            .single()
+            .ok_or_else(|| WindowError(format!("time {at} is out of range")))?
+            .with_timezone(&tz);
+        let d = t.date_naive();
+        let (start, end): (NaiveDate, NaiveDate) = match self.unit {
+            CalendarUnit::Day => (d, d + ChronoDuration::days(1)),
+            CalendarUnit::Week => {
+                let s = d - ChronoDuration::days(i64::from(d.weekday().num_days_from_monday()));
+                (s, s + ChronoDuration::days(7))
+            }
+            CalendarUnit::Month => {
+                let s = NaiveDate::from_ymd_opt(d.year(), d.month(), 1);
+                let e = if d.month() == 12 {
+                    NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
+                } else {
+                    NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)
+                };
+                (
+                    s.ok_or_else(|| WindowError("date out of range".into()))?,
+                    e.ok_or_else(|| WindowError("date out of range".into()))?,
+                )
+            }
+            CalendarUnit::Quarter => {
+                let q = (d.month() - 1) / 3;
+                let s = NaiveDate::from_ymd_opt(d.year(), q * 3 + 1, 1);
+                let e = if q == 3 {
+                    NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
+                } else {
+                    NaiveDate::from_ymd_opt(d.year(), q * 3 + 4, 1)
+                };
+                (
+                    s.ok_or_else(|| WindowError("date out of range".into()))?,
+                    e.ok_or_else(|| WindowError("date out of range".into()))?,
+                )
+            }
+        };
+        let to_unix = |n: NaiveDate| -> Result<i64, WindowError> {
+            let local = n
+                .and_hms_opt(0, 0, 0)
+                .ok_or_else(|| WindowError("date out of range".into()))?;
+            tz.from_local_datetime(&local)
+                .single()
+                .map(|x| x.timestamp())
+                .ok_or_else(|| WindowError("date out of range".into()))
+        };
+        Ok((to_unix(start)?, to_unix(end)?))
+    }
+}
+
+/// The period total estimated from the total so far, for occurrences on a calendar window:
+/// `so_far × period / elapsed` (`None` before any time has elapsed).
+pub fn estimated_period_total(
+    so_far: u64,
+    elapsed_seconds: f64,
+    period_seconds: f64,
+) -> Option<f64> {
+    (elapsed_seconds > 0.0).then(|| so_far as f64 * period_seconds / elapsed_seconds)
+}
+
+/// OpenSLO budgeting methods.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "method")]
+pub enum BudgetingMethod {
+    /// good / total over the window.
+    Occurrences,
+    /// Share of slices whose ratio is at least `target`.
+    Timeslices {
+        /// Slice length, seconds.
+        slice_seconds: f64,
+        /// The per-slice target (e.g. 0.95).
+        target: f64,
+    },
+    /// Mean of the slices' ratios.
+    RatioTimeslices {
+        /// Slice length, seconds.
+        slice_seconds: f64,
+    },
+}
+
+/// The SLI over samples `(unix_seconds, good, total)` with `method`; `None` with no data.
+/// Samples fall in slices of `slice_seconds` counted from the first sample's slice boundary
+/// (slice = ⌊t / slice⌋).
+pub fn sli(method: BudgetingMethod, samples: &[(f64, f64, f64)]) -> Option<f64> {
+    match method {
+        BudgetingMethod::Occurrences => {
+            let (g, t) = samples
+                .iter()
+                .fold((0.0, 0.0), |(g, t), &(_, gg, tt)| (g + gg, t + tt));
+            (t > 0.0).then(|| (g / t).clamp(0.0, 1.0))
+        }
+        BudgetingMethod::Timeslices {
+            slice_seconds,
+            target,
+        } => {
+            let ratios = slices(samples, slice_seconds);
+            (!ratios.is_empty()).then(|| {
+                ratios.iter().filter(|&&r| r >= target).count() as f64 / ratios.len() as f64
+            })
+        }
+        BudgetingMethod::RatioTimeslices { slice_seconds } => {
+            let ratios = slices(samples, slice_seconds);
+            (!ratios.is_empty()).then(|| ratios.iter().sum::<f64>() / ratios.len() as f64)
+        }
+    }
+}
+
+fn slices(samples: &[(f64, f64, f64)], slice: f64) -> Vec<f64> {
+    let mut out: Vec<(i64, f64, f64)> = Vec::new();
+    if slice.is_nan() || slice <= 0.0 {
+        return Vec::new();
+    }
+    for &(t, g, tot) in samples {
+        let k = (t / slice).floor() as i64;
+        match out.last_mut() {
+            Some((s, gg, tt)) if *s == k => {
+                *gg += g;
+                *tt += tot;
+            }
+            _ => out.push((k, g, tot)),
+        }
+    }
+    out.into_iter()
+        .filter(|&(_, _, t)| t > 0.0)
+        .map(|(_, g, t)| (g / t).clamp(0.0, 1.0))
+        .collect()
+}

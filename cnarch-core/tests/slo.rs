@@ -1,0 +1,477 @@
+//! SLO math, alert policies, evaluation and rule generation on testdata/slo vectors.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::needless_range_loop)]
+
+use std::path::Path;
+use std::time::Duration;
+
+use cnarch_core::alerting::evaluate::evaluate;
+use cnarch_core::alerting::policy::MultiwindowPolicy;
+use cnarch_core::alerting::rule::AlertRule;
+use cnarch_core::slo::budget::*;
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn vectors(name: &str) -> Value {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../testdata/slo")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+fn o(v: &Value) -> Objective {
+    Objective::new(v.as_f64().unwrap()).unwrap()
+}
+
+fn secs(v: &Value) -> Duration {
+    Duration::from_secs_f64(v.as_f64().unwrap())
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+#[test]
+fn budget_vectors() {
+    let v = vectors("budget.json");
+    for c in v["time_to_exhaustion"].as_array().unwrap() {
+        let got = time_to_exhaustion(
+            &o(&c["objective"]),
+            secs(&c["window_s"]),
+            c["error_ratio"].as_f64().unwrap(),
+        );
+        assert_eq!(got.map(|d| d.as_secs_f64()), c["want_s"].as_f64(), "{c}");
+    }
+    for c in v["burn_rate"].as_array().unwrap() {
+        assert!(
+            close(
+                burn_rate(c["error_ratio"].as_f64().unwrap(), &o(&c["objective"])),
+                c["want"].as_f64().unwrap()
+            ),
+            "{c}"
+        );
+    }
+    for c in v["allowed_bad_time"].as_array().unwrap() {
+        assert_eq!(
+            allowed_bad_time(&o(&c["objective"]), secs(&c["window_s"])).as_secs_f64(),
+            c["want_s"].as_f64().unwrap(),
+            "{c}"
+        );
+    }
+    for c in v["allowed_bad_events"].as_array().unwrap() {
+        assert_eq!(
+            allowed_bad_events(&o(&c["objective"]), c["total"].as_u64().unwrap()),
+            c["want"].as_u64().unwrap(),
+            "{c}"
+        );
+    }
+    for c in v["burn_factor"].as_array().unwrap() {
+        let got = burn_factor(
+            c["budget_fraction"].as_f64().unwrap(),
+            secs(&c["period_s"]),
+            secs(&c["long_window_s"]),
+        );
+        assert!(
+            (got - c["want"].as_f64().unwrap()).abs() < 1e-9,
+            "{c}: {got}"
+        );
+    }
+    for c in v["budget_consumed"].as_array().unwrap() {
+        let got = budget_consumed(
+            c["error_ratio"].as_f64().unwrap(),
+            &o(&c["objective"]),
+            secs(&c["duration_s"]),
+            secs(&c["period_s"]),
+        );
+        assert!(close(got, c["want"].as_f64().unwrap()), "{c}: {got}");
+    }
+    for (k, f) in [
+        (
+            "detection_time",
+            detection_time as fn(&Objective, f64, Duration, f64) -> Option<Duration>,
+        ),
+        ("reset_time", reset_time),
+    ] {
+        for c in v[k].as_array().unwrap() {
+            let got = f(
+                &o(&c["objective"]),
+                c["error_ratio"].as_f64().unwrap(),
+                secs(&c["window_s"]),
+                c["factor"].as_f64().unwrap(),
+            );
+            match c["want_s"].as_f64() {
+                None => assert_eq!(got, None, "{k} {c}"),
+                Some(w) => assert!(
+                    (got.unwrap().as_secs_f64() - w).abs() < 1e-6,
+                    "{k} {c}: {got:?}"
+                ),
+            }
+        }
+    }
+    for c in v["budget_status"].as_array().unwrap() {
+        let s = budget_status(
+            &o(&c["objective"]),
+            c["good"].as_u64().unwrap(),
+            c["total"].as_u64().unwrap(),
+        );
+        assert_eq!(s.sli, c["sli"].as_f64(), "{c}");
+        assert_eq!(
+            (s.bad, s.allowed_bad),
+            (
+                c["bad"].as_u64().unwrap(),
+                c["allowed_bad"].as_u64().unwrap()
+            ),
+            "{c}"
+        );
+        match c["consumed"].as_f64() {
+            None => assert_eq!((s.consumed, s.remaining), (None, None)),
+            Some(w) => {
+                assert!(close(s.consumed.unwrap(), w), "{c}");
+                assert!(
+                    close(s.remaining.unwrap(), c["remaining"].as_f64().unwrap()),
+                    "{c}"
+                );
+            }
+        }
+        assert_eq!(s.remaining_events, c["remaining_events"].as_i64().unwrap());
+    }
+    for c in v["objective_text"].as_array().unwrap() {
+        let ob = o(&c["objective"]);
+        assert_eq!(
+            (ob.to_string(), ob.budget_text(), ob.percent_text()),
+            (
+                c["text"].as_str().unwrap().into(),
+                c["budget"].as_str().unwrap().into(),
+                c["percent"].as_str().unwrap().into()
+            )
+        );
+    }
+    for bad in v["invalid_objectives"].as_array().unwrap() {
+        assert_eq!(
+            Objective::new(bad.as_f64().unwrap()).unwrap_err().code(),
+            "invalid_objective"
+        );
+    }
+    assert_eq!(
+        Objective::from_percent(99.9).unwrap(),
+        Objective::new(0.999).unwrap()
+    );
+}
+
+#[test]
+fn pyrra_windows() {
+    for p in vectors("pyrra.json")["periods"].as_array().unwrap() {
+        let pol = MultiwindowPolicy::pyrra(Duration::from_secs(
+            p["period_days"].as_u64().unwrap() * 86400,
+        ));
+        let got: Vec<[f64; 4]> = pol
+            .rules
+            .iter()
+            .map(|r| {
+                [
+                    r.long_window.as_secs_f64(),
+                    r.short_window.as_secs_f64(),
+                    r.for_.as_secs_f64(),
+                    r.factor,
+                ]
+            })
+            .collect();
+        let want: Vec<[f64; 4]> = p["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let a = r.as_array().unwrap();
+                [
+                    a[0].as_f64().unwrap(),
+                    a[1].as_f64().unwrap(),
+                    a[2].as_f64().unwrap(),
+                    a[3].as_f64().unwrap(),
+                ]
+            })
+            .collect();
+        assert_eq!(got, want, "{}", p["period_days"]);
+    }
+}
+
+#[test]
+fn alert_rule_vectors() {
+    for s in vectors("alert_rule.json")["scenarios"].as_array().unwrap() {
+        let mut r = AlertRule::new(
+            s["for_s"].as_f64().unwrap(),
+            s["keep_firing_for_s"].as_f64().unwrap(),
+        );
+        for step in s["steps"].as_array().unwrap() {
+            let st = r.eval(step[0].as_f64().unwrap(), step[1].as_bool().unwrap());
+            assert_eq!(
+                st.as_str(),
+                step[2].as_str().unwrap(),
+                "{}: {step}",
+                s["name"]
+            );
+        }
+    }
+}
+
+/// Expands `segments` into 1-minute samples at t = 60, 120, ...
+fn series(s: &Value) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let (mut t, mut g, mut tot) = (Vec::new(), Vec::new(), Vec::new());
+    let mut m = 0u64;
+    for seg in s["segments"].as_array().unwrap() {
+        for _ in 0..seg["minutes"].as_u64().unwrap() {
+            m += 1;
+            t.push(m as f64 * 60.0);
+            g.push(seg["good"].as_f64().unwrap());
+            tot.push(seg["total"].as_f64().unwrap());
+        }
+    }
+    (t, g, tot)
+}
+
+#[test]
+fn alert_evaluation_vectors() {
+    for s in vectors("alerts.json")["scenarios"].as_array().unwrap() {
+        let name = s["name"].as_str().unwrap();
+        let period = Duration::from_secs(s["period_days"].as_u64().unwrap() * 86400);
+        let pol = match s["policy"].as_str().unwrap() {
+            "standard" => MultiwindowPolicy::standard(period),
+            _ => MultiwindowPolicy::pyrra(period),
+        };
+        let (t, g, tot) = series(s);
+        let ev = evaluate(&pol, &o(&s["objective"]), &t, &g, &tot).unwrap();
+        for (i, w) in s["want"].as_array().unwrap().iter().enumerate() {
+            let r = &ev.rules[i];
+            assert_eq!(r.severity, w["severity"].as_str().unwrap(), "{name}");
+            let want = w["episodes"].as_array().unwrap();
+            assert_eq!(
+                r.episodes.len(),
+                want.len(),
+                "{name} rule {i}: {:?}",
+                r.episodes
+            );
+            for (e, we) in r.episodes.iter().zip(want) {
+                let min = |x: Option<f64>| x.map(|v| (v / 60.0).round() as u64);
+                assert_eq!(
+                    min(Some(e.pending_at)),
+                    we["pending_at_min"].as_u64(),
+                    "{name} rule {i}"
+                );
+                assert_eq!(
+                    min(e.fired_at),
+                    we["fired_at_min"].as_u64(),
+                    "{name} rule {i}"
+                );
+                if let Some(r) = we.get("resolved_at_min") {
+                    assert_eq!(min(e.resolved_at), r.as_u64(), "{name} rule {i}");
+                }
+                if let Some(d) = we["detection_s"].as_f64() {
+                    assert_eq!(e.detection_time, Some(d), "{name} rule {i}");
+                }
+                if let Some(d) = we["reset_s"].as_f64() {
+                    assert_eq!(e.reset_time, Some(d), "{name} rule {i}");
+                }
+                if let Some(b) = we["budget_spent"].as_f64() {
+                    assert!(
+                        (e.budget_spent_before_firing.unwrap() - b).abs() < 1e-9,
+                        "{name} rule {i}: {:?}",
+                        e.budget_spent_before_firing
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn standard_policy_and_validation() {
+    let p = MultiwindowPolicy::standard(Duration::from_secs(30 * 86400));
+    let f: Vec<f64> = p
+        .rules
+        .iter()
+        .map(|r| (r.factor * 1e9).round() / 1e9)
+        .collect();
+    assert_eq!(f, vec![14.4, 6.0, 3.0, 1.0]);
+    // With a 90 % objective the 14.4 page needs 144 % errors: it can never fire.
+    let findings = p.validate(&Objective::new(0.9).unwrap(), None, 0.0);
+    assert_eq!(
+        findings
+            .iter()
+            .map(|x| (x.rule, x.code))
+            .collect::<Vec<_>>(),
+        vec![(0, "never_fires")]
+    );
+    let low = p.validate(&Objective::new(0.999).unwrap(), Some(0.01), 10.0);
+    assert!(
+        low.iter().any(|x| x.rule == 0 && x.code == "low_traffic"),
+        "{low:?}"
+    );
+}
+
+/// Naive window ratio at i: scan back.
+fn naive(t: &[f64], g: &[f64], tot: &[f64], i: usize, w: f64) -> Option<f64> {
+    let (mut b, mut n) = (0.0, 0.0);
+    for k in (0..=i).rev() {
+        if t[k] <= t[i] - w {
+            break;
+        }
+        b += tot[k] - g[k];
+        n += tot[k];
+    }
+    (n > 0.0).then(|| b / n)
+}
+
+proptest! {
+    #[test]
+    fn remaining_plus_consumed_is_the_whole(objective in 1u32..9999, good in 0u64..1_000_000, extra in 0u64..1000) {
+        let o = Objective::new(f64::from(objective) / 10_000.0).unwrap();
+        let s = budget_status(&o, good, good + extra);
+        if let (Some(c), Some(r)) = (s.consumed, s.remaining) {
+            prop_assert!((c + r - 1.0).abs() < 1e-9);
+        }
+        prop_assert_eq!(s.remaining_events + i64::try_from(s.bad).unwrap(), i64::try_from(s.allowed_bad).unwrap());
+    }
+
+    #[test]
+    fn window_ratios_equal_a_naive_recomputation(samples in prop::collection::vec((1u32..120, 0u32..50, 0u32..50), 1..200), w in 1u32..3600) {
+        let mut t = Vec::new();
+        let (mut g, mut tot) = (Vec::new(), Vec::new());
+        let mut now = 0.0;
+        for (dt, a, b) in samples {
+            now += f64::from(dt);
+            t.push(now);
+            let total = f64::from(a.max(b));
+            tot.push(total);
+            g.push(f64::from(a.min(b)));
+        }
+        let mut bp = vec![0.0];
+        let mut tp = vec![0.0];
+        for i in 0..t.len() {
+            bp.push(bp[i] + tot[i] - g[i]);
+            tp.push(tp[i] + tot[i]);
+        }
+        let got = cnarch_core::alerting::evaluate::window_ratios(&t, &bp, &tp, f64::from(w));
+        for i in 0..t.len() {
+            let want = naive(&t, &g, &tot, i, f64::from(w));
+            match (got[i], want) {
+                (Some(a), Some(b)) => prop_assert!((a - b).abs() < 1e-9),
+                (a, b) => prop_assert_eq!(a, b),
+            }
+        }
+    }
+
+    #[test]
+    fn alert_states_respect_for(for_s in 0u32..600, steps in prop::collection::vec(any::<bool>(), 1..100)) {
+        let mut r = AlertRule::new(f64::from(for_s), 0.0);
+        let mut run_start: Option<f64> = None;
+        for (i, active) in steps.into_iter().enumerate() {
+            let t = i as f64 * 60.0;
+            let st = r.eval(t, active);
+            if active {
+                let start = *run_start.get_or_insert(t);
+                let want = if t - start >= f64::from(for_s) { "firing" } else { "pending" };
+                prop_assert_eq!(st.as_str(), want);
+            } else {
+                run_start = None;
+                prop_assert_eq!(st.as_str(), "inactive");
+            }
+        }
+    }
+}
+
+use cnarch_core::slo::rules::{generate, SlothSpec};
+
+#[test]
+fn generated_rules_match_the_golden_file() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/slo");
+    let v: Value =
+        serde_norway::from_str(&std::fs::read_to_string(dir.join("sloth_spec.yaml")).unwrap())
+            .unwrap();
+    let spec = SlothSpec::from_json(&v).unwrap();
+    let got = generate(&spec, Duration::from_secs(30 * 86400))
+        .unwrap()
+        .to_yaml();
+    let want = std::fs::read_to_string(dir.join("sloth_rules.golden.yaml")).unwrap();
+    assert_eq!(
+        got, want,
+        "regenerate testdata/slo/sloth_rules.golden.yaml only after checking the difference"
+    );
+    // Sloth's names, labels, and numbers without float noise.
+    for needle in [
+        "slo:sli_error:ratio_rate30d",
+        "slo:period_error_budget_remaining:ratio",
+        "vector(0.999)",
+        "vector(1-0.999)",
+        "(14.4 * 0.001)",
+        "sloth_window: 5m",
+        "sloth_severity: ticket",
+    ] {
+        assert!(got.contains(needle), "{needle}");
+    }
+    assert!(!got.contains("0.9990000"));
+    // 28 days: Sloth's factors.
+    let got28 = generate(&spec, Duration::from_secs(28 * 86400))
+        .unwrap()
+        .to_yaml();
+    for f in [
+        "(13.44 * 0.001)",
+        "(5.6 * 0.001)",
+        "(2.8 * 0.001)",
+        "(0.9333333333 * 0.001)",
+        "ratio_rate4w",
+    ] {
+        assert!(got28.contains(f), "{f}");
+    }
+}
+
+#[test]
+fn spec_problems_name_their_paths() {
+    let v = serde_json::json!({"version": "prometheus/v2", "service": "s", "slos": [
+        {"name": "a", "objective": 100.0, "sli": {"events": {"error_query": "sum(rate(x[5m]))", "total_query": "sum(rate(x[5m]))"}}},
+        {"name": "b", "objective": 99.0, "sli": {}}]});
+    let e = SlothSpec::from_json(&v).unwrap_err();
+    let paths: Vec<&str> = e.iter().map(|x| x.path.as_str()).collect();
+    for p in [
+        "version",
+        "slos[0].objective",
+        "slos[0].sli.events.error_query",
+        "slos[0].sli.events.total_query",
+        "slos[0].sli.events",
+        "slos[1].sli",
+    ] {
+        assert!(paths.contains(&p), "{p} in {paths:?}");
+    }
+    let typo = serde_json::json!({"version": "prometheus/v1", "service": "s", "slos": [{"name": "a", "objective": 99.0, "sli": {"raw": {"error_ratio_querry": "x"}}}]});
+    assert_eq!(
+        SlothSpec::from_json(&typo).unwrap_err()[0].path,
+        "slos[0].sli.raw.error_ratio_querry"
+    );
+}
+
+#[test]
+fn rules_from_the_example_architecture() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/architecture.yaml"),
+    )
+    .unwrap();
+    let docs = cnarch_core::document::load_str(&text).unwrap();
+    let slos = docs
+        .iter()
+        .find_map(|d| match d {
+            cnarch_core::document::Document::ServiceLevelObjectives(s) => Some(s.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let spec = SlothSpec::from_model(&slos, "user-service").unwrap();
+    let raw = &spec.slos[0].sli.raw.as_ref().unwrap().error_ratio_query;
+    assert_eq!(
+        raw,
+        r#"1 - (sum(rate(http_requests_total{status!~"5.."}[{{.window}}])) / sum(rate(http_requests_total[{{.window}}])))"#
+    );
+    let yaml = generate(&spec, Duration::from_secs(30 * 86400))
+        .unwrap()
+        .to_yaml();
+    assert!(
+        yaml.contains("alert: UserServiceAvailabilityHighErrorRate"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("[1h])))"));
+}
