@@ -76,17 +76,29 @@ pub fn window_ratios(
     total_prefix: &[f64],
     window: f64,
 ) -> Vec<Option<f64>> {
-    let mut out = Vec::with_capacity(t.len());
-    let mut lo = 0usize; // first sample inside (t_i − window, t_i]
-    for i in 0..t.len() {
-        while lo <= i && t[lo] <= t[i] - window {
-            lo += 1;
-        }
-        let tot = total_prefix[i + 1] - total_prefix[lo];
-        let b = bad_prefix[i + 1] - bad_prefix[lo];
-        out.push((tot > 0.0).then(|| b / tot));
+    let mut c = WindowCursor::new(window);
+    (0..t.len()).map(|i| c.ratio(t, bad_prefix, total_prefix, i)).collect()
+}
+
+/// A sliding window over the samples, advanced one sample at a time (amortised O(1)).
+struct WindowCursor {
+    window: f64,
+    lo: usize,
+}
+
+impl WindowCursor {
+    fn new(window: f64) -> WindowCursor {
+        WindowCursor { window, lo: 0 }
     }
-    out
+
+    /// The error ratio over `(t_i − window, t_i]`; call with increasing `i`.
+    fn ratio(&mut self, t: &[f64], bad_prefix: &[f64], total_prefix: &[f64], i: usize) -> Option<f64> {
+        while self.lo <= i && t[self.lo] <= t[i] - self.window {
+            self.lo += 1;
+        }
+        let tot = total_prefix[i + 1] - total_prefix[self.lo];
+        (tot > 0.0).then(|| (bad_prefix[i + 1] - bad_prefix[self.lo]) / tot)
+    }
 }
 
 /// Checks a series: equal lengths, finite, times non-decreasing, 0 ≤ good ≤ total.
@@ -159,27 +171,19 @@ pub fn evaluate(
     };
     let allowance =
         (span > 0.0).then(|| total_prefix[n] / span * policy.period.as_secs_f64() * budget);
-    let mut cache: Vec<(f64, Vec<Option<f64>>)> = Vec::new();
-    let mut ratios = |w: f64| -> Vec<Option<f64>> {
-        if let Some((_, r)) = cache.iter().find(|(x, _)| *x == w) {
-            return r.clone();
-        }
-        let r = window_ratios(t, &bad_prefix, &total_prefix, w);
-        cache.push((w, r.clone()));
-        r
-    };
     let mut rules = Vec::new();
     for r in &policy.rules {
         let (lw, sw) = (r.long_window.as_secs_f64(), r.short_window.as_secs_f64());
-        let long = ratios(lw);
-        let short = ratios(sw);
+        let mut long = WindowCursor::new(lw);
+        let mut short = WindowCursor::new(sw);
         let th = r.threshold(o);
         let mut rule = AlertRule::new(r.for_.as_secs_f64(), 0.0);
         let mut states = Vec::with_capacity(n);
         let mut episodes: Vec<Episode> = Vec::new();
         let mut open: Option<(usize, Episode)> = None;
         for i in 0..n {
-            let active = long[i].is_some_and(|x| x > th) && short[i].is_some_and(|x| x > th);
+            let active = long.ratio(t, &bad_prefix, &total_prefix, i).is_some_and(|x| x > th)
+                && short.ratio(t, &bad_prefix, &total_prefix, i).is_some_and(|x| x > th);
             let before = rule.state();
             let after = rule.eval(t[i], active);
             if before == AlertState::Inactive && after != AlertState::Inactive {
