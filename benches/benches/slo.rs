@@ -16,7 +16,13 @@ fn evaluation(c: &mut Criterion) {
     let total: Vec<f64> = (0..n).map(|m| 1000.0 + (m % 97) as f64).collect();
     // A few incidents: 100 % errors for 10 minutes every 5 days, 0.3 % errors otherwise.
     let good: Vec<f64> = (0..n)
-        .map(|m| if m % 7200 < 10 { 0.0 } else { (total[m] * 0.997).floor() })
+        .map(|m| {
+            if m % 7200 < 10 {
+                0.0
+            } else {
+                (total[m] * 0.997).floor()
+            }
+        })
         .collect();
     let policy = MultiwindowPolicy::standard(Duration::from_secs(30 * 86400));
     let o = Objective::new(0.999).unwrap();

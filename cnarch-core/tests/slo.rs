@@ -1,5 +1,10 @@
 //! SLO math, alert policies, evaluation and rule generation on testdata/slo vectors.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::needless_range_loop)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::needless_range_loop
+)]
 
 use std::path::Path;
 use std::time::Duration;
@@ -474,4 +479,77 @@ fn rules_from_the_example_architecture() {
         "{yaml}"
     );
     assert!(yaml.contains("[1h])))"));
+}
+
+use cnarch_core::alerting::routing::{
+    notifications, Alert, EscalationPolicy, InhibitRule, Matcher, Route,
+};
+
+fn matchers(v: &Value) -> Vec<Matcher> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|m| Matcher::parse(m.as_str().unwrap()).unwrap())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn routing_vectors() {
+    let v = vectors("routing.json");
+    for s in v["scenarios"].as_array().unwrap() {
+        let name = s["name"].as_str().unwrap();
+        let route: Route = serde_json::from_value(s["route"].clone()).unwrap();
+        let inhibit: Vec<InhibitRule> = s["inhibit"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|r| InhibitRule {
+                        source_matchers: matchers(&r["source_matchers"]),
+                        target_matchers: matchers(&r["target_matchers"]),
+                        equal: serde_json::from_value(r["equal"].clone()).unwrap(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let alerts: Vec<Alert> = serde_json::from_value(s["alerts"].clone()).unwrap();
+        let got: Vec<Value> =
+            notifications(&route, &inhibit, &alerts, s["until"].as_f64().unwrap())
+                .into_iter()
+                .map(|n| serde_json::json!([n.at, n.firing, n.resolved]))
+                .collect();
+        let want: Vec<Value> = s["want"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| serde_json::json!([w[0].as_f64().unwrap(), w[1], w[2]]))
+            .collect();
+        assert_eq!(got, want, "{name}");
+    }
+    let e = &v["escalation"];
+    let mut policy_json = e["policy"].clone();
+    for step in policy_json["steps"].as_array_mut().unwrap() {
+        if let Some(c) = step.get("condition").and_then(Value::as_str) {
+            step["condition"] = serde_json::to_value(Matcher::parse(c).unwrap()).unwrap();
+        }
+    }
+    let policy: EscalationPolicy = serde_json::from_value(policy_json).unwrap();
+    for c in e["cases"].as_array().unwrap() {
+        let alert: Alert = serde_json::from_value(c["alert"].clone()).unwrap();
+        let got: Vec<Value> = policy
+            .notices(&alert, 1e9)
+            .into_iter()
+            .map(|n| serde_json::json!([n.at, n.step, n.round]))
+            .collect();
+        let want: Vec<Value> = c["want"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| serde_json::json!([w[0].as_f64().unwrap(), w[1], w[2]]))
+            .collect();
+        assert_eq!(got, want, "{c}");
+    }
+    assert!(Matcher::parse("severity=~crit.*").is_err());
+    assert!(Matcher::parse("nothing").is_err());
 }

@@ -77,7 +77,9 @@ pub fn window_ratios(
     window: f64,
 ) -> Vec<Option<f64>> {
     let mut c = WindowCursor::new(window);
-    (0..t.len()).map(|i| c.ratio(t, bad_prefix, total_prefix, i)).collect()
+    (0..t.len())
+        .map(|i| c.ratio(t, bad_prefix, total_prefix, i))
+        .collect()
 }
 
 /// A sliding window over the samples, advanced one sample at a time (amortised O(1)).
@@ -92,7 +94,13 @@ impl WindowCursor {
     }
 
     /// The error ratio over `(t_i − window, t_i]`; call with increasing `i`.
-    fn ratio(&mut self, t: &[f64], bad_prefix: &[f64], total_prefix: &[f64], i: usize) -> Option<f64> {
+    fn ratio(
+        &mut self,
+        t: &[f64],
+        bad_prefix: &[f64],
+        total_prefix: &[f64],
+        i: usize,
+    ) -> Option<f64> {
         while self.lo <= i && t[self.lo] <= t[i] - self.window {
             self.lo += 1;
         }
@@ -182,8 +190,12 @@ pub fn evaluate(
         let mut episodes: Vec<Episode> = Vec::new();
         let mut open: Option<(usize, Episode)> = None;
         for i in 0..n {
-            let active = long.ratio(t, &bad_prefix, &total_prefix, i).is_some_and(|x| x > th)
-                && short.ratio(t, &bad_prefix, &total_prefix, i).is_some_and(|x| x > th);
+            let active = long
+                .ratio(t, &bad_prefix, &total_prefix, i)
+                .is_some_and(|x| x > th)
+                && short
+                    .ratio(t, &bad_prefix, &total_prefix, i)
+                    .is_some_and(|x| x > th);
             let before = rule.state();
             let after = rule.eval(t[i], active);
             if before == AlertState::Inactive && after != AlertState::Inactive {

@@ -3,4 +3,5 @@
 //! ([`evaluate`]).
 pub mod evaluate;
 pub mod policy;
+pub mod routing;
 pub mod rule;
