@@ -13,8 +13,8 @@ for component in rustfmt clippy; do
 done
 
 # Python test tools (the wheel itself is built by the test script).
-if ! python3 -c "import maturin, pytest, mypy" 2>/dev/null; then
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "maturin>=1.5,<2" pytest mypy
+if ! python3 -c "import maturin, pytest, mypy, yaml" 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "maturin>=1.5,<2" pytest mypy pyyaml
 fi
 
 # WebAssembly target and wasm-bindgen-cli at exactly the version Cargo.lock pins (wasm-pack's

@@ -11,6 +11,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use std::collections::BTreeMap;
 
+use cnarch_core::alerting::evaluate::evaluate as slo_evaluate;
+use cnarch_core::alerting::policy::MultiwindowPolicy;
+use cnarch_core::alerting::routing::notifications;
+use cnarch_core::alerting::rule::AlertRule;
 use cnarch_core::autoscale::hpa::{
     ControllerOptions, HorizontalAutoscaler, HpaSpec, MetricInput, Observation,
 };
@@ -42,6 +46,11 @@ use cnarch_core::resilience::ratelimit::{RateDecision, TokenBucket};
 use cnarch_core::resilience::retry::{Backoff, Jitter, RetryPolicy};
 use cnarch_core::resilience::retry_on::{CallOutcome, RetryOn};
 use cnarch_core::schedule::{Schedule, ScheduleError};
+use cnarch_core::slo::budget::{self as slo_budget, Objective};
+use cnarch_core::slo::io::{
+    escalation_inputs, routing_inputs, spec_from_json as slo_spec_from_json,
+};
+use cnarch_core::slo::rules::generate as generate_rules;
 use cnarch_core::time::{duration_from_secs, Instant};
 use cnarch_core::{LoadError, Violation};
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
@@ -1391,6 +1400,215 @@ fn _compare(
     })
 }
 
+// ---- slo and alerting (seconds) --------------------------------------------------------
+
+fn objective(o: f64) -> PyResult<Objective> {
+    Objective::new(o).map_err(value_error)
+}
+
+fn dur(s: f64) -> PyResult<std::time::Duration> {
+    duration_from_secs(s).map_err(value_error)
+}
+
+#[pyfunction]
+fn _slo_burn_rate(error_ratio: f64, o: f64) -> PyResult<f64> {
+    Ok(slo_budget::burn_rate(error_ratio, &objective(o)?))
+}
+
+#[pyfunction]
+fn _slo_time_to_exhaustion(o: f64, window: f64, error_ratio: f64) -> PyResult<Option<f64>> {
+    Ok(slo_budget::time_to_exhaustion(&objective(o)?, dur(window)?, error_ratio).map(secs))
+}
+
+#[pyfunction]
+fn _slo_allowed_bad_time(o: f64, window: f64) -> PyResult<f64> {
+    Ok(secs(slo_budget::allowed_bad_time(
+        &objective(o)?,
+        dur(window)?,
+    )))
+}
+
+#[pyfunction]
+fn _slo_allowed_bad_events(o: f64, total: u64) -> PyResult<u64> {
+    Ok(slo_budget::allowed_bad_events(&objective(o)?, total))
+}
+
+#[pyfunction]
+fn _slo_budget_consumed(error_ratio: f64, o: f64, duration: f64, period: f64) -> PyResult<f64> {
+    Ok(slo_budget::budget_consumed(
+        error_ratio,
+        &objective(o)?,
+        dur(duration)?,
+        dur(period)?,
+    ))
+}
+
+#[pyfunction]
+fn _slo_burn_factor(budget_fraction: f64, period: f64, long_window: f64) -> PyResult<f64> {
+    Ok(slo_budget::burn_factor(
+        budget_fraction,
+        dur(period)?,
+        dur(long_window)?,
+    ))
+}
+
+#[pyfunction]
+fn _slo_detection_time(
+    o: f64,
+    error_ratio: f64,
+    window: f64,
+    factor: f64,
+) -> PyResult<Option<f64>> {
+    Ok(slo_budget::detection_time(&objective(o)?, error_ratio, dur(window)?, factor).map(secs))
+}
+
+#[pyfunction]
+fn _slo_reset_time(o: f64, error_ratio: f64, window: f64, factor: f64) -> PyResult<Option<f64>> {
+    Ok(slo_budget::reset_time(&objective(o)?, error_ratio, dur(window)?, factor).map(secs))
+}
+
+#[pyfunction]
+fn _slo_budget_status(py: Python<'_>, o: f64, good: u64, total: u64) -> PyResult<Py<PyAny>> {
+    to_py(py, &slo_budget::budget_status(&objective(o)?, good, total))
+}
+
+/// `[(long_s, short_s, factor, severity, for_s)]`.
+#[pyfunction]
+fn _slo_policy(kind: &str, period: f64) -> PyResult<Vec<(f64, f64, f64, String, f64)>> {
+    let p = match kind {
+        "standard" => MultiwindowPolicy::standard(dur(period)?),
+        "pyrra" => MultiwindowPolicy::pyrra(dur(period)?),
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "expected `standard` or `pyrra`, found `{other}`"
+            )))
+        }
+    };
+    Ok(p.rules
+        .iter()
+        .map(|r| {
+            (
+                secs(r.long_window),
+                secs(r.short_window),
+                r.factor,
+                r.severity.clone(),
+                secs(r.for_),
+            )
+        })
+        .collect())
+}
+
+#[pyfunction]
+fn _slo_validate(
+    py: Python<'_>,
+    period: f64,
+    rules: Vec<(f64, f64, f64, String, f64)>,
+    o: f64,
+    events_per_second: Option<f64>,
+    min_events: f64,
+) -> PyResult<Py<PyAny>> {
+    let p = MultiwindowPolicy::from_seconds(period, &rules).map_err(PyValueError::new_err)?;
+    to_py(
+        py,
+        &p.validate(&objective(o)?, events_per_second, min_events),
+    )
+}
+
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn _slo_evaluate(
+    py: Python<'_>,
+    period: f64,
+    rules: Vec<(f64, f64, f64, String, f64)>,
+    o: f64,
+    timestamps: Vec<f64>,
+    good: Vec<f64>,
+    total: Vec<f64>,
+) -> PyResult<Py<PyAny>> {
+    guard(py, || {
+        let p = MultiwindowPolicy::from_seconds(period, &rules).map_err(PyValueError::new_err)?;
+        let e = slo_evaluate(&p, &objective(o)?, &timestamps, &good, &total)
+            .map_err(|v| invalid(py, v))?;
+        to_py(py, &e)
+    })
+}
+
+/// Sloth's spec (a dict), or a model `ServiceLevelObjectives` document with `service`.
+#[pyfunction]
+#[pyo3(signature = (spec, period, service=None))]
+fn _slo_prometheus_rules(
+    py: Python<'_>,
+    spec: &Bound<'_, PyAny>,
+    period: f64,
+    service: Option<String>,
+) -> PyResult<String> {
+    guard(py, || {
+        let v = json_of(
+            spec,
+            "a Sloth prometheus/v1 spec or a ServiceLevelObjectives document",
+        )?;
+        let sloth = slo_spec_from_json(&v, service.as_deref()).map_err(|v| invalid(py, v))?;
+        Ok(generate_rules(&sloth, dur(period)?)
+            .map_err(|v| invalid(py, v))?
+            .to_yaml())
+    })
+}
+
+/// The native alert rule.
+#[pyclass(name = "_AlertRule", module = "cnarch._core")]
+struct PyAlertRule(AlertRule);
+
+#[pymethods]
+impl PyAlertRule {
+    #[new]
+    fn new(for_secs: f64, keep_firing_for_secs: f64) -> Self {
+        PyAlertRule(AlertRule::new(for_secs, keep_firing_for_secs))
+    }
+    fn eval(&mut self, t: f64, active: bool) -> &'static str {
+        self.0.eval(t, active).as_str()
+    }
+    #[getter]
+    fn state(&self) -> &'static str {
+        self.0.state().as_str()
+    }
+}
+
+#[pyfunction]
+fn _alert_notifications(
+    py: Python<'_>,
+    route: &Bound<'_, PyAny>,
+    inhibit: &Bound<'_, PyAny>,
+    alerts: &Bound<'_, PyAny>,
+    until: f64,
+) -> PyResult<Py<PyAny>> {
+    guard(py, || {
+        let (route, inhibit, alerts) = routing_inputs(
+            &json_of(route, "a route")?,
+            &json_of(inhibit, "inhibit rules")?,
+            &json_of(alerts, "alerts")?,
+        )
+        .map_err(|v| invalid(py, v))?;
+        to_py(py, &notifications(&route, &inhibit, &alerts, until))
+    })
+}
+
+#[pyfunction]
+fn _alert_escalation(
+    py: Python<'_>,
+    policy: &Bound<'_, PyAny>,
+    alert: &Bound<'_, PyAny>,
+    until: f64,
+) -> PyResult<Py<PyAny>> {
+    guard(py, || {
+        let (p, a) = escalation_inputs(
+            &json_of(policy, "an escalation policy")?,
+            &json_of(alert, "an alert")?,
+        )
+        .map_err(|v| invalid(py, v))?;
+        to_py(py, &p.notices(&a, until))
+    })
+}
+
 /// The native module, imported by the pure-Python package as `cnarch._core`.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -1424,5 +1642,25 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(keda_activation, m)?)?;
     m.add_function(wrap_pyfunction!(_simulate, m)?)?;
     m.add_function(wrap_pyfunction!(_compare, m)?)?;
+    for f in [
+        wrap_pyfunction!(_slo_burn_rate, m)?,
+        wrap_pyfunction!(_slo_time_to_exhaustion, m)?,
+        wrap_pyfunction!(_slo_allowed_bad_time, m)?,
+        wrap_pyfunction!(_slo_allowed_bad_events, m)?,
+        wrap_pyfunction!(_slo_budget_consumed, m)?,
+        wrap_pyfunction!(_slo_burn_factor, m)?,
+        wrap_pyfunction!(_slo_detection_time, m)?,
+        wrap_pyfunction!(_slo_reset_time, m)?,
+        wrap_pyfunction!(_slo_budget_status, m)?,
+        wrap_pyfunction!(_slo_policy, m)?,
+        wrap_pyfunction!(_slo_validate, m)?,
+        wrap_pyfunction!(_slo_evaluate, m)?,
+        wrap_pyfunction!(_slo_prometheus_rules, m)?,
+        wrap_pyfunction!(_alert_notifications, m)?,
+        wrap_pyfunction!(_alert_escalation, m)?,
+    ] {
+        m.add_function(f)?;
+    }
+    m.add_class::<PyAlertRule>()?;
     Ok(())
 }

@@ -116,6 +116,38 @@ impl MultiwindowPolicy {
         MultiwindowPolicy { period, rules }
     }
 
+    /// A policy from plain numbers (for hosts and bindings): `(long, short, factor, severity,
+    /// for)` with windows in seconds.
+    pub fn from_seconds(
+        period_secs: f64,
+        rules: &[(f64, f64, f64, String, f64)],
+    ) -> Result<MultiwindowPolicy, String> {
+        let d = |x: f64, what: &str, i: usize| {
+            crate::time::duration_from_secs(x).map_err(|e| format!("rules[{i}].{what}: {e}"))
+        };
+        let period =
+            crate::time::duration_from_secs(period_secs).map_err(|e| format!("period: {e}"))?;
+        let rules = rules
+            .iter()
+            .enumerate()
+            .map(|(i, (l, s, f, sev, fr))| {
+                if !(f.is_finite() && *f > 0.0) {
+                    return Err(format!(
+                        "rules[{i}].factor: expected a positive number, found {f}"
+                    ));
+                }
+                Ok(BurnRateRule {
+                    long_window: d(*l, "long_window", i)?,
+                    short_window: d(*s, "short_window", i)?,
+                    factor: *f,
+                    severity: sev.clone(),
+                    for_: d(*fr, "for", i)?,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(MultiwindowPolicy { period, rules })
+    }
+
     /// Rules that can never fire for `objective` (`factor × budget ≥ 1`: the error ratio cannot
     /// exceed 1), and, given the expected `events_per_second`, rules whose short window would
     /// hold fewer than `min_events` events (one error could page).

@@ -2,6 +2,7 @@
 //! budgeting methods ([`window`]), and Prometheus rule generation ([`rules`]), after the Google SRE
 //! book and workbook, OpenSLO and Sloth.
 pub mod budget;
+pub mod io;
 pub mod rules;
 pub mod window;
 

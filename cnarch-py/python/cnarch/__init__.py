@@ -11,7 +11,7 @@ import datetime as _dt
 import os
 from typing import Any, Dict, List, Literal, Sequence, Union
 
-from . import _core, autoscale, labels, policy, resilience
+from . import _core, alerting, autoscale, labels, policy, resilience, slo
 from ._core import Quantity, __version__
 from ._errors import CnarchError, ParseError, PolicyError, ValidationError, Violation
 
@@ -33,6 +33,8 @@ __all__ = [
     "policy",
     "resilience",
     "autoscale",
+    "slo",
+    "alerting",
 ]
 
 Document = Dict[str, Any]

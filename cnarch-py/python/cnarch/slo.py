@@ -1,0 +1,163 @@
+"""SLO math from the Rust core (`cnarch_core::slo`, `cnarch_core::alerting`): error budgets,
+burn rates, multiwindow multi-burn-rate policies, offline alert evaluation and Prometheus rule
+generation (Sloth's rule names).
+
+Objectives are fractions (`0.999`). Durations are `datetime.timedelta` or strings like `"30d"`
+on input, `timedelta` on output.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+
+from . import _core
+
+__all__ = [
+    "burn_rate",
+    "time_to_exhaustion",
+    "allowed_bad_time",
+    "allowed_bad_events",
+    "budget_consumed",
+    "burn_factor",
+    "detection_time",
+    "reset_time",
+    "budget_status",
+    "BurnRateRule",
+    "MultiwindowPolicy",
+    "evaluate",
+    "prometheus_rules",
+]
+
+DurationLike = Union[_dt.timedelta, str, int, float]
+
+
+def _secs(d: DurationLike) -> float:
+    if isinstance(d, _dt.timedelta):
+        return d.total_seconds()
+    if isinstance(d, str):
+        from . import parse_duration
+
+        return parse_duration(d).total_seconds()
+    if isinstance(d, (int, float)) and not isinstance(d, bool):
+        return float(d)
+    raise TypeError(f"expected a timedelta, a duration string like '30d' or seconds, found {type(d).__name__}")
+
+
+def _td(s: Optional[float]) -> Optional[_dt.timedelta]:
+    return None if s is None else _dt.timedelta(seconds=s)
+
+
+def burn_rate(error_ratio: float, objective: float) -> float:
+    """Error ratio over the error budget (1 = the budget lasts exactly the period)."""
+    r: float = _core._slo_burn_rate(error_ratio, objective)
+    return r
+
+
+def time_to_exhaustion(objective: float, window: DurationLike, error_ratio: float) -> Optional[_dt.timedelta]:
+    """window / burn rate; None at an error ratio of 0 (never)."""
+    return _td(_core._slo_time_to_exhaustion(objective, _secs(window), error_ratio))
+
+
+def allowed_bad_time(objective: float, window: DurationLike) -> _dt.timedelta:
+    """window × (1 − objective), exact to the nanosecond."""
+    s: float = _core._slo_allowed_bad_time(objective, _secs(window))
+    return _dt.timedelta(seconds=s)
+
+
+def allowed_bad_events(objective: float, total_events: int) -> int:
+    """⌊total × (1 − objective)⌋, exact (0.9 of 10 allows 1)."""
+    n: int = _core._slo_allowed_bad_events(objective, total_events)
+    return n
+
+
+def budget_consumed(error_ratio: float, objective: float, duration: DurationLike, period: DurationLike) -> float:
+    """The fraction of the period's budget `duration` at `error_ratio` consumes."""
+    r: float = _core._slo_budget_consumed(error_ratio, objective, _secs(duration), _secs(period))
+    return r
+
+
+def burn_factor(budget_fraction: float, period: DurationLike, long_window: DurationLike) -> float:
+    """The factor that spends `budget_fraction` of a period's budget in `long_window` (Sloth)."""
+    r: float = _core._slo_burn_factor(budget_fraction, _secs(period), _secs(long_window))
+    return r
+
+
+def detection_time(objective: float, error_ratio: float, alert_window: DurationLike, burn_factor: float) -> Optional[_dt.timedelta]:
+    """How long a burn-rate alert takes to fire at a constant error ratio (None: never)."""
+    return _td(_core._slo_detection_time(objective, error_ratio, _secs(alert_window), burn_factor))
+
+
+def reset_time(objective: float, error_ratio: float, alert_window: DurationLike, burn_factor: float) -> Optional[_dt.timedelta]:
+    """How long it keeps firing after a window full of errors stops (None: it never fired)."""
+    return _td(_core._slo_reset_time(objective, error_ratio, _secs(alert_window), burn_factor))
+
+
+def budget_status(objective: float, good: int, total: int) -> Dict[str, Any]:
+    """`sli` (None without data), `bad`, `allowed_bad`, `consumed`, `remaining`,
+    `remaining_events`."""
+    r: Dict[str, Any] = _core._slo_budget_status(objective, good, total)
+    return r
+
+
+@dataclass(frozen=True)
+class BurnRateRule:
+    long_window: _dt.timedelta
+    short_window: _dt.timedelta
+    factor: float
+    severity: str
+    for_: _dt.timedelta = _dt.timedelta(0)
+
+
+class MultiwindowPolicy:
+    """Multiwindow multi-burn-rate rules over an SLO period."""
+
+    def __init__(self, period: DurationLike, rules: Sequence[BurnRateRule]) -> None:
+        self.period = _dt.timedelta(seconds=_secs(period))
+        self.rules: List[BurnRateRule] = list(rules)
+
+    @classmethod
+    def _native(cls, kind: str, period: DurationLike) -> "MultiwindowPolicy":
+        rows = _core._slo_policy(kind, _secs(period))
+        rules = [BurnRateRule(_dt.timedelta(seconds=l), _dt.timedelta(seconds=s), f, sev, _dt.timedelta(seconds=fr)) for l, s, f, sev, fr in rows]
+        return cls(period, rules)
+
+    @classmethod
+    def standard(cls, period: DurationLike = "30d") -> "MultiwindowPolicy":
+        """Sloth's page 1h/5m (2 %), page 6h/30m (5 %), ticket 1d/2h (10 %), ticket 3d/6h (10 %),
+        factors derived for the period (14.4, 6, 3, 1 for 30 days)."""
+        return cls._native("standard", period)
+
+    @classmethod
+    def pyrra(cls, period: DurationLike = "28d") -> "MultiwindowPolicy":
+        """Pyrra's windows scaled from 28 days (factors 14, 7, 2, 1, with `for`)."""
+        return cls._native("pyrra", period)
+
+    def _rows(self) -> List[Any]:
+        return [(r.long_window.total_seconds(), r.short_window.total_seconds(), r.factor, r.severity, r.for_.total_seconds()) for r in self.rules]
+
+    def validate(self, objective: float, events_per_second: Optional[float] = None, min_events: float = 10) -> List[Dict[str, Any]]:
+        """Findings: rules that can never fire (`never_fires`) and short windows with fewer than
+        `min_events` events at the given rate (`low_traffic`)."""
+        r: List[Dict[str, Any]] = _core._slo_validate(self.period.total_seconds(), self._rows(), objective, events_per_second, min_events)
+        return r
+
+
+def evaluate(policy: MultiwindowPolicy, objective: float, timestamps: Sequence[float], good: Sequence[float], total: Sequence[float]) -> Dict[str, Any]:
+    """Replays the policy over a series (timestamps in seconds, events per sample; lists or
+    numpy arrays): per rule the alert state after each sample and the episodes with
+    pending/fired/resolved times, detection time, budget spent before firing and reset time."""
+
+    def floats(xs: Any) -> List[float]:
+        return [float(x) for x in (xs.tolist() if hasattr(xs, "tolist") else xs)]
+
+    r: Dict[str, Any] = _core._slo_evaluate(policy.period.total_seconds(), policy._rows(), objective, floats(timestamps), floats(good), floats(total))
+    return r
+
+
+def prometheus_rules(spec: Mapping[str, Any], period: DurationLike = "30d", service: Optional[str] = None) -> str:
+    """Prometheus rule groups (YAML) with Sloth's names and labels, from a Sloth
+    `prometheus/v1` spec or a ServiceLevelObjectives document (for `service`)."""
+    y: str = _core._slo_prometheus_rules(dict(spec), _secs(period), service)
+    return y
