@@ -1402,6 +1402,9 @@ fn _compare(
 
 // ---- slo and alerting (seconds) --------------------------------------------------------
 
+/// A burn-rate rule as the Python facade passes it: long, short, factor, severity, for.
+type RuleRow = (f64, f64, f64, String, f64);
+
 fn objective(o: f64) -> PyResult<Objective> {
     Objective::new(o).map_err(value_error)
 }
@@ -1474,7 +1477,7 @@ fn _slo_budget_status(py: Python<'_>, o: f64, good: u64, total: u64) -> PyResult
 
 /// `[(long_s, short_s, factor, severity, for_s)]`.
 #[pyfunction]
-fn _slo_policy(kind: &str, period: f64) -> PyResult<Vec<(f64, f64, f64, String, f64)>> {
+fn _slo_policy(kind: &str, period: f64) -> PyResult<Vec<RuleRow>> {
     let p = match kind {
         "standard" => MultiwindowPolicy::standard(dur(period)?),
         "pyrra" => MultiwindowPolicy::pyrra(dur(period)?),
@@ -1502,7 +1505,7 @@ fn _slo_policy(kind: &str, period: f64) -> PyResult<Vec<(f64, f64, f64, String, 
 fn _slo_validate(
     py: Python<'_>,
     period: f64,
-    rules: Vec<(f64, f64, f64, String, f64)>,
+    rules: Vec<RuleRow>,
     o: f64,
     events_per_second: Option<f64>,
     min_events: f64,
@@ -1519,7 +1522,7 @@ fn _slo_validate(
 fn _slo_evaluate(
     py: Python<'_>,
     period: f64,
-    rules: Vec<(f64, f64, f64, String, f64)>,
+    rules: Vec<RuleRow>,
     o: f64,
     timestamps: Vec<f64>,
     good: Vec<f64>,

@@ -557,3 +557,54 @@ export type Trace = [number, number][] | { time: number[]; demand: number[] };
 /** Replays a demand trace through `{hpa: spec}` or `{kpa: {...}}` with a pod model. */
 export function simulate(config: Record<string, unknown>, trace: Trace, seed?: bigint): SimulationResult;
 export function compare(a: Record<string, unknown>, b: Record<string, unknown>, trace: Trace, seed?: bigint): { a: SimulationResult; b: SimulationResult; unservedDelta: number; podSecondsDelta: number; overloadedSecondsDelta: number };
+
+// ---- slo and alerting (durations in milliseconds or strings like "30d") ----
+
+export type Span = number | string;
+export function burnRate(errorRatio: number, objective: number): number;
+export function timeToExhaustion(objective: number, window: Span, errorRatio: number): number | null;
+export function allowedBadTime(objective: number, window: Span): number;
+export function allowedBadEvents(objective: number, totalEvents: number): number;
+export function budgetConsumed(errorRatio: number, objective: number, duration: Span, period: Span): number;
+export function burnFactor(budgetFraction: number, period: Span, longWindow: Span): number;
+export function detectionTime(objective: number, errorRatio: number, alertWindow: Span, burnFactor: number): number | null;
+export function resetTime(objective: number, errorRatio: number, alertWindow: Span, burnFactor: number): number | null;
+export function budgetStatus(objective: number, good: number, total: number): { sli: number | null; total: number; bad: number; allowedBad: number; consumed: number | null; remaining: number | null; remainingEvents: number };
+
+export interface BurnRateRule { longWindow: number; shortWindow: number; factor: number; severity: string; for: number }
+
+/** Multiwindow multi-burn-rate rules over an SLO period. */
+export class MultiwindowPolicy {
+  private constructor();
+  /** Sloth's four alerts, factors derived for the period (default 30 days). */
+  static standard(period?: Span): MultiwindowPolicy;
+  /** Pyrra's windows scaled to the period (default 28 days). */
+  static pyrra(period?: Span): MultiwindowPolicy;
+  readonly rules: BurnRateRule[];
+  validate(objective: number, eventsPerSecond?: number, minEvents?: number): { rule: number; code: "never_fires" | "low_traffic"; message: string }[];
+  free(): void;
+}
+
+export interface AlertEpisode { pendingAt: number; firedAt: number | null; resolvedAt: number | null; detectionTime: number | null; budgetSpentBeforeFiring: number | null; resetTime: number | null }
+
+/** Replays a policy over a series (timestamps in ms, events per sample). */
+export function evaluate(policy: MultiwindowPolicy, objective: number, timestamps: ArrayLike<number>, good: ArrayLike<number>, total: ArrayLike<number>): { rules: { severity: string; longWindow: number; shortWindow: number; factor: number; states: ("inactive" | "pending" | "firing")[]; episodes: AlertEpisode[] }[] };
+
+/** Prometheus rule groups (YAML) with Sloth's names, from a Sloth spec or a ServiceLevelObjectives document. */
+export function prometheusRules(spec: object, period?: Span, service?: string): string;
+
+/** One alert's state as Prometheus evaluates it. */
+export class AlertRule {
+  constructor(for_?: Span, keepFiringFor?: Span);
+  eval(t: number, active: boolean): "inactive" | "pending" | "firing";
+  readonly state: "inactive" | "pending" | "firing";
+  free(): void;
+}
+
+export interface AlertInput { labels: Record<string, string>; startsAt: number; endsAt?: number | null }
+
+/** Alertmanager's notifications (ms). Matchers are "name=value" or "name!=value". */
+export function notifications(alerts: AlertInput[], options: { route?: { groupBy?: string[]; groupWait?: number; groupInterval?: number; repeatInterval?: number; sendResolved?: boolean }; inhibit?: { sourceMatchers?: string[]; targetMatchers?: string[]; equal?: string[] }[]; until: number }): { at: number; group: Record<string, string>; firing: number[]; resolved: number[] }[];
+
+/** An escalation policy's notices for one alert (ms). */
+export function escalation(policy: { steps: { delay: number; channels: string[]; condition?: string }[]; repeat?: boolean; maxRepeat?: number }, alert: AlertInput, until?: number): { at: number; step: number; round: number; channels: string[] }[];

@@ -10,6 +10,10 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use cnarch_core::alerting::evaluate::evaluate as slo_evaluate;
+use cnarch_core::alerting::policy::MultiwindowPolicy as CorePolicy;
+use cnarch_core::alerting::routing::notifications as core_notifications;
+use cnarch_core::alerting::rule::AlertRule as CoreAlertRule;
 use cnarch_core::autoscale::hpa::{
     ControllerOptions, HorizontalAutoscaler as CoreHpa, HpaSpec, MetricInput, Observation,
 };
@@ -50,6 +54,10 @@ use cnarch_core::resilience::ratelimit::{RateDecision, TokenBucket as CoreBucket
 use cnarch_core::resilience::retry::{Backoff, Jitter, RetryPolicy as CoreRetry};
 use cnarch_core::resilience::retry_on::{CallOutcome, RetryOn as CoreRetryOn};
 use cnarch_core::schedule::Schedule as CoreSchedule;
+use cnarch_core::slo::budget::{self as slo_budget, Objective};
+use cnarch_core::slo::io::{
+    escalation_inputs, routing_inputs, spec_from_json as slo_spec_from_json,
+};
 use cnarch_core::time::Instant;
 use cnarch_core::{LoadError, Violation};
 use serde::Serialize;
@@ -1774,4 +1782,389 @@ pub fn compare(
     c.a = result_ms(c.a);
     c.b = result_ms(c.b);
     camel_out(&c)
+}
+
+// ---- slo and alerting (durations in milliseconds, or strings like "30d") -------------------
+
+fn objective_in(o: f64) -> Result<Objective, JsValue> {
+    Objective::new(o).map_err(|e| range_error(&e, e.code()))
+}
+
+/// Milliseconds (a number) or a duration string, as a std duration.
+fn span_in(v: &JsValue, what: &str) -> Result<std::time::Duration, JsValue> {
+    if let Some(ms) = v.as_f64() {
+        return millis(ms);
+    }
+    if let Some(s) = v.as_string() {
+        return parse_any(&s).ok().and_then(|d| d.to_std()).ok_or_else(|| {
+            error(
+                "TypeError",
+                &format!(
+                    "expected {what} as milliseconds or a duration like \"30d\", found \"{s}\""
+                ),
+                "invalid_argument",
+            )
+        });
+    }
+    Err(error(
+        "TypeError",
+        &format!("expected {what} as milliseconds or a duration string"),
+        "invalid_argument",
+    ))
+}
+
+fn ms_opt(d: Option<std::time::Duration>) -> JsValue {
+    d.map_or(JsValue::NULL, |d| JsValue::from_f64(ms(d)))
+}
+
+/// Error ratio over the error budget.
+#[wasm_bindgen(js_name = burnRate)]
+pub fn burn_rate(error_ratio: f64, objective: f64) -> Result<f64, JsValue> {
+    Ok(slo_budget::burn_rate(
+        error_ratio,
+        &objective_in(objective)?,
+    ))
+}
+
+/// window / burn rate in ms; `null` at an error ratio of 0.
+#[wasm_bindgen(js_name = timeToExhaustion)]
+pub fn time_to_exhaustion(
+    objective: f64,
+    window: JsValue,
+    error_ratio: f64,
+) -> Result<JsValue, JsValue> {
+    Ok(ms_opt(slo_budget::time_to_exhaustion(
+        &objective_in(objective)?,
+        span_in(&window, "window")?,
+        error_ratio,
+    )))
+}
+
+/// window × (1 − objective) in ms.
+#[wasm_bindgen(js_name = allowedBadTime)]
+pub fn allowed_bad_time(objective: f64, window: JsValue) -> Result<f64, JsValue> {
+    Ok(ms(slo_budget::allowed_bad_time(
+        &objective_in(objective)?,
+        span_in(&window, "window")?,
+    )))
+}
+
+/// ⌊total × (1 − objective)⌋.
+#[wasm_bindgen(js_name = allowedBadEvents)]
+pub fn allowed_bad_events(objective: f64, total_events: f64) -> Result<f64, JsValue> {
+    if !(total_events >= 0.0 && total_events.fract() == 0.0 && total_events < 9.0e15) {
+        return Err(error(
+            "TypeError",
+            "expected totalEvents as a whole number of events",
+            "invalid_argument",
+        ));
+    }
+    Ok(slo_budget::allowed_bad_events(&objective_in(objective)?, total_events as u64) as f64)
+}
+
+/// The fraction of a period's budget `duration` at `errorRatio` consumes.
+#[wasm_bindgen(js_name = budgetConsumed)]
+pub fn budget_consumed(
+    error_ratio: f64,
+    objective: f64,
+    duration: JsValue,
+    period: JsValue,
+) -> Result<f64, JsValue> {
+    Ok(slo_budget::budget_consumed(
+        error_ratio,
+        &objective_in(objective)?,
+        span_in(&duration, "duration")?,
+        span_in(&period, "period")?,
+    ))
+}
+
+/// The burn factor for a budget share in a long window (Sloth).
+#[wasm_bindgen(js_name = burnFactor)]
+pub fn burn_factor(
+    budget_fraction: f64,
+    period: JsValue,
+    long_window: JsValue,
+) -> Result<f64, JsValue> {
+    Ok(slo_budget::burn_factor(
+        budget_fraction,
+        span_in(&period, "period")?,
+        span_in(&long_window, "longWindow")?,
+    ))
+}
+
+/// Detection time in ms (`null`: never fires).
+#[wasm_bindgen(js_name = detectionTime)]
+pub fn detection_time(
+    objective: f64,
+    error_ratio: f64,
+    alert_window: JsValue,
+    factor: f64,
+) -> Result<JsValue, JsValue> {
+    Ok(ms_opt(slo_budget::detection_time(
+        &objective_in(objective)?,
+        error_ratio,
+        span_in(&alert_window, "alertWindow")?,
+        factor,
+    )))
+}
+
+/// Reset time in ms (`null`: never fired).
+#[wasm_bindgen(js_name = resetTime)]
+pub fn reset_time(
+    objective: f64,
+    error_ratio: f64,
+    alert_window: JsValue,
+    factor: f64,
+) -> Result<JsValue, JsValue> {
+    Ok(ms_opt(slo_budget::reset_time(
+        &objective_in(objective)?,
+        error_ratio,
+        span_in(&alert_window, "alertWindow")?,
+        factor,
+    )))
+}
+
+/// `{sli, total, bad, allowedBad, consumed, remaining, remainingEvents}`.
+#[wasm_bindgen(js_name = budgetStatus)]
+pub fn budget_status(objective: f64, good: f64, total: f64) -> Result<JsValue, JsValue> {
+    camel_out(&slo_budget::budget_status(
+        &objective_in(objective)?,
+        good.max(0.0) as u64,
+        total.max(0.0) as u64,
+    ))
+}
+
+/// Multiwindow multi-burn-rate rules over an SLO period (ms).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct MultiwindowPolicy(CorePolicy);
+
+#[wasm_bindgen]
+impl MultiwindowPolicy {
+    /// Sloth's four alerts with factors for `period` (default 30 days).
+    pub fn standard(period: JsValue) -> Result<MultiwindowPolicy, JsValue> {
+        let p = if period.is_undefined() {
+            std::time::Duration::from_secs(30 * 86400)
+        } else {
+            span_in(&period, "period")?
+        };
+        Ok(MultiwindowPolicy(CorePolicy::standard(p)))
+    }
+
+    /// Pyrra's windows scaled to `period` (default 28 days).
+    pub fn pyrra(period: JsValue) -> Result<MultiwindowPolicy, JsValue> {
+        let p = if period.is_undefined() {
+            std::time::Duration::from_secs(28 * 86400)
+        } else {
+            span_in(&period, "period")?
+        };
+        Ok(MultiwindowPolicy(CorePolicy::pyrra(p)))
+    }
+
+    /// `[{longWindow, shortWindow, factor, severity, for}]` (ms).
+    #[wasm_bindgen(getter)]
+    pub fn rules(&self) -> Result<JsValue, JsValue> {
+        let rows: Vec<serde_json::Value> = self
+            .0
+            .rules
+            .iter()
+            .map(|r| serde_json::json!({"longWindow": ms(r.long_window), "shortWindow": ms(r.short_window), "factor": r.factor, "severity": r.severity, "for": ms(r.for_)}))
+            .collect();
+        to_js(&rows)
+    }
+
+    /// Findings: `never_fires`, `low_traffic`.
+    pub fn validate(
+        &self,
+        objective: f64,
+        events_per_second: Option<f64>,
+        min_events: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        camel_out(&self.0.validate(
+            &objective_in(objective)?,
+            events_per_second,
+            min_events.unwrap_or(10.0),
+        ))
+    }
+}
+
+/// Replays `policy` over a series (timestamps in ms; events per sample): per rule the states
+/// and episodes (times and durations in ms).
+#[wasm_bindgen]
+pub fn evaluate(
+    policy: &MultiwindowPolicy,
+    objective: f64,
+    timestamps: Vec<f64>,
+    good: Vec<f64>,
+    total: Vec<f64>,
+) -> Result<JsValue, JsValue> {
+    let t: Vec<f64> = timestamps.iter().map(|x| x / 1000.0).collect();
+    let mut e =
+        slo_evaluate(&policy.0, &objective_in(objective)?, &t, &good, &total).map_err(invalid)?;
+    for r in e.rules.iter_mut() {
+        r.long_window *= 1000.0;
+        r.short_window *= 1000.0;
+        for ep in r.episodes.iter_mut() {
+            ep.pending_at *= 1000.0;
+            for x in [
+                &mut ep.fired_at,
+                &mut ep.resolved_at,
+                &mut ep.detection_time,
+                &mut ep.reset_time,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                *x *= 1000.0;
+            }
+        }
+    }
+    camel_out(&e)
+}
+
+/// Prometheus rule groups (YAML) with Sloth's names, from a Sloth `prometheus/v1` spec or a
+/// ServiceLevelObjectives document (for `service`).
+#[wasm_bindgen(js_name = prometheusRules)]
+pub fn prometheus_rules(
+    spec: JsValue,
+    period: JsValue,
+    service: Option<String>,
+) -> Result<String, JsValue> {
+    let v = json_in(spec, "a Sloth spec or a ServiceLevelObjectives document")?;
+    let sloth = slo_spec_from_json(&v, service.as_deref()).map_err(invalid)?;
+    let p = if period.is_undefined() || period.is_null() {
+        std::time::Duration::from_secs(30 * 86400)
+    } else {
+        span_in(&period, "period")?
+    };
+    Ok(cnarch_core::slo::rules::generate(&sloth, p)
+        .map_err(invalid)?
+        .to_yaml())
+}
+
+/// One alert's state as Prometheus evaluates it (ms).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct AlertRule(CoreAlertRule);
+
+#[wasm_bindgen]
+impl AlertRule {
+    /// `for` and `keepFiringFor` in ms (or duration strings).
+    #[wasm_bindgen(constructor)]
+    pub fn new(for_: JsValue, keep_firing_for: JsValue) -> Result<AlertRule, JsValue> {
+        let d = |v: &JsValue, w: &str| {
+            if v.is_undefined() || v.is_null() {
+                Ok(0.0)
+            } else {
+                span_in(v, w).map(|d| d.as_secs_f64())
+            }
+        };
+        Ok(AlertRule(CoreAlertRule::new(
+            d(&for_, "for")?,
+            d(&keep_firing_for, "keepFiringFor")?,
+        )))
+    }
+
+    /// One evaluation at `t` (ms): `"inactive"`, `"pending"` or `"firing"`.
+    pub fn eval(&mut self, t: f64, active: bool) -> String {
+        self.0.eval(t / 1000.0, active).as_str().to_string()
+    }
+
+    /// The state.
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> String {
+        self.0.state().as_str().to_string()
+    }
+}
+
+const ROUTING_TIMES: [&str; 6] = [
+    "starts_at",
+    "ends_at",
+    "group_wait",
+    "group_interval",
+    "repeat_interval",
+    "delay",
+];
+
+/// Scales the named time fields from ms to seconds.
+fn seconds_in(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => serde_json::Value::Object(
+            m.into_iter()
+                .map(|(k, x)| {
+                    let x = match (&x, ROUTING_TIMES.contains(&k.as_str())) {
+                        (serde_json::Value::Number(n), true) => {
+                            serde_json::json!(n.as_f64().unwrap_or(0.0) / 1000.0)
+                        }
+                        _ => seconds_in(x),
+                    };
+                    (k, x)
+                })
+                .collect(),
+        ),
+        serde_json::Value::Array(a) => {
+            serde_json::Value::Array(a.into_iter().map(seconds_in).collect())
+        }
+        other => other,
+    }
+}
+
+/// Alertmanager's notifications (ms): alerts `{labels, startsAt, endsAt}`, options `{route:
+/// {groupBy, groupWait, groupInterval, repeatInterval, sendResolved}, inhibit: [{sourceMatchers,
+/// targetMatchers, equal}], until}`.
+#[wasm_bindgen]
+pub fn notifications(alerts: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let alerts = seconds_in(rename_keys(
+        json_in(alerts, "alerts")?,
+        camel_to_snake,
+        &["labels"],
+    ));
+    let o = seconds_in(rename_keys(
+        json_in(options, "options")?,
+        camel_to_snake,
+        &["labels"],
+    ));
+    let until = o
+        .get("until")
+        .and_then(serde_json::Value::as_f64)
+        .ok_or_else(|| {
+            error(
+                "TypeError",
+                "expected options.until in ms",
+                "invalid_argument",
+            )
+        })?
+        / 1000.0;
+    let (route, inhibit, alerts) = routing_inputs(
+        o.get("route").unwrap_or(&serde_json::Value::Null),
+        o.get("inhibit").unwrap_or(&serde_json::Value::Null),
+        &alerts,
+    )
+    .map_err(invalid)?;
+    let mut out = core_notifications(&route, &inhibit, &alerts, until);
+    for n in out.iter_mut() {
+        n.at *= 1000.0;
+    }
+    camel_out(&out)
+}
+
+/// An escalation policy's notices for one alert (ms).
+#[wasm_bindgen]
+pub fn escalation(policy: JsValue, alert: JsValue, until: Option<f64>) -> Result<JsValue, JsValue> {
+    let p = seconds_in(rename_keys(
+        json_in(policy, "an escalation policy")?,
+        camel_to_snake,
+        &["labels"],
+    ));
+    let a = seconds_in(rename_keys(
+        json_in(alert, "an alert")?,
+        camel_to_snake,
+        &["labels"],
+    ));
+    let (p, a) = escalation_inputs(&p, &a).map_err(invalid)?;
+    let mut out = p.notices(&a, until.map_or(1e18, |u| u / 1000.0));
+    for n in out.iter_mut() {
+        n.at *= 1000.0;
+    }
+    camel_out(&out)
 }

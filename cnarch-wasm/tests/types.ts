@@ -29,6 +29,21 @@ import {
   kedaActivation,
   simulate,
   compare,
+  burnRate,
+  timeToExhaustion,
+  allowedBadTime,
+  allowedBadEvents,
+  budgetConsumed,
+  burnFactor,
+  detectionTime,
+  resetTime,
+  budgetStatus,
+  MultiwindowPolicy,
+  evaluate,
+  prometheusRules,
+  AlertRule,
+  notifications,
+  escalation,
   validate,
   version,
   type Document,
@@ -123,6 +138,17 @@ const sd = so.poll(0, 0, [1]);
 const sim: SimulationResult = simulate({ kpa: {} }, [[0, 1], [10_000, 2]], 1n);
 const simCmp = compare({ kpa: {} }, { kpa: { stableWindow: 30_000 } }, { time: [0, 10_000], demand: [1, 2] });
 console.log(rc.desiredReplicas + oc.value, hd.conditions[0]?.reason, hpaCtl.metricNames, kd.panicking, sd.setReplicas, so.hpaSpec(), kedaActivation(1), sim.summary.podSeconds, simCmp.unservedDelta);
+const policy = MultiwindowPolicy.standard("30d");
+const ev = evaluate(policy, 0.999, [60_000, 120_000], [1000, 0], [1000, 1000]);
+const firstFire: number | null = ev.rules[0].episodes[0]?.firedAt ?? null;
+const math = burnRate(0.01, 0.999) + (timeToExhaustion(0.999, "30d", 0.01) ?? 0) + allowedBadTime(0.999, 2_592_000_000) + allowedBadEvents(0.999, 1e6)
+  + budgetConsumed(0.0144, 0.999, "1h", "30d") + burnFactor(0.02, "30d", "1h") + (detectionTime(0.999, 1, "1h", 14.4) ?? 0) + (resetTime(0.999, 1, "1h", 14.4) ?? 0) + budgetStatus(0.999, 999, 1000).bad;
+const yamlRules: string = prometheusRules({ version: "prometheus/v1", service: "s", slos: [] });
+const ar = new AlertRule("5m", 0);
+const arState: string = ar.eval(0, true) + ar.state;
+const notes = notifications([{ labels: { alertname: "A" }, startsAt: 0 }], { until: 60_000 });
+const esc = escalation({ steps: [{ delay: 0, channels: ["slack"] }] }, { labels: {}, startsAt: 0, endsAt: 1000 });
+console.log(firstFire, math, yamlRules.length, arState, notes.length, esc[0]?.channels, policy.rules[0].factor, MultiwindowPolicy.pyrra().validate(0.999));
 console.log(budgeted, promoted, ejected, retried, bh.active + bh.queued + bh.rejected, od.hosts.length);
 q.free();
 s.free();

@@ -1,0 +1,112 @@
+// testdata/slo vectors through the npm package (durations in milliseconds).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { cnarch, vectors, root } from "./helpers.mjs";
+import { join } from "node:path";
+
+const S = 1000;
+const close = (a, b, eps = 1e-9) => Math.abs(a - b) <= eps * Math.max(1, Math.abs(b));
+
+test("budget vectors", () => {
+  const v = vectors("slo/budget.json");
+  for (const c of v.time_to_exhaustion) {
+    const got = cnarch.timeToExhaustion(c.objective, c.window_s * S, c.error_ratio);
+    assert.equal(got === null ? null : got / S, c.want_s, JSON.stringify(c));
+  }
+  for (const c of v.burn_rate) assert.ok(close(cnarch.burnRate(c.error_ratio, c.objective), c.want), JSON.stringify(c));
+  for (const c of v.allowed_bad_time) assert.ok(close(cnarch.allowedBadTime(c.objective, c.window_s * S) / S, c.want_s), JSON.stringify(c));
+  for (const c of v.allowed_bad_events) assert.equal(cnarch.allowedBadEvents(c.objective, c.total), c.want, JSON.stringify(c));
+  for (const c of v.burn_factor) assert.ok(Math.abs(cnarch.burnFactor(c.budget_fraction, c.period_s * S, c.long_window_s * S) - c.want) < 1e-9, JSON.stringify(c));
+  for (const c of v.budget_consumed) assert.ok(close(cnarch.budgetConsumed(c.error_ratio, c.objective, c.duration_s * S, c.period_s * S), c.want), JSON.stringify(c));
+  for (const [k, f] of [["detection_time", cnarch.detectionTime], ["reset_time", cnarch.resetTime]]) {
+    for (const c of v[k]) {
+      const got = f(c.objective, c.error_ratio, c.window_s * S, c.factor);
+      if (c.want_s === null) assert.equal(got, null, k);
+      else assert.ok(Math.abs(got / S - c.want_s) < 1e-6, `${k} ${JSON.stringify(c)}: ${got}`);
+    }
+  }
+  for (const c of v.budget_status) {
+    const s = cnarch.budgetStatus(c.objective, c.good, c.total);
+    assert.deepEqual([s.sli, s.bad, s.allowedBad, s.remainingEvents], [c.sli, c.bad, c.allowed_bad, c.remaining_events]);
+    if (c.consumed === null) assert.equal(s.consumed, null);
+    else assert.ok(close(s.consumed, c.consumed) && close(s.remaining, c.remaining));
+  }
+  for (const bad of v.invalid_objectives) assert.throws(() => cnarch.burnRate(0.1, bad), { name: "RangeError", code: "invalid_objective" });
+  assert.equal(cnarch.allowedBadTime(0.999, "30d"), 2_592_000);
+});
+
+test("policies: Sloth factors and Pyrra windows", () => {
+  assert.deepEqual(cnarch.MultiwindowPolicy.standard().rules.map((r) => Math.round(r.factor * 1e9) / 1e9), [14.4, 6, 3, 1]);
+  for (const p of vectors("slo/pyrra.json").periods) {
+    const got = cnarch.MultiwindowPolicy.pyrra(p.period_days * 86400 * S).rules.map((r) => [r.longWindow / S, r.shortWindow / S, r.for / S, r.factor]);
+    assert.deepEqual(got, p.rules);
+  }
+  assert.deepEqual(cnarch.MultiwindowPolicy.standard("30d").validate(0.9).map((f) => f.code), ["never_fires"]);
+});
+
+test("alert rule vectors", () => {
+  for (const s of vectors("slo/alert_rule.json").scenarios) {
+    const r = new cnarch.AlertRule(s.for_s * S, s.keep_firing_for_s * S);
+    for (const [t, active, want] of s.steps) assert.equal(r.eval(t * S, active), want, `${s.name} at ${t}`);
+  }
+});
+
+test("alert evaluation vectors", () => {
+  for (const s of vectors("slo/alerts.json").scenarios) {
+    const t = [], g = [], tot = [];
+    let m = 0;
+    for (const seg of s.segments) for (let i = 0; i < seg.minutes; i++) { m++; t.push(m * 60 * S); g.push(seg.good); tot.push(seg.total); }
+    const period = s.period_days * 86400 * S;
+    const pol = s.policy === "standard" ? cnarch.MultiwindowPolicy.standard(period) : cnarch.MultiwindowPolicy.pyrra(period);
+    const ev = cnarch.evaluate(pol, s.objective, t, g, tot);
+    s.want.forEach((w, i) => {
+      const r = ev.rules[i];
+      assert.equal(r.severity, w.severity);
+      assert.equal(r.episodes.length, w.episodes.length, `${s.name} rule ${i}`);
+      r.episodes.forEach((e, j) => {
+        const we = w.episodes[j];
+        const min = (x) => (x === null ? null : Math.round(x / 60 / S));
+        assert.equal(min(e.pendingAt), we.pending_at_min);
+        assert.equal(min(e.firedAt), we.fired_at_min);
+        if ("resolved_at_min" in we) assert.equal(min(e.resolvedAt), we.resolved_at_min);
+        if ("detection_s" in we) assert.equal(e.detectionTime, we.detection_s * S);
+        if ("reset_s" in we) assert.equal(e.resetTime, we.reset_s * S);
+        if ("budget_spent" in we) assert.ok(close(e.budgetSpentBeforeFiring, we.budget_spent, 1e-8));
+      });
+    });
+  }
+});
+
+test("generated rules: the golden file, and errors with paths", () => {
+  const golden = readFileSync(join(root, "testdata/slo/sloth_rules.golden.yaml"), "utf8");
+  // The same spec as testdata/slo/sloth_spec.yaml, as an object.
+  const spec = {
+    version: "prometheus/v1", service: "myservice", labels: { owner: "myteam", repo: "myorg/myservice", tier: "2" },
+    slos: [{
+      name: "requests-availability", objective: 99.9, description: "Common SLO based on availability for HTTP request responses.",
+      sli: { events: {
+        error_query: 'sum(rate(http_request_duration_seconds_count{job="myservice",code=~"(5..|429)"}[{{.window}}]))',
+        total_query: 'sum(rate(http_request_duration_seconds_count{job="myservice"}[{{.window}}]))' } },
+      alerting: { name: "MyServiceHighErrorRate", labels: { category: "availability" }, annotations: { summary: "High error rate on 'myservice' requests responses" },
+        page_alert: { labels: { severity: "pageteam", routing_key: "myteam" } }, ticket_alert: { labels: { severity: "slack", slack_channel: "#alerts-myteam" } } },
+    }],
+  };
+  assert.equal(cnarch.prometheusRules(spec, "30d"), golden);
+  assert.throws(() => cnarch.prometheusRules({ ...spec, version: "v2" }), (e) => e.name === "ValidationError" && e.violations[0].path === "version");
+});
+
+test("routing and escalation vectors", () => {
+  const v = vectors("slo/routing.json");
+  const camel = (k) => k.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+  const deep = (o) => (Array.isArray(o) ? o.map(deep) : o && typeof o === "object" ? Object.fromEntries(Object.entries(o).map(([k, x]) => [k === "labels" ? k : camel(k), k === "labels" ? x : deep(x)])) : o);
+  const ms = (o) => (Array.isArray(o) ? o.map(ms) : o && typeof o === "object" ? Object.fromEntries(Object.entries(o).map(([k, x]) => [k, ["startsAt", "endsAt", "groupWait", "groupInterval", "repeatInterval", "delay"].includes(k) && typeof x === "number" ? x * S : ms(x)])) : o);
+  for (const s of v.scenarios) {
+    const got = cnarch.notifications(ms(deep(s.alerts)), { route: ms(deep(s.route)), inhibit: deep(s.inhibit ?? []), until: s.until * S });
+    assert.deepEqual(got.map((n) => [n.at / S, n.firing, n.resolved]), s.want, s.name);
+  }
+  for (const c of v.escalation.cases) {
+    const got = cnarch.escalation(ms(deep(v.escalation.policy)), ms(deep(c.alert)));
+    assert.deepEqual(got.map((n) => [n.at / S, n.step, n.round]), c.want);
+  }
+});
