@@ -9,6 +9,8 @@ use std::process::ExitCode;
 use std::collections::BTreeMap;
 
 use chrono::{TimeZone, Utc};
+use cnarch_core::alerting::evaluate::evaluate;
+use cnarch_core::alerting::policy::MultiwindowPolicy;
 use cnarch_core::autoscale::hpa::HpaSpec;
 use cnarch_core::autoscale::simulate::{simulate, PodModel, Scaler, SimConfig};
 use cnarch_core::labels::Selector;
@@ -20,6 +22,8 @@ use cnarch_core::resilience::breaker::{BreakerConfig, CircuitBreaker};
 use cnarch_core::resilience::outlier::{HostResult, OutlierConfig, OutlierDetector};
 use cnarch_core::resilience::policy::{Policy, Step, Verdict};
 use cnarch_core::resilience::retry_on::CallOutcome;
+use cnarch_core::slo::budget::{allowed_bad_events, allowed_bad_time, detection_time, Objective};
+use cnarch_core::slo::rules::{generate, SlothSpec};
 use cnarch_core::time::Instant;
 
 /// The instant the tour treats as "now", so its output is the same on every run.
@@ -51,6 +55,10 @@ const SECTIONS: &[Section] = &[
     (
         "Autoscaling: the HPA as the controller computes it, over a bursty hour",
         section_autoscaling,
+    ),
+    (
+        "SLOs: the budget, the standard alerts replaying an incident, the rules",
+        section_slo_alerts,
     ),
     ("Validation: every mistake at once", section_validation),
 ];
@@ -725,4 +733,103 @@ fn section_autoscaling(docs: &[Document]) {
         s.scale_ups,
         s.scale_downs
     );
+}
+
+fn section_slo_alerts(docs: &[Document]) {
+    let Some(set) = docs.iter().find_map(|d| match d {
+        Document::ServiceLevelObjectives(s) => Some(s.clone()),
+        _ => None,
+    }) else {
+        println!("  (no ServiceLevelObjectives document)");
+        return;
+    };
+    let Some(first) = set.slos.first() else {
+        return;
+    };
+    let Ok(o) = Objective::new(first.objective) else {
+        return;
+    };
+    let period = first.window.as_duration();
+    println!(
+        "  {}: objective {o} over {} → budget {} = {} of full outage, or {} bad requests in 100 million",
+        first.name,
+        first.window,
+        o.budget_text(),
+        cnarch_core::slo::rules::prom_duration(allowed_bad_time(&o, period)),
+        allowed_bad_events(&o, 100_000_000)
+    );
+    let policy = MultiwindowPolicy::standard(period);
+    for r in &policy.rules {
+        let full = detection_time(&o, 1.0, r.long_window, r.factor)
+            .map(|d| format!("{:.0} s", d.as_secs_f64()))
+            .unwrap_or_else(|| "never".into());
+        println!(
+            "  {:>6} alert: {}/{} windows, burn factor {:.4}, fires after {full} of a full outage",
+            r.severity,
+            cnarch_core::slo::rules::prom_duration(r.long_window),
+            cnarch_core::slo::rules::prom_duration(r.short_window),
+            r.factor
+        );
+    }
+    // Three quiet days at 1,000 requests a minute, then 20 % errors for 45 minutes, then a
+    // slow 0.4 % leak for a day.
+    let (mut t, mut good, mut total) = (Vec::new(), Vec::new(), Vec::new());
+    let mut minute = 0u32;
+    for (minutes, bad) in [
+        (3 * 1440, 0.0),
+        (45, 200.0),
+        (120, 0.0),
+        (1440, 4.0),
+        (600, 0.0),
+    ] {
+        for _ in 0..minutes {
+            minute += 1;
+            t.push(f64::from(minute) * 60.0);
+            total.push(1000.0);
+            good.push(1000.0 - bad);
+        }
+    }
+    let hhmm = |s: f64| {
+        let m = (s / 60.0) as u64 - 3 * 1440;
+        format!("day {} {:02}:{:02}", 4 + m / 1440, m / 60 % 24, m % 60)
+    };
+    match evaluate(&policy, &o, &t, &good, &total) {
+        Ok(ev) => {
+            println!("  replay (incident at day 4 00:00: 20 % errors for 45 min; from 02:45 a 0.4 % leak for 24 h):");
+            for r in &ev.rules {
+                for e in &r.episodes {
+                    let Some(fired) = e.fired_at else { continue };
+                    println!(
+                        "    {:>6} {}/{}: fires {} ({:.0} min after the errors began, {:.1}% of the budget spent), resolves {}",
+                        r.severity,
+                        cnarch_core::slo::rules::prom_duration(std::time::Duration::from_secs_f64(r.long_window)),
+                        cnarch_core::slo::rules::prom_duration(std::time::Duration::from_secs_f64(r.short_window)),
+                        hhmm(fired),
+                        e.detection_time.unwrap_or(0.0) / 60.0,
+                        e.budget_spent_before_firing.unwrap_or(0.0) * 100.0,
+                        e.resolved_at.map(hhmm).unwrap_or_else(|| "still firing".into())
+                    );
+                }
+            }
+        }
+        Err(v) => println!("  evaluation refused: {}", v.len()),
+    }
+    match SlothSpec::from_model(&set, "user-service").and_then(|spec| generate(&spec, period)) {
+        Ok(rules) => {
+            let yaml = rules.to_yaml();
+            println!(
+                "  Prometheus rules (Sloth's names): {} groups, {} rules, {} lines of YAML",
+                rules.groups.len(),
+                rules.groups.iter().map(|g| g.rules.len()).sum::<usize>(),
+                yaml.lines().count()
+            );
+        }
+        Err(v) => println!(
+            "  rules refused: {}",
+            v.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    }
 }

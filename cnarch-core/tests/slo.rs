@@ -553,3 +553,100 @@ fn routing_vectors() {
     assert!(Matcher::parse("severity=~crit.*").is_err());
     assert!(Matcher::parse("nothing").is_err());
 }
+
+use cnarch_core::slo::window::{
+    estimated_period_total, sli, BudgetingMethod, CalendarUnit, CalendarWindow,
+};
+
+#[test]
+fn calendar_windows_and_budgeting_methods() {
+    // 2026-02-14T12:00:00Z.
+    let t = 1_771_070_400;
+    let utc = |unit| CalendarWindow {
+        unit,
+        utc_offset_seconds: 0,
+    };
+    assert_eq!(
+        utc(CalendarUnit::Month).bounds(t).unwrap(),
+        (1_769_904_000, 1_772_323_200)
+    ); // Feb 1 .. Mar 1
+    assert_eq!(
+        utc(CalendarUnit::Quarter).bounds(t).unwrap(),
+        (1_767_225_600, 1_775_001_600)
+    ); // Jan 1 .. Apr 1
+    assert_eq!(
+        utc(CalendarUnit::Week).bounds(t).unwrap(),
+        (1_770_595_200, 1_771_200_000)
+    ); // Mon Feb 9 .. Mon Feb 16
+    assert_eq!(
+        utc(CalendarUnit::Day).bounds(t).unwrap(),
+        (1_771_027_200, 1_771_113_600)
+    );
+    // At UTC+14 it is already Feb 15 02:00: the day starts at Feb 14 10:00 UTC.
+    let kiritimati = CalendarWindow {
+        unit: CalendarUnit::Day,
+        utc_offset_seconds: 14 * 3600,
+    };
+    assert_eq!(
+        kiritimati.bounds(t).unwrap(),
+        (1_771_063_200, 1_771_149_600)
+    );
+    // December rolls into the next year.
+    assert_eq!(
+        utc(CalendarUnit::Month).bounds(1_797_292_800).unwrap().1,
+        1_798_761_600
+    ); // Dec 15 2026 -> Jan 1 2027
+    assert!(CalendarWindow {
+        unit: CalendarUnit::Day,
+        utc_offset_seconds: 100_000
+    }
+    .bounds(t)
+    .is_err());
+    assert_eq!(
+        estimated_period_total(1000, 86_400.0, 28.0 * 86_400.0),
+        Some(28_000.0)
+    );
+    assert_eq!(estimated_period_total(1000, 0.0, 86_400.0), None);
+    // Three one-minute slices: 100 % (10/10), 90 % (9/10), 50 % (1/2), and an empty one.
+    let samples = [
+        (0.0, 5.0, 5.0),
+        (30.0, 5.0, 5.0),
+        (60.0, 9.0, 10.0),
+        (120.0, 1.0, 2.0),
+        (180.0, 0.0, 0.0),
+    ];
+    assert_eq!(
+        sli(BudgetingMethod::Occurrences, &samples),
+        Some(20.0 / 22.0)
+    );
+    assert_eq!(
+        sli(
+            BudgetingMethod::Timeslices {
+                slice_seconds: 60.0,
+                target: 0.9
+            },
+            &samples
+        ),
+        Some(2.0 / 3.0)
+    );
+    assert_eq!(
+        sli(
+            BudgetingMethod::RatioTimeslices {
+                slice_seconds: 60.0
+            },
+            &samples
+        ),
+        Some((1.0 + 0.9 + 0.5) / 3.0)
+    );
+    assert_eq!(sli(BudgetingMethod::Occurrences, &[]), None);
+    assert_eq!(
+        sli(
+            BudgetingMethod::Timeslices {
+                slice_seconds: 0.0,
+                target: 0.9
+            },
+            &samples
+        ),
+        None
+    );
+}
