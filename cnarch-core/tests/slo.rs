@@ -650,3 +650,49 @@ fn calendar_windows_and_budgeting_methods() {
         None
     );
 }
+
+#[test]
+fn evaluation_from_error_ratios_matches_counts() {
+    use cnarch_core::alerting::evaluate::evaluate_ratios;
+    let pol = MultiwindowPolicy::standard(Duration::from_secs(30 * 86400));
+    let o = Objective::new(0.999).unwrap();
+    let t: Vec<f64> = (1..=6000).map(|m| f64::from(m) * 60.0).collect();
+    let ratios: Vec<f64> = (1..=6000)
+        .map(|m| if (4321..4331).contains(&m) { 1.0 } else { 0.0 })
+        .collect();
+    let from_ratios = evaluate_ratios(&pol, &o, &t, &ratios).unwrap();
+    let good: Vec<f64> = ratios.iter().map(|r| 1000.0 * (1.0 - r)).collect();
+    let from_counts = evaluate(&pol, &o, &t, &good, &vec![1000.0; 6000]).unwrap();
+    for (a, b) in from_ratios.rules.iter().zip(&from_counts.rules) {
+        assert_eq!(a.states, b.states);
+    }
+    assert_eq!(
+        evaluate_ratios(&pol, &o, &t[..1], &[1.5]).unwrap_err()[0].path,
+        "error_ratios[0]"
+    );
+}
+
+#[test]
+fn openslo_budgeting_method_vectors() {
+    let v = vectors("openslo.json");
+    let samples: Vec<(f64, f64, f64)> = v["samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s[0].as_f64().unwrap(),
+                s[1].as_f64().unwrap(),
+                s[2].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    for c in v["cases"].as_array().unwrap() {
+        let m: BudgetingMethod =
+            serde_json::from_value(c.clone()).unwrap_or_else(|e| panic!("{c}: {e}"));
+        assert!(
+            (sli(m, &samples).unwrap() - c["want"].as_f64().unwrap()).abs() < 1e-12,
+            "{c}"
+        );
+    }
+}

@@ -1557,6 +1557,41 @@ fn _slo_prometheus_rules(
     })
 }
 
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn _slo_evaluate_ratios(
+    py: Python<'_>,
+    period: f64,
+    rules: Vec<RuleRow>,
+    o: f64,
+    timestamps: Vec<f64>,
+    error_ratios: Vec<f64>,
+) -> PyResult<Py<PyAny>> {
+    guard(py, || {
+        let p = MultiwindowPolicy::from_seconds(period, &rules).map_err(PyValueError::new_err)?;
+        let e = cnarch_core::alerting::evaluate::evaluate_ratios(
+            &p,
+            &objective(o)?,
+            &timestamps,
+            &error_ratios,
+        )
+        .map_err(|v| invalid(py, v))?;
+        to_py(py, &e)
+    })
+}
+
+/// The SLI of `(t, good, total)` samples by an OpenSLO budgeting method (`{"method": ...}`).
+#[pyfunction]
+fn _slo_sli(
+    py: Python<'_>,
+    method: &Bound<'_, PyAny>,
+    samples: Vec<(f64, f64, f64)>,
+) -> PyResult<Option<f64>> {
+    let m: cnarch_core::slo::window::BudgetingMethod = from_py(method, "a budgeting method ({\"method\": \"occurrences\" | \"timeslices\" | \"ratio_timeslices\", ...})")?;
+    let _ = py;
+    Ok(cnarch_core::slo::window::sli(m, &samples))
+}
+
 /// The native alert rule.
 #[pyclass(name = "_AlertRule", module = "cnarch._core")]
 struct PyAlertRule(AlertRule);
@@ -1658,6 +1693,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(_slo_policy, m)?,
         wrap_pyfunction!(_slo_validate, m)?,
         wrap_pyfunction!(_slo_evaluate, m)?,
+        wrap_pyfunction!(_slo_evaluate_ratios, m)?,
+        wrap_pyfunction!(_slo_sli, m)?,
         wrap_pyfunction!(_slo_prometheus_rules, m)?,
         wrap_pyfunction!(_alert_notifications, m)?,
         wrap_pyfunction!(_alert_escalation, m)?,

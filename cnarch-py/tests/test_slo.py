@@ -142,3 +142,24 @@ def test_routing_vectors():
     with pytest.raises(ValidationError) as err:
         alerting.notifications([], inhibit=[{"source_matchers": ["a=~b"]}], until=1)
     assert err.value.violations[0].path == "inhibit[0].source_matchers[0]"
+
+
+def test_openslo_budgeting_methods():
+    v = vectors("slo/openslo.json")
+    for c in v["cases"]:
+        got = slo.sli(v["samples"], c["method"], slice_seconds=c.get("slice_seconds"), target=c.get("target"))
+        assert got == pytest.approx(c["want"], abs=1e-12), c
+    with pytest.raises(ValueError):
+        slo.sli(v["samples"], "vibes")
+
+
+def test_evaluate_from_error_ratios_and_custom_rules():
+    t = [m * 60.0 for m in range(1, 200)]
+    ratios = [1.0 if 100 < m <= 110 else 0.0 for m in range(1, 200)]
+    # Workbook approach 4: one 1-hour window at burn 36.
+    pol = slo.MultiwindowPolicy("30d", [slo.BurnRateRule(dt.timedelta(hours=1), dt.timedelta(hours=1), 36, "page")])
+    ev = slo.evaluate(pol, 0.999, t, error_ratios=ratios)
+    e = ev["rules"][0]["episodes"][0]
+    assert e["fired_at"] == 103 * 60  # 3 of 60 minutes > 3.6 %
+    with pytest.raises(ValueError):
+        slo.evaluate(pol, 0.999, t)

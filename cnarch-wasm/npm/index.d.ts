@@ -580,6 +580,8 @@ export class MultiwindowPolicy {
   static standard(period?: Span): MultiwindowPolicy;
   /** Pyrra's windows scaled to the period (default 28 days). */
   static pyrra(period?: Span): MultiwindowPolicy;
+  /** Custom rules (short window defaults to long / 12). */
+  static fromRules(period: Span, rules: { longWindow: Span; shortWindow?: Span; factor: number; severity?: string; for?: Span }[]): MultiwindowPolicy;
   readonly rules: BurnRateRule[];
   validate(objective: number, eventsPerSecond?: number, minEvents?: number): { rule: number; code: "never_fires" | "low_traffic"; message: string }[];
   free(): void;
@@ -589,6 +591,12 @@ export interface AlertEpisode { pendingAt: number; firedAt: number | null; resol
 
 /** Replays a policy over a series (timestamps in ms, events per sample). */
 export function evaluate(policy: MultiwindowPolicy, objective: number, timestamps: ArrayLike<number>, good: ArrayLike<number>, total: ArrayLike<number>): { rules: { severity: string; longWindow: number; shortWindow: number; factor: number; states: ("inactive" | "pending" | "firing")[]; episodes: AlertEpisode[] }[] };
+
+/** As `evaluate`, from per-sample error ratios. */
+export function evaluateRatios(policy: MultiwindowPolicy, objective: number, timestamps: ArrayLike<number>, errorRatios: ArrayLike<number>): ReturnType<typeof evaluate>;
+
+/** The SLI of [t, good, total] samples by an OpenSLO budgeting method. */
+export function sli(samples: [number, number, number][], method: { method: "occurrences" | "timeslices" | "ratio_timeslices"; sliceSeconds?: number; target?: number }): number | null;
 
 /** Prometheus rule groups (YAML) with Sloth's names, from a Sloth spec or a ServiceLevelObjectives document. */
 export function prometheusRules(spec: object, period?: Span, service?: string): string;

@@ -1961,6 +1961,39 @@ impl MultiwindowPolicy {
         Ok(MultiwindowPolicy(CorePolicy::pyrra(p)))
     }
 
+    /// Custom rules (`[{longWindow, shortWindow, factor, severity, for}]`, ms or duration
+    /// strings) over `period`, e.g. to reproduce the workbook's single-window approaches.
+    #[wasm_bindgen(js_name = fromRules)]
+    pub fn from_rules(period: JsValue, rules: Vec<JsValue>) -> Result<MultiwindowPolicy, JsValue> {
+        let p = span_in(&period, "period")?.as_secs_f64();
+        let rows = rules
+            .iter()
+            .map(|r| {
+                let get =
+                    |k: &str| js_sys::Reflect::get(r, &k.into()).unwrap_or(JsValue::UNDEFINED);
+                let long = span_in(&get("longWindow"), "longWindow")?.as_secs_f64();
+                let short = match get("shortWindow") {
+                    v if v.is_undefined() => long / 12.0,
+                    v => span_in(&v, "shortWindow")?.as_secs_f64(),
+                };
+                let for_ = match get("for") {
+                    v if v.is_undefined() => 0.0,
+                    v => span_in(&v, "for")?.as_secs_f64(),
+                };
+                Ok((
+                    long,
+                    short,
+                    get("factor").as_f64().unwrap_or(f64::NAN),
+                    get("severity").as_string().unwrap_or_else(|| "page".into()),
+                    for_,
+                ))
+            })
+            .collect::<Result<Vec<_>, JsValue>>()?;
+        CorePolicy::from_seconds(p, &rows)
+            .map(MultiwindowPolicy)
+            .map_err(|e| range_error(e, "invalid_policy"))
+    }
+
     /// `[{longWindow, shortWindow, factor, severity, for}]` (ms).
     #[wasm_bindgen(getter)]
     pub fn rules(&self) -> Result<JsValue, JsValue> {
@@ -2020,6 +2053,53 @@ pub fn evaluate(
         }
     }
     camel_out(&e)
+}
+
+/// As `evaluate`, from per-sample error ratios.
+#[wasm_bindgen(js_name = evaluateRatios)]
+pub fn evaluate_ratios(
+    policy: &MultiwindowPolicy,
+    objective: f64,
+    timestamps: Vec<f64>,
+    error_ratios: Vec<f64>,
+) -> Result<JsValue, JsValue> {
+    let good: Vec<f64> = error_ratios
+        .iter()
+        .map(|r| if r.is_nan() { 0.0 } else { 1.0 - r })
+        .collect();
+    let total: Vec<f64> = error_ratios
+        .iter()
+        .map(|r| if r.is_nan() { 0.0 } else { 1.0 })
+        .collect();
+    if let Some(i) = error_ratios
+        .iter()
+        .position(|r| !r.is_nan() && !(0.0..=1.0).contains(r))
+    {
+        return Err(invalid(vec![Violation {
+            document: 0,
+            name: None,
+            path: format!("errorRatios[{i}]"),
+            code: "invalid_value".into(),
+            message: format!("expected a ratio in [0, 1], found {}", error_ratios[i]),
+        }]));
+    }
+    evaluate(policy, objective, timestamps, good, total)
+}
+
+/// The SLI of `[t, good, total]` samples by an OpenSLO budgeting method: `{method:
+/// "occurrences" | "timeslices" | "ratio_timeslices", sliceSeconds?, target?}`.
+#[wasm_bindgen]
+pub fn sli(samples: JsValue, method: JsValue) -> Result<Option<f64>, JsValue> {
+    let s: Vec<(f64, f64, f64)> = from_js(samples, "samples as [t, good, total] triples")?;
+    let m: cnarch_core::slo::window::BudgetingMethod =
+        serde_json::from_value(snake_in(method, "a budgeting method")?).map_err(|e| {
+            error(
+                "TypeError",
+                &format!("expected a budgeting method: {e}"),
+                "invalid_argument",
+            )
+        })?;
+    Ok(cnarch_core::slo::window::sli(m, &s))
 }
 
 /// Prometheus rule groups (YAML) with Sloth's names, from a Sloth `prometheus/v1` spec or a

@@ -110,3 +110,17 @@ test("routing and escalation vectors", () => {
     assert.deepEqual(got.map((n) => [n.at / S, n.step, n.round]), c.want);
   }
 });
+
+test("OpenSLO budgeting methods, error-ratio series and custom rules", () => {
+  const v = vectors("slo/openslo.json");
+  for (const c of v.cases) {
+    const got = cnarch.sli(v.samples, { method: c.method, sliceSeconds: c.slice_seconds, target: c.target });
+    assert.ok(Math.abs(got - c.want) < 1e-12, JSON.stringify(c));
+  }
+  const t = Array.from({ length: 199 }, (_, i) => (i + 1) * 60 * S);
+  const ratios = t.map((_, i) => (i + 1 > 100 && i + 1 <= 110 ? 1 : 0));
+  const pol = cnarch.MultiwindowPolicy.fromRules("30d", [{ longWindow: "1h", shortWindow: "1h", factor: 36, severity: "page" }]);
+  const ev = cnarch.evaluateRatios(pol, 0.999, t, ratios);
+  assert.equal(ev.rules[0].episodes[0].firedAt, 103 * 60 * S);
+  assert.throws(() => cnarch.evaluateRatios(pol, 0.999, [0], [2]), (e) => e.violations[0].path === "errorRatios[0]");
+});

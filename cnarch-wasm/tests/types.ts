@@ -44,6 +44,8 @@ import {
   AlertRule,
   notifications,
   escalation,
+  evaluateRatios,
+  sli,
   validate,
   version,
   type Document,
@@ -148,6 +150,10 @@ const ar = new AlertRule("5m", 0);
 const arState: string = ar.eval(0, true) + ar.state;
 const notes = notifications([{ labels: { alertname: "A" }, startsAt: 0 }], { until: 60_000 });
 const esc = escalation({ steps: [{ delay: 0, channels: ["slack"] }] }, { labels: {}, startsAt: 0, endsAt: 1000 });
+const custom = MultiwindowPolicy.fromRules("30d", [{ longWindow: "1h", factor: 36 }]);
+const evr = evaluateRatios(custom, 0.999, [60_000], [0]);
+const s1: number | null = sli([[0, 1, 1]], { method: "occurrences" });
+console.log(evr.rules.length, s1);
 console.log(firstFire, math, yamlRules.length, arState, notes.length, esc[0]?.channels, policy.rules[0].factor, MultiwindowPolicy.pyrra().validate(0.999));
 console.log(budgeted, promoted, ejected, retried, bh.active + bh.queued + bh.rejected, od.hosts.length);
 q.free();

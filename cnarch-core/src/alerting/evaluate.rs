@@ -254,3 +254,30 @@ pub fn evaluate(
     }
     Ok(Evaluation { rules })
 }
+
+/// Evaluates `policy` over a series of per-sample error ratios (each sample weighs the same, as
+/// a ratio recorded at a fixed interval does); a `None`/NaN sample has no data.
+pub fn evaluate_ratios(
+    policy: &MultiwindowPolicy,
+    o: &Objective,
+    t: &[f64],
+    error_ratios: &[f64],
+) -> Result<Evaluation, Vec<Violation>> {
+    let mut good = Vec::with_capacity(error_ratios.len());
+    let mut total = Vec::with_capacity(error_ratios.len());
+    for (i, &r) in error_ratios.iter().enumerate() {
+        if r.is_nan() {
+            good.push(0.0);
+            total.push(0.0);
+        } else if (0.0..=1.0).contains(&r) {
+            good.push(1.0 - r);
+            total.push(1.0);
+        } else {
+            return Err(vec![bad(
+                &format!("error_ratios[{i}]"),
+                format!("expected a ratio in [0, 1], found {r}"),
+            )]);
+        }
+    }
+    evaluate(policy, o, t, &good, &total)
+}

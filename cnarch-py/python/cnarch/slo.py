@@ -27,6 +27,7 @@ __all__ = [
     "BurnRateRule",
     "MultiwindowPolicy",
     "evaluate",
+    "sli",
     "prometheus_rules",
 ]
 
@@ -144,15 +145,46 @@ class MultiwindowPolicy:
         return r
 
 
-def evaluate(policy: MultiwindowPolicy, objective: float, timestamps: Sequence[float], good: Sequence[float], total: Sequence[float]) -> Dict[str, Any]:
-    """Replays the policy over a series (timestamps in seconds, events per sample; lists or
-    numpy arrays): per rule the alert state after each sample and the episodes with
-    pending/fired/resolved times, detection time, budget spent before firing and reset time."""
+def _floats(xs: Any) -> List[float]:
+    return [float(x) for x in (xs.tolist() if hasattr(xs, "tolist") else xs)]
 
-    def floats(xs: Any) -> List[float]:
-        return [float(x) for x in (xs.tolist() if hasattr(xs, "tolist") else xs)]
 
-    r: Dict[str, Any] = _core._slo_evaluate(policy.period.total_seconds(), policy._rows(), objective, floats(timestamps), floats(good), floats(total))
+def evaluate(
+    policy: MultiwindowPolicy,
+    objective: float,
+    timestamps: Sequence[float],
+    good: Optional[Sequence[float]] = None,
+    total: Optional[Sequence[float]] = None,
+    *,
+    error_ratios: Optional[Sequence[float]] = None,
+) -> Dict[str, Any]:
+    """Replays the policy over a series (timestamps in seconds; `good` and `total` events per
+    sample, or `error_ratios` per sample; lists or numpy arrays): per rule the alert state after
+    each sample and the episodes with pending/fired/resolved times, detection time, budget spent
+    before firing and reset time."""
+    rows = policy._rows()
+    period = policy.period.total_seconds()
+    if error_ratios is not None:
+        if good is not None or total is not None:
+            raise ValueError("give either good and total, or error_ratios")
+        r: Dict[str, Any] = _core._slo_evaluate_ratios(period, rows, objective, _floats(timestamps), _floats(error_ratios))
+        return r
+    if good is None or total is None:
+        raise ValueError("expected good and total (or error_ratios)")
+    r = _core._slo_evaluate(period, rows, objective, _floats(timestamps), _floats(good), _floats(total))
+    return r
+
+
+def sli(samples: Sequence[Sequence[float]], method: str = "occurrences", *, slice_seconds: Optional[float] = None, target: Optional[float] = None) -> Optional[float]:
+    """The SLI of `(t, good, total)` samples by an OpenSLO budgeting method: `occurrences`,
+    `timeslices` (share of slices meeting `target`) or `ratio_timeslices` (mean slice ratio);
+    None without data."""
+    m: Dict[str, Any] = {"method": method}
+    if slice_seconds is not None:
+        m["slice_seconds"] = float(slice_seconds)
+    if target is not None:
+        m["target"] = float(target)
+    r: Optional[float] = _core._slo_sli(m, [(float(a), float(b), float(c)) for a, b, c in samples])
     return r
 
 
