@@ -696,3 +696,15 @@ fn openslo_budgeting_method_vectors() {
         );
     }
 }
+
+#[test]
+fn calendar_months_follow_the_time_zone() {
+    // 2026-03-15 12:00 UTC. Europe/Berlin: March starts at 2026-02-28 23:00 UTC (CET, +1) and
+    // ends at 2026-03-31 22:00 UTC (CEST, +2 since March 29): one hour shorter than 31 days.
+    let (s, e) =
+        CalendarWindow::bounds_in_zone(CalendarUnit::Month, "Europe/Berlin", 1_773_576_000)
+            .unwrap();
+    assert_eq!((s, e), (1_772_319_600, 1_774_994_400));
+    assert_eq!(e - s, 31 * 86_400 - 3600);
+    assert!(CalendarWindow::bounds_in_zone(CalendarUnit::Month, "Mars/Olympus", 0).is_err());
+}

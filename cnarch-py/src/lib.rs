@@ -1592,6 +1592,48 @@ fn _slo_sli(
     Ok(cnarch_core::slo::window::sli(m, &samples))
 }
 
+/// `(start, end)` Unix seconds of the calendar window containing `at`, in an IANA zone or a
+/// fixed offset (`"+02:00"`).
+#[pyfunction]
+fn _slo_calendar_window(unit: &str, zone: &str, at: i64) -> PyResult<(i64, i64)> {
+    use cnarch_core::slo::window::{CalendarUnit, CalendarWindow};
+    let u: CalendarUnit =
+        serde_json::from_value(serde_json::Value::String(unit.into())).map_err(|_| {
+            PyValueError::new_err(format!(
+                "expected day, week, month or quarter, found `{unit}`"
+            ))
+        })?;
+    if let Some(off) = fixed_offset_seconds(zone) {
+        return CalendarWindow {
+            unit: u,
+            utc_offset_seconds: off,
+        }
+        .bounds(at)
+        .map_err(value_error);
+    }
+    CalendarWindow::bounds_in_zone(u, zone, at).map_err(value_error)
+}
+
+/// `"UTC"`, `"Z"`, `"+02:00"`, `"-0530"` as seconds east of UTC.
+fn fixed_offset_seconds(zone: &str) -> Option<i32> {
+    let z = zone.trim();
+    if z.eq_ignore_ascii_case("utc") || z == "Z" {
+        return Some(0);
+    }
+    let (sign, rest) = match z.as_bytes().first()? {
+        b'+' => (1, &z[1..]),
+        b'-' => (-1, &z[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let h: i32 = digits[..2].parse().ok()?;
+    let m: i32 = digits[2..].parse().ok()?;
+    Some(sign * (h * 3600 + m * 60))
+}
+
 /// The native alert rule.
 #[pyclass(name = "_AlertRule", module = "cnarch._core")]
 struct PyAlertRule(AlertRule);
@@ -1695,6 +1737,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(_slo_evaluate, m)?,
         wrap_pyfunction!(_slo_evaluate_ratios, m)?,
         wrap_pyfunction!(_slo_sli, m)?,
+        wrap_pyfunction!(_slo_calendar_window, m)?,
         wrap_pyfunction!(_slo_prometheus_rules, m)?,
         wrap_pyfunction!(_alert_notifications, m)?,
         wrap_pyfunction!(_alert_escalation, m)?,

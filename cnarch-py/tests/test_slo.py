@@ -163,3 +163,14 @@ def test_evaluate_from_error_ratios_and_custom_rules():
     assert e["fired_at"] == 103 * 60  # 3 of 60 minutes > 3.6 %
     with pytest.raises(ValueError):
         slo.evaluate(pol, 0.999, t)
+
+
+def test_calendar_windows_in_a_time_zone():
+    utc = dt.timezone.utc
+    s, e = slo.calendar_window(dt.datetime(2026, 3, 15, 12, tzinfo=utc), "month", "Europe/Berlin")
+    assert (s, e) == (dt.datetime(2026, 2, 28, 23, tzinfo=utc), dt.datetime(2026, 3, 31, 22, tzinfo=utc))
+    assert slo.calendar_window(dt.datetime(2026, 2, 14, 12, tzinfo=utc), "quarter", "+02:00")[0] == dt.datetime(2025, 12, 31, 22, tzinfo=utc)
+    with pytest.raises(ValueError, match="IANA"):
+        slo.calendar_window(0, "month", "Mars/Olympus")
+    with pytest.raises(ValueError, match="quarter"):
+        slo.calendar_window(0, "fortnight")

@@ -2,7 +2,7 @@
 //!
 //! - **Rolling** windows: the last `length` (e.g. 30 days).
 //! - **Calendar** windows (OpenSLO `isRolling: false`): the current day, week (from Monday),
-//!   month or quarter in a fixed UTC offset. For occurrences on a calendar window the period's
+//!   month or quarter in a fixed UTC offset or an IANA time zone. For occurrences on a calendar window the period's
 //!   total is **estimated** as the total so far × period length / elapsed time, so the allowance
 //!   grows with traffic instead of being known in advance.
 //! - **Budgeting methods** (OpenSLO): `Occurrences` (good / total over the window),
@@ -58,55 +58,76 @@ impl CalendarWindow {
                 self.utc_offset_seconds
             ))
         })?;
-        let t: DateTime<FixedOffset> = Utc
-            .timestamp_opt(at, 0)
-            .single()
-            .ok_or_else(|| WindowError(format!("time {at} is out of range")))?
-            .with_timezone(&tz);
-        let d = t.date_naive();
-        let (start, end): (NaiveDate, NaiveDate) = match self.unit {
-            CalendarUnit::Day => (d, d + ChronoDuration::days(1)),
-            CalendarUnit::Week => {
-                let s = d - ChronoDuration::days(i64::from(d.weekday().num_days_from_monday()));
-                (s, s + ChronoDuration::days(7))
-            }
-            CalendarUnit::Month => {
-                let s = NaiveDate::from_ymd_opt(d.year(), d.month(), 1);
-                let e = if d.month() == 12 {
-                    NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
-                } else {
-                    NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)
-                };
-                (
-                    s.ok_or_else(|| WindowError("date out of range".into()))?,
-                    e.ok_or_else(|| WindowError("date out of range".into()))?,
-                )
-            }
-            CalendarUnit::Quarter => {
-                let q = (d.month() - 1) / 3;
-                let s = NaiveDate::from_ymd_opt(d.year(), q * 3 + 1, 1);
-                let e = if q == 3 {
-                    NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
-                } else {
-                    NaiveDate::from_ymd_opt(d.year(), q * 3 + 4, 1)
-                };
-                (
-                    s.ok_or_else(|| WindowError("date out of range".into()))?,
-                    e.ok_or_else(|| WindowError("date out of range".into()))?,
-                )
-            }
-        };
-        let to_unix = |n: NaiveDate| -> Result<i64, WindowError> {
-            let local = n
-                .and_hms_opt(0, 0, 0)
-                .ok_or_else(|| WindowError("date out of range".into()))?;
-            tz.from_local_datetime(&local)
-                .single()
-                .map(|x| x.timestamp())
-                .ok_or_else(|| WindowError("date out of range".into()))
-        };
-        Ok((to_unix(start)?, to_unix(end)?))
+        bounds_with(&tz, self.unit, at)
     }
+
+    /// The window containing `at` in an IANA time zone (`"Europe/Berlin"`), so months and days
+    /// follow its daylight-saving changes (a month may be an hour shorter or longer). Needs the
+    /// `tz` feature (on by default; the WebAssembly build leaves the tz database out).
+    #[cfg(feature = "tz")]
+    pub fn bounds_in_zone(
+        unit: CalendarUnit,
+        zone: &str,
+        at: i64,
+    ) -> Result<(i64, i64), WindowError> {
+        let tz: chrono_tz::Tz = zone.parse().map_err(|_| {
+            WindowError(format!(
+                "expected an IANA time zone such as Europe/Berlin, found `{zone}`"
+            ))
+        })?;
+        bounds_with(&tz, unit, at)
+    }
+}
+
+fn bounds_with<Tz: TimeZone>(
+    tz: &Tz,
+    unit: CalendarUnit,
+    at: i64,
+) -> Result<(i64, i64), WindowError> {
+    let out_of_range = || WindowError("date out of range".into());
+    let t: DateTime<Tz> = Utc
+        .timestamp_opt(at, 0)
+        .single()
+        .ok_or_else(|| WindowError(format!("time {at} is out of range")))?
+        .with_timezone(tz);
+    let d = t.date_naive();
+    let first_of = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(out_of_range);
+    let (start, end): (NaiveDate, NaiveDate) = match unit {
+        CalendarUnit::Day => (d, d + ChronoDuration::days(1)),
+        CalendarUnit::Week => {
+            let s = d - ChronoDuration::days(i64::from(d.weekday().num_days_from_monday()));
+            (s, s + ChronoDuration::days(7))
+        }
+        CalendarUnit::Month => {
+            let e = if d.month() == 12 {
+                first_of(d.year() + 1, 1)?
+            } else {
+                first_of(d.year(), d.month() + 1)?
+            };
+            (first_of(d.year(), d.month())?, e)
+        }
+        CalendarUnit::Quarter => {
+            let q = (d.month() - 1) / 3;
+            let e = if q == 3 {
+                first_of(d.year() + 1, 1)?
+            } else {
+                first_of(d.year(), q * 3 + 4)?
+            };
+            (first_of(d.year(), q * 3 + 1)?, e)
+        }
+    };
+    // Local midnight; where a daylight-saving jump skips it, the first instant after.
+    let to_unix = |n: NaiveDate| -> Result<i64, WindowError> {
+        let local = n.and_hms_opt(0, 0, 0).ok_or_else(out_of_range)?;
+        (0..4)
+            .find_map(|h| {
+                tz.from_local_datetime(&(local + ChronoDuration::hours(h)))
+                    .earliest()
+            })
+            .map(|x| x.timestamp())
+            .ok_or_else(out_of_range)
+    };
+    Ok((to_unix(start)?, to_unix(end)?))
 }
 
 /// The period total estimated from the total so far, for occurrences on a calendar window:

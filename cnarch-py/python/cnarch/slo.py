@@ -28,6 +28,7 @@ __all__ = [
     "MultiwindowPolicy",
     "evaluate",
     "sli",
+    "calendar_window",
     "prometheus_rules",
 ]
 
@@ -186,6 +187,16 @@ def sli(samples: Sequence[Sequence[float]], method: str = "occurrences", *, slic
         m["target"] = float(target)
     r: Optional[float] = _core._slo_sli(m, [(float(a), float(b), float(c)) for a, b, c in samples])
     return r
+
+
+def calendar_window(at: Union[_dt.datetime, float], unit: str = "month", zone: str = "UTC") -> "tuple[_dt.datetime, _dt.datetime]":
+    """The calendar window (`day`, `week` from Monday, `month`, `quarter`) containing `at`, in an
+    IANA time zone (`"Europe/Berlin"`) or a fixed offset (`"+02:00"`), as UTC datetimes
+    `(start, end)` with `end` exclusive."""
+    ts = at.timestamp() if isinstance(at, _dt.datetime) else float(at)
+    s, e = _core._slo_calendar_window(unit, zone, int(ts // 1))
+    utc = _dt.timezone.utc
+    return _dt.datetime.fromtimestamp(s, utc), _dt.datetime.fromtimestamp(e, utc)
 
 
 def prometheus_rules(spec: Mapping[str, Any], period: DurationLike = "30d", service: Optional[str] = None) -> str:
