@@ -1402,8 +1402,9 @@ fn _compare(
 
 // ---- slo and alerting (seconds) --------------------------------------------------------
 
-/// A burn-rate rule as the Python facade passes it: long, short, factor, severity, for.
-type RuleRow = (f64, f64, f64, String, f64);
+/// A burn-rate rule as the Python facade passes it: long, short, factor, severity, for,
+/// keep_firing_for.
+type RuleRow = (f64, f64, f64, String, f64, f64);
 
 fn objective(o: f64) -> PyResult<Objective> {
     Objective::new(o).map_err(value_error)
@@ -1475,7 +1476,7 @@ fn _slo_budget_status(py: Python<'_>, o: f64, good: u64, total: u64) -> PyResult
     to_py(py, &slo_budget::budget_status(&objective(o)?, good, total))
 }
 
-/// `[(long_s, short_s, factor, severity, for_s)]`.
+/// `[(long_s, short_s, factor, severity, for_s, keep_firing_for_s)]`.
 #[pyfunction]
 fn _slo_policy(kind: &str, period: f64) -> PyResult<Vec<RuleRow>> {
     let p = match kind {
@@ -1496,6 +1497,7 @@ fn _slo_policy(kind: &str, period: f64) -> PyResult<Vec<RuleRow>> {
                 r.factor,
                 r.severity.clone(),
                 secs(r.for_),
+                secs(r.keep_firing_for),
             )
         })
         .collect())

@@ -174,3 +174,12 @@ def test_calendar_windows_in_a_time_zone():
         slo.calendar_window(0, "month", "Mars/Olympus")
     with pytest.raises(ValueError, match="quarter"):
         slo.calendar_window(0, "fortnight")
+
+
+def test_keep_firing_for_in_an_evaluated_policy():
+    t = [m * 60.0 for m in range(1, 200)]
+    ratios = [1.0 if 100 < m <= 110 else 0.0 for m in range(1, 200)]
+    rule = slo.BurnRateRule(dt.timedelta(minutes=5), dt.timedelta(minutes=5), 14.4, "page", keep_firing_for=dt.timedelta(minutes=10))
+    e = slo.evaluate(slo.MultiwindowPolicy("30d", [rule]), 0.999, t, error_ratios=ratios)["rules"][0]["episodes"][0]
+    # The 5-minute window clears at minute 115; the alert keeps firing 10 more minutes.
+    assert (e["fired_at"], e["resolved_at"]) == (101 * 60, 125 * 60)

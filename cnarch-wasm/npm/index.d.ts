@@ -571,7 +571,7 @@ export function detectionTime(objective: number, errorRatio: number, alertWindow
 export function resetTime(objective: number, errorRatio: number, alertWindow: Span, burnFactor: number): number | null;
 export function budgetStatus(objective: number, good: number, total: number): { sli: number | null; total: number; bad: number; allowedBad: number; consumed: number | null; remaining: number | null; remainingEvents: number };
 
-export interface BurnRateRule { longWindow: number; shortWindow: number; factor: number; severity: string; for: number }
+export interface BurnRateRule { longWindow: number; shortWindow: number; factor: number; severity: string; for: number; keepFiringFor: number }
 
 /** Multiwindow multi-burn-rate rules over an SLO period. */
 export class MultiwindowPolicy {
@@ -581,7 +581,7 @@ export class MultiwindowPolicy {
   /** Pyrra's windows scaled to the period (default 28 days). */
   static pyrra(period?: Span): MultiwindowPolicy;
   /** Custom rules (short window defaults to long / 12). */
-  static fromRules(period: Span, rules: { longWindow: Span; shortWindow?: Span; factor: number; severity?: string; for?: Span }[]): MultiwindowPolicy;
+  static fromRules(period: Span, rules: { longWindow: Span; shortWindow?: Span; factor: number; severity?: string; for?: Span; keepFiringFor?: Span }[]): MultiwindowPolicy;
   readonly rules: BurnRateRule[];
   validate(objective: number, eventsPerSecond?: number, minEvents?: number): { rule: number; code: "never_fires" | "low_traffic"; message: string }[];
   free(): void;

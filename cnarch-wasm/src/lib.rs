@@ -1976,16 +1976,19 @@ impl MultiwindowPolicy {
                     v if v.is_undefined() => long / 12.0,
                     v => span_in(&v, "shortWindow")?.as_secs_f64(),
                 };
-                let for_ = match get("for") {
-                    v if v.is_undefined() => 0.0,
-                    v => span_in(&v, "for")?.as_secs_f64(),
+                let opt = |k: &str| -> Result<f64, JsValue> {
+                    match get(k) {
+                        v if v.is_undefined() || v.is_null() => Ok(0.0),
+                        v => Ok(span_in(&v, k)?.as_secs_f64()),
+                    }
                 };
                 Ok((
                     long,
                     short,
                     get("factor").as_f64().unwrap_or(f64::NAN),
                     get("severity").as_string().unwrap_or_else(|| "page".into()),
-                    for_,
+                    opt("for")?,
+                    opt("keepFiringFor")?,
                 ))
             })
             .collect::<Result<Vec<_>, JsValue>>()?;
@@ -2001,7 +2004,7 @@ impl MultiwindowPolicy {
             .0
             .rules
             .iter()
-            .map(|r| serde_json::json!({"longWindow": ms(r.long_window), "shortWindow": ms(r.short_window), "factor": r.factor, "severity": r.severity, "for": ms(r.for_)}))
+            .map(|r| serde_json::json!({"longWindow": ms(r.long_window), "shortWindow": ms(r.short_window), "factor": r.factor, "severity": r.severity, "for": ms(r.for_), "keepFiringFor": ms(r.keep_firing_for)}))
             .collect();
         to_js(&rows)
     }

@@ -185,7 +185,7 @@ pub fn evaluate(
         let mut long = WindowCursor::new(lw);
         let mut short = WindowCursor::new(sw);
         let th = r.threshold(o);
-        let mut rule = AlertRule::new(r.for_.as_secs_f64(), 0.0);
+        let mut rule = AlertRule::new(r.for_.as_secs_f64(), r.keep_firing_for.as_secs_f64());
         let mut states = Vec::with_capacity(n);
         let mut episodes: Vec<Episode> = Vec::new();
         let mut open: Option<(usize, Episode)> = None;

@@ -30,6 +30,8 @@ pub struct BurnRateRule {
     pub severity: String,
     /// Prometheus `for`.
     pub for_: Duration,
+    /// Prometheus `keep_firing_for`.
+    pub keep_firing_for: Duration,
 }
 
 impl BurnRateRule {
@@ -41,6 +43,7 @@ impl BurnRateRule {
             factor,
             severity: severity.to_string(),
             for_: Duration::ZERO,
+            keep_firing_for: Duration::ZERO,
         }
     }
 
@@ -83,6 +86,7 @@ impl MultiwindowPolicy {
                 factor: burn_factor(share, period, Duration::from_secs(long)),
                 severity: sev.to_string(),
                 for_: Duration::ZERO,
+                keep_firing_for: Duration::ZERO,
             })
             .collect();
         MultiwindowPolicy { period, rules }
@@ -111,16 +115,17 @@ impl MultiwindowPolicy {
                 factor,
                 severity: sev.to_string(),
                 for_: scale(for_),
+                keep_firing_for: Duration::ZERO,
             })
             .collect();
         MultiwindowPolicy { period, rules }
     }
 
     /// A policy from plain numbers (for hosts and bindings): `(long, short, factor, severity,
-    /// for)` with windows in seconds.
+    /// for, keep_firing_for)` with durations in seconds.
     pub fn from_seconds(
         period_secs: f64,
-        rules: &[(f64, f64, f64, String, f64)],
+        rules: &[(f64, f64, f64, String, f64, f64)],
     ) -> Result<MultiwindowPolicy, String> {
         let d = |x: f64, what: &str, i: usize| {
             crate::time::duration_from_secs(x).map_err(|e| format!("rules[{i}].{what}: {e}"))
@@ -130,7 +135,7 @@ impl MultiwindowPolicy {
         let rules = rules
             .iter()
             .enumerate()
-            .map(|(i, (l, s, f, sev, fr))| {
+            .map(|(i, (l, s, f, sev, fr, kf))| {
                 if !(f.is_finite() && *f > 0.0) {
                     return Err(format!(
                         "rules[{i}].factor: expected a positive number, found {f}"
@@ -142,6 +147,7 @@ impl MultiwindowPolicy {
                     factor: *f,
                     severity: sev.clone(),
                     for_: d(*fr, "for", i)?,
+                    keep_firing_for: d(*kf, "keep_firing_for", i)?,
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;

@@ -110,6 +110,7 @@ class BurnRateRule:
     factor: float
     severity: str
     for_: _dt.timedelta = _dt.timedelta(0)
+    keep_firing_for: _dt.timedelta = _dt.timedelta(0)
 
 
 class MultiwindowPolicy:
@@ -122,7 +123,10 @@ class MultiwindowPolicy:
     @classmethod
     def _native(cls, kind: str, period: DurationLike) -> "MultiwindowPolicy":
         rows = _core._slo_policy(kind, _secs(period))
-        rules = [BurnRateRule(_dt.timedelta(seconds=l), _dt.timedelta(seconds=s), f, sev, _dt.timedelta(seconds=fr)) for l, s, f, sev, fr in rows]
+        rules = [
+            BurnRateRule(_dt.timedelta(seconds=lw), _dt.timedelta(seconds=sw), f, sev, _dt.timedelta(seconds=fr), _dt.timedelta(seconds=kf))
+            for lw, sw, f, sev, fr, kf in rows
+        ]
         return cls(period, rules)
 
     @classmethod
@@ -137,7 +141,10 @@ class MultiwindowPolicy:
         return cls._native("pyrra", period)
 
     def _rows(self) -> List[Any]:
-        return [(r.long_window.total_seconds(), r.short_window.total_seconds(), r.factor, r.severity, r.for_.total_seconds()) for r in self.rules]
+        return [
+            (r.long_window.total_seconds(), r.short_window.total_seconds(), r.factor, r.severity, r.for_.total_seconds(), r.keep_firing_for.total_seconds())
+            for r in self.rules
+        ]
 
     def validate(self, objective: float, events_per_second: Optional[float] = None, min_events: float = 10) -> List[Dict[str, Any]]:
         """Findings: rules that can never fire (`never_fires`) and short windows with fewer than
