@@ -708,3 +708,34 @@ fn calendar_months_follow_the_time_zone() {
     assert_eq!(e - s, 31 * 86_400 - 3600);
     assert!(CalendarWindow::bounds_in_zone(CalendarUnit::Month, "Mars/Olympus", 0).is_err());
 }
+
+#[test]
+fn escalation_from_the_model_skips_disabled_channels() {
+    use cnarch_core::model::observability::{EscalationPolicy as ModelPolicy, NotificationChannel};
+    let policy: ModelPolicy = serde_json::from_value(serde_json::json!({"name": "oncall", "repeat": false, "steps": [
+        {"delay": "0s", "channels": ["slack", "email"]}, {"delay": "5m", "channels": ["email"]}, {"delay": "10m", "channels": ["pager"], "condition": "severity=critical"}]})).unwrap();
+    let channels: Vec<NotificationChannel> = serde_json::from_value(serde_json::json!([
+        {"name": "slack", "type": "slack", "endpoint": "https://hooks.slack.example/x", "enabled": true},
+        {"name": "email", "type": "email", "endpoint": "oncall@example.com", "enabled": false}])).unwrap();
+    let p = EscalationPolicy::from_model_with_channels(&policy, &channels).unwrap();
+    let alert: Alert = serde_json::from_value(
+        serde_json::json!({"labels": {"severity": "critical"}, "starts_at": 0.0}),
+    )
+    .unwrap();
+    let got: Vec<(f64, Vec<String>)> = p
+        .notices(&alert, 3600.0)
+        .into_iter()
+        .map(|n| (n.at, n.channels))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (0.0, vec!["slack".to_string()]),
+            (900.0, vec!["pager".to_string()])
+        ]
+    );
+    let bad: ModelPolicy = serde_json::from_value(serde_json::json!({"name": "x", "repeat": false, "steps": [{"delay": "1m", "channels": ["a"], "condition": "sev=~crit"}]})).unwrap();
+    assert!(EscalationPolicy::from_model(&bad)
+        .unwrap_err()
+        .contains("steps[0].condition"));
+}

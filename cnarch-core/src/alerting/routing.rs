@@ -15,6 +15,8 @@
 //! **Escalation.** Step *i* notifies its channels `delay_i` after step *i − 1* (step 0 after the
 //! alert starts) while the alert is firing and its condition (a label matcher) holds; with
 //! `repeat`, the steps start over after the last, at most `max_repeat` more times.
+//! [`EscalationPolicy::from_model_with_channels`] drops the channels the model declares
+//! disabled; a step left with no channel sends nothing but keeps its place in the timing.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -325,6 +327,25 @@ impl EscalationPolicy {
         })
     }
 
+    /// As [`EscalationPolicy::from_model`], leaving out the channels the model declares with
+    /// `enabled: false` (channels it does not declare are kept; a step left without channels
+    /// notifies no one but still takes its delay).
+    pub fn from_model_with_channels(
+        p: &crate::model::observability::EscalationPolicy,
+        channels: &[crate::model::observability::NotificationChannel],
+    ) -> Result<EscalationPolicy, String> {
+        let mut out = EscalationPolicy::from_model(p)?;
+        let disabled: BTreeSet<&str> = channels
+            .iter()
+            .filter(|c| !c.enabled)
+            .map(|c| c.name.as_str())
+            .collect();
+        for s in &mut out.steps {
+            s.channels.retain(|c| !disabled.contains(c.as_str()));
+        }
+        Ok(out)
+    }
+
     /// The notices for `alert` until it resolves or `until` (seconds).
     pub fn notices(&self, alert: &Alert, until: f64) -> Vec<Escalation> {
         let mut out = Vec::new();
@@ -344,10 +365,11 @@ impl EscalationPolicy {
                 if t >= end {
                     break 'outer;
                 }
-                if s.condition
+                let applies = s
+                    .condition
                     .as_ref()
-                    .is_none_or(|m| m.matches(&alert.labels))
-                {
+                    .is_none_or(|m| m.matches(&alert.labels));
+                if applies && !s.channels.is_empty() {
                     out.push(Escalation {
                         at: t,
                         step: i,
