@@ -482,7 +482,7 @@ fn rules_from_the_example_architecture() {
 }
 
 use cnarch_core::alerting::routing::{
-    notifications, Alert, EscalationPolicy, InhibitRule, Matcher, Route,
+    notifications, Alert, EscalationPolicy, EscalationStep, InhibitRule, Matcher, Route,
 };
 
 fn matchers(v: &Value) -> Vec<Matcher> {
@@ -516,6 +516,7 @@ fn routing_vectors() {
         let alerts: Vec<Alert> = serde_json::from_value(s["alerts"].clone()).unwrap();
         let got: Vec<Value> =
             notifications(&route, &inhibit, &alerts, s["until"].as_f64().unwrap())
+                .unwrap()
                 .into_iter()
                 .map(|n| serde_json::json!([n.at, n.firing, n.resolved]))
                 .collect();
@@ -539,6 +540,7 @@ fn routing_vectors() {
         let alert: Alert = serde_json::from_value(c["alert"].clone()).unwrap();
         let got: Vec<Value> = policy
             .notices(&alert, 1e9)
+            .unwrap()
             .into_iter()
             .map(|n| serde_json::json!([n.at, n.step, n.round]))
             .collect();
@@ -724,6 +726,7 @@ fn escalation_from_the_model_skips_disabled_channels() {
     .unwrap();
     let got: Vec<(f64, Vec<String>)> = p
         .notices(&alert, 3600.0)
+        .unwrap()
         .into_iter()
         .map(|n| (n.at, n.channels))
         .collect();
@@ -738,4 +741,115 @@ fn escalation_from_the_model_skips_disabled_channels() {
     assert!(EscalationPolicy::from_model(&bad)
         .unwrap_err()
         .contains("steps[0].condition"));
+}
+
+#[test]
+fn routing_refuses_what_would_never_end_or_alertmanager_rejects() {
+    let firing: Vec<Alert> = serde_json::from_value(serde_json::json!([
+        {"labels": {"alertname": "A"}, "starts_at": 0.0}
+    ]))
+    .unwrap();
+    fn codes<T: std::fmt::Debug>(
+        r: Result<T, Vec<cnarch_core::Violation>>,
+    ) -> Vec<(String, String)> {
+        r.unwrap_err()
+            .into_iter()
+            .map(|v| (v.path, v.code))
+            .collect()
+    }
+    // Alertmanager: "group_interval cannot be zero", "repeat_interval cannot be zero",
+    // "duplicated label in group_by" (config.Route.UnmarshalYAML).
+    let route = Route {
+        group_by: vec!["alertname".into(), "alertname".into()],
+        group_interval: 0.0,
+        repeat_interval: 0.0,
+        ..Route::default()
+    };
+    assert_eq!(
+        codes(notifications(&route, &[], &firing, 3600.0)),
+        vec![
+            ("route.group_by[1]".to_string(), "duplicate".to_string()),
+            ("route.group_interval".into(), "invalid_value".into()),
+            ("route.repeat_interval".into(), "invalid_value".into()),
+        ]
+    );
+    // A never-resolving alert repeats forever: a finite horizon is required.
+    assert_eq!(
+        codes(notifications(
+            &Route::default(),
+            &[],
+            &firing,
+            f64::INFINITY
+        )),
+        vec![("until".to_string(), "unbounded".to_string())]
+    );
+    // Resolved alerts make an infinite horizon fine.
+    let resolved: Vec<Alert> = serde_json::from_value(serde_json::json!([
+        {"labels": {"alertname": "A"}, "starts_at": 0.0, "ends_at": 600.0}
+    ]))
+    .unwrap();
+    let n = notifications(&Route::default(), &[], &resolved, f64::INFINITY).unwrap();
+    assert_eq!(
+        n.iter().map(|n| n.at).collect::<Vec<_>>(),
+        vec![30.0, 630.0]
+    );
+    // Too long a timeline is refused, not computed for hours.
+    assert_eq!(
+        codes(notifications(&Route::default(), &[], &firing, 1e12)),
+        vec![("until".to_string(), "timeline_too_long".to_string())]
+    );
+    let backwards: Vec<Alert> = serde_json::from_value(serde_json::json!([
+        {"labels": {}, "starts_at": 10.0, "ends_at": 5.0}
+    ]))
+    .unwrap();
+    assert_eq!(
+        codes(notifications(&Route::default(), &[], &backwards, 100.0)),
+        vec![("alerts[0].ends_at".to_string(), "invalid_value".to_string())]
+    );
+
+    let policy = EscalationPolicy {
+        steps: vec![EscalationStep {
+            delay: 60.0,
+            channels: vec!["pager".into()],
+            condition: None,
+        }],
+        repeat: true,
+        max_repeat: None,
+    };
+    assert_eq!(
+        codes(policy.notices(&firing[0], f64::INFINITY)),
+        vec![("until".to_string(), "unbounded".to_string())]
+    );
+    // Notices strictly before the horizon: 60, 120, ..., 540.
+    let at: Vec<f64> = policy
+        .notices(&firing[0], 600.0)
+        .unwrap()
+        .iter()
+        .map(|n| n.at)
+        .collect();
+    assert_eq!(at, (1..10).map(|k| 60.0 * f64::from(k)).collect::<Vec<_>>());
+    assert_eq!(
+        codes(policy.notices(&firing[0], 1e12)),
+        vec![("until".to_string(), "timeline_too_long".to_string())]
+    );
+    let capped = EscalationPolicy {
+        max_repeat: Some(2),
+        ..policy.clone()
+    };
+    assert_eq!(capped.notices(&firing[0], f64::INFINITY).unwrap().len(), 3);
+    let nan = EscalationPolicy {
+        steps: vec![EscalationStep {
+            delay: f64::NAN,
+            channels: vec!["pager".into()],
+            condition: None,
+        }],
+        ..policy
+    };
+    assert_eq!(
+        codes(nan.notices(&firing[0], 600.0)),
+        vec![(
+            "policy.steps[0].delay".to_string(),
+            "invalid_value".to_string()
+        )]
+    );
 }

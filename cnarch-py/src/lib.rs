@@ -1670,7 +1670,10 @@ fn _alert_notifications(
             &json_of(alerts, "alerts")?,
         )
         .map_err(|v| invalid(py, v))?;
-        to_py(py, &notifications(&route, &inhibit, &alerts, until))
+        to_py(
+            py,
+            &notifications(&route, &inhibit, &alerts, until).map_err(|v| invalid(py, v))?,
+        )
     })
 }
 
@@ -1687,7 +1690,7 @@ fn _alert_escalation(
             &json_of(alert, "an alert")?,
         )
         .map_err(|v| invalid(py, v))?;
-        to_py(py, &p.notices(&a, until))
+        to_py(py, &p.notices(&a, until).map_err(|v| invalid(py, v))?)
     })
 }
 

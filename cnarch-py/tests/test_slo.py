@@ -144,6 +144,32 @@ def test_routing_vectors():
     assert err.value.violations[0].path == "inhibit[0].source_matchers[0]"
 
 
+def test_routing_refuses_endless_or_invalid_timelines():
+    firing = [{"labels": {"alertname": "A"}, "starts_at": 0}]
+    repeating = {"steps": [{"delay": 60, "channels": ["pager"]}], "repeat": True}
+    # The default horizon is open: fine when the alert resolves, refused when it never does.
+    assert [n["at"] for n in alerting.escalation(repeating, {**firing[0], "ends_at": 200})] == [60, 120, 180]
+    with pytest.raises(ValidationError) as err:
+        alerting.escalation(repeating, firing[0])
+    assert [(v.path, v.code) for v in err.value.violations] == [("until", "unbounded")]
+    with pytest.raises(ValidationError) as err:
+        alerting.escalation(repeating, firing[0], until=1e12)
+    assert err.value.violations[0].code == "timeline_too_long"
+    with pytest.raises(ValidationError) as err:
+        alerting.escalation({**repeating, "max_repeat": -1}, firing[0], until=600)
+    assert err.value.violations[0].path == "policy.max_repeat"
+    with pytest.raises(ValidationError) as err:
+        alerting.escalation({**repeating, "repeat": "yes"}, firing[0], until=600)
+    assert err.value.violations[0].path == "policy.repeat"
+    # Alertmanager: "group_interval cannot be zero".
+    with pytest.raises(ValidationError) as err:
+        alerting.notifications(firing, route={"group_interval": 0}, until=3600)
+    assert [(v.path, v.code) for v in err.value.violations] == [("route.group_interval", "invalid_value")]
+    with pytest.raises(ValidationError) as err:
+        alerting.notifications(firing, until=float("inf"))
+    assert err.value.violations[0].code == "unbounded"
+
+
 def test_openslo_budgeting_methods():
     v = vectors("slo/openslo.json")
     for c in v["cases"]:

@@ -614,5 +614,5 @@ export interface AlertInput { labels: Record<string, string>; startsAt: number; 
 /** Alertmanager's notifications (ms). Matchers are "name=value" or "name!=value". */
 export function notifications(alerts: AlertInput[], options: { route?: { groupBy?: string[]; groupWait?: number; groupInterval?: number; repeatInterval?: number; sendResolved?: boolean }; inhibit?: { sourceMatchers?: string[]; targetMatchers?: string[]; equal?: string[] }[]; until: number }): { at: number; group: Record<string, string>; firing: number[]; resolved: number[] }[];
 
-/** An escalation policy's notices for one alert (ms). */
+/** An escalation policy's notices for one alert (ms), up to `until` (default: no limit; an alert that never ends under a policy repeating without `maxRepeat` then throws a ValidationError with code "unbounded"). */
 export function escalation(policy: { steps: { delay: number; channels: string[]; condition?: string }[]; repeat?: boolean; maxRepeat?: number }, alert: AlertInput, until?: number): { at: number; step: number; round: number; channels: string[] }[];

@@ -2224,7 +2224,7 @@ pub fn notifications(alerts: JsValue, options: JsValue) -> Result<JsValue, JsVal
         &alerts,
     )
     .map_err(invalid)?;
-    let mut out = core_notifications(&route, &inhibit, &alerts, until);
+    let mut out = core_notifications(&route, &inhibit, &alerts, until).map_err(invalid)?;
     for n in out.iter_mut() {
         n.at *= 1000.0;
     }
@@ -2245,7 +2245,9 @@ pub fn escalation(policy: JsValue, alert: JsValue, until: Option<f64>) -> Result
         &["labels"],
     ));
     let (p, a) = escalation_inputs(&p, &a).map_err(invalid)?;
-    let mut out = p.notices(&a, until.map_or(1e18, |u| u / 1000.0));
+    let mut out = p
+        .notices(&a, until.map_or(f64::INFINITY, |u| u / 1000.0))
+        .map_err(invalid)?;
     for n in out.iter_mut() {
         n.at *= 1000.0;
     }

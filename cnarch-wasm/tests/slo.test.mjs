@@ -111,6 +111,16 @@ test("routing and escalation vectors", () => {
   }
 });
 
+test("routing refuses endless or invalid timelines", () => {
+  const firing = { labels: { alertname: "A" }, startsAt: 0 };
+  const repeating = { steps: [{ delay: 60 * S, channels: ["pager"] }], repeat: true };
+  assert.deepEqual(cnarch.escalation(repeating, { ...firing, endsAt: 200 * S }).map((n) => n.at / S), [60, 120, 180]);
+  const code = (e) => e.violations.map((v) => [v.path, v.code]);
+  assert.throws(() => cnarch.escalation(repeating, firing), (e) => JSON.stringify(code(e)) === JSON.stringify([["until", "unbounded"]]));
+  assert.throws(() => cnarch.escalation(repeating, firing, 1e15), (e) => e.violations[0].code === "timeline_too_long");
+  assert.throws(() => cnarch.notifications([firing], { route: { groupInterval: 0 }, until: 3600 * S }), (e) => e.violations[0].path === "route.group_interval");
+});
+
 test("OpenSLO budgeting methods, error-ratio series and custom rules", () => {
   const v = vectors("slo/openslo.json");
   for (const c of v.cases) {

@@ -22,6 +22,66 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Violation;
+
+/// The most steps (group evaluations, escalation steps) one call computes: a timeline longer
+/// than this is refused with `timeline_too_long` rather than computed for minutes or hours.
+pub const MAX_STEPS: usize = 1_000_000;
+
+fn violation(path: &str, code: &str, message: String) -> Violation {
+    Violation {
+        document: 0,
+        name: None,
+        path: path.to_string(),
+        code: code.into(),
+        message,
+    }
+}
+
+fn check_until(until: f64, out: &mut Vec<Violation>) {
+    if until.is_nan() {
+        out.push(violation(
+            "until",
+            "invalid_value",
+            "expected a time in seconds, found NaN".into(),
+        ));
+    }
+}
+
+fn check_alerts(alerts: &[Alert], out: &mut Vec<Violation>) {
+    for (i, a) in alerts.iter().enumerate() {
+        if !a.starts_at.is_finite() {
+            out.push(violation(
+                &format!("alerts[{i}].starts_at"),
+                "invalid_value",
+                format!("expected a finite time in seconds, found {}", a.starts_at),
+            ));
+        }
+        if let Some(e) = a.ends_at {
+            if !e.is_finite() || e < a.starts_at {
+                out.push(violation(
+                    &format!("alerts[{i}].ends_at"),
+                    "invalid_value",
+                    format!(
+                        "expected a finite time at or after starts_at ({}), found {e}",
+                        a.starts_at
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn too_long(what: &str) -> Vec<Violation> {
+    vec![violation(
+        "until",
+        "timeline_too_long",
+        format!(
+            "the timeline needs more than {MAX_STEPS} {what} before `until`; give a nearer `until`"
+        ),
+    )]
+}
+
 /// A label matcher: `name=value` or `name!=value`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Matcher {
@@ -117,6 +177,54 @@ impl Default for Route {
     }
 }
 
+impl Route {
+    /// Alertmanager's route checks (`config.Route.UnmarshalYAML`): no label twice in
+    /// `group_by`, `group_interval` and `repeat_interval` not zero; durations are never negative
+    /// (here: finite seconds, `group_wait` ≥ 0).
+    pub fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (i, l) in self.group_by.iter().enumerate() {
+            if !seen.insert(l.as_str()) {
+                out.push(violation(
+                    &format!("route.group_by[{i}]"),
+                    "duplicate",
+                    format!("duplicated label `{l}` in group_by"),
+                ));
+            }
+        }
+        if !(self.group_wait.is_finite() && self.group_wait >= 0.0) {
+            out.push(violation(
+                "route.group_wait",
+                "invalid_value",
+                format!(
+                    "expected a finite duration of 0 s or more, found {}",
+                    self.group_wait
+                ),
+            ));
+        }
+        for (name, v) in [
+            ("group_interval", self.group_interval),
+            ("repeat_interval", self.repeat_interval),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                out.push(violation(
+                    &format!("route.{name}"),
+                    "invalid_value",
+                    format!(
+                        "expected a finite duration above zero ({name} cannot be zero), found {v}"
+                    ),
+                ));
+            }
+        }
+        if out.is_empty() {
+            Ok(())
+        } else {
+            Err(out)
+        }
+    }
+}
+
 /// An inhibit rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
@@ -157,13 +265,32 @@ fn inhibited(i: usize, t: f64, alerts: &[Alert], rules: &[InhibitRule]) -> bool 
     })
 }
 
-/// The notifications Alertmanager sends for `alerts` until `until` (seconds).
+/// The notifications Alertmanager sends for `alerts` until `until` (seconds; may be infinite
+/// when every alert resolves).
+///
+/// Refused: an invalid route ([`Route::validate`]), alerts with non-finite times or ending
+/// before they start, an infinite `until` while an alert never resolves (`unbounded`: the group
+/// would repeat forever), and a timeline of more than [`MAX_STEPS`] group evaluations.
 pub fn notifications(
     route: &Route,
     inhibit: &[InhibitRule],
     alerts: &[Alert],
     until: f64,
-) -> Vec<Notification> {
+) -> Result<Vec<Notification>, Vec<Violation>> {
+    let mut problems = route.validate().err().unwrap_or_default();
+    check_until(until, &mut problems);
+    check_alerts(alerts, &mut problems);
+    if until == f64::INFINITY && alerts.iter().any(|a| a.ends_at.is_none()) {
+        problems.push(violation(
+            "until",
+            "unbounded",
+            "expected a finite `until`: an alert that never resolves is notified again every repeat_interval forever".into(),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut steps = 0usize;
     let mut groups: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
     for (i, a) in alerts.iter().enumerate() {
         let key: Vec<String> = route
@@ -197,6 +324,10 @@ pub fn notifications(
             loop {
                 if t > until {
                     break;
+                }
+                steps += 1;
+                if steps > MAX_STEPS {
+                    return Err(too_long("group evaluations"));
                 }
                 let present: Vec<usize> = members
                     .iter()
@@ -257,7 +388,7 @@ pub fn notifications(
         }
     }
     out.sort_by(|a, b| a.at.total_cmp(&b.at));
-    out
+    Ok(out)
 }
 
 /// An escalation step.
@@ -346,12 +477,57 @@ impl EscalationPolicy {
         Ok(out)
     }
 
-    /// The notices for `alert` until it resolves or `until` (seconds).
-    pub fn notices(&self, alert: &Alert, until: f64) -> Vec<Escalation> {
+    /// Checks the delays: finite seconds, 0 or more.
+    pub fn validate(&self) -> Result<(), Vec<Violation>> {
+        let out: Vec<Violation> = self
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !(s.delay.is_finite() && s.delay >= 0.0))
+            .map(|(i, s)| {
+                violation(
+                    &format!("policy.steps[{i}].delay"),
+                    "invalid_value",
+                    format!("expected a finite delay of 0 s or more, found {}", s.delay),
+                )
+            })
+            .collect();
+        if out.is_empty() {
+            Ok(())
+        } else {
+            Err(out)
+        }
+    }
+
+    /// The notices for `alert` until it resolves or `until` (seconds; may be infinite unless
+    /// the policy repeats without `max_repeat` for an alert that never resolves, `unbounded`).
+    /// Refused also: invalid delays, alert times, and more than [`MAX_STEPS`] steps.
+    pub fn notices(&self, alert: &Alert, until: f64) -> Result<Vec<Escalation>, Vec<Violation>> {
+        let mut problems = self.validate().err().unwrap_or_default();
+        check_until(until, &mut problems);
+        check_alerts(std::slice::from_ref(alert), &mut problems);
+        for p in problems.iter_mut() {
+            if let Some(rest) = p.path.strip_prefix("alerts[0]") {
+                p.path = format!("alert{rest}");
+            }
+        }
+        let repeats_forever =
+            self.repeat && self.max_repeat.is_none() && self.steps.iter().any(|s| s.delay > 0.0);
+        if repeats_forever && until == f64::INFINITY && alert.ends_at.is_none() {
+            problems.push(violation(
+                "until",
+                "unbounded",
+                "expected a finite `until`: the policy repeats without max_repeat and the alert never resolves".into(),
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
         let mut out = Vec::new();
         if self.steps.is_empty() {
-            return out;
+            return Ok(out);
         }
+        let mut steps = 0usize;
         let end = alert.ends_at.unwrap_or(f64::INFINITY).min(until);
         let rounds = if self.repeat {
             self.max_repeat.map_or(u32::MAX, |n| n.saturating_add(1))
@@ -361,7 +537,11 @@ impl EscalationPolicy {
         let mut t = alert.starts_at;
         'outer: for round in 0..rounds {
             for (i, s) in self.steps.iter().enumerate() {
-                t += s.delay.max(0.0);
+                steps += 1;
+                if steps > MAX_STEPS {
+                    return Err(too_long("escalation steps"));
+                }
+                t += s.delay;
                 if t >= end {
                     break 'outer;
                 }
@@ -382,6 +562,6 @@ impl EscalationPolicy {
                 break;
             }
         }
-        out
+        Ok(out)
     }
 }

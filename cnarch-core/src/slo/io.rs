@@ -75,7 +75,17 @@ pub fn routing_inputs(
         read(route, "route")?
     };
     let mut rules = Vec::new();
-    if let Some(items) = inhibit.as_array() {
+    let items: &[Value] = match inhibit {
+        Value::Null => &[],
+        Value::Array(items) => items,
+        other => {
+            return Err(vec![violation(
+                "inhibit".into(),
+                format!("expected a list of inhibit rules, found {other}"),
+            )])
+        }
+    };
+    {
         for (i, r) in items.iter().enumerate() {
             let p = format!("inhibit[{i}]");
             rules.push(InhibitRule {
@@ -129,18 +139,24 @@ pub fn escalation_inputs(
                 Some(Value::String(c)) => Some(
                     Matcher::parse(c).map_err(|e| vec![violation(format!("{p}.condition"), e)])?,
                 ),
-                _ => None,
+                None | Some(Value::Null) => None,
+                Some(other) => {
+                    return Err(vec![violation(
+                        format!("{p}.condition"),
+                        format!("expected a matcher string `name=value`, found {other}"),
+                    )])
+                }
             },
         });
     }
-    let repeat = policy
-        .get("repeat")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let max_repeat = policy
-        .get("max_repeat")
-        .and_then(Value::as_u64)
-        .map(|n| u32::try_from(n).unwrap_or(u32::MAX));
+    let repeat: bool = match policy.get("repeat") {
+        None | Some(Value::Null) => false,
+        Some(v) => read(v, "policy.repeat")?,
+    };
+    let max_repeat: Option<u32> = match policy.get("max_repeat") {
+        None => None,
+        Some(v) => read(v, "policy.max_repeat")?,
+    };
     let alert: Alert = read(alert, "alert")?;
     Ok((
         EscalationPolicy {

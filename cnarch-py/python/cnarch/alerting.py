@@ -54,5 +54,5 @@ def notifications(alerts: Sequence[Mapping[str, Any]], *, route: Optional[Mappin
 def escalation(policy: Mapping[str, Any], alert: Mapping[str, Any], until: float = float("inf")) -> List[Dict[str, Any]]:
     """The notices of an escalation policy (`steps` of `delay` seconds, `channels`,
     `condition` "name=value"; `repeat`, `max_repeat`) for one alert."""
-    r: List[Dict[str, Any]] = _core._alert_escalation(dict(policy), dict(alert), until if until != float("inf") else 1e18)
+    r: List[Dict[str, Any]] = _core._alert_escalation(dict(policy), dict(alert), until)
     return r
