@@ -694,3 +694,69 @@ fn simulator_refuses_bad_traces_with_paths() {
         "pod.capacity"
     );
 }
+
+#[test]
+fn simulator_refuses_runs_too_big_to_finish() {
+    let paths = |cfg: &SimConfig, trace: &[(f64, f64)]| -> Vec<(String, String)> {
+        simulate(cfg, trace, 0)
+            .unwrap_err()
+            .into_iter()
+            .map(|v| (v.path, v.code))
+            .collect()
+    };
+    let v = |p: &str, c: &str| (p.to_string(), c.to_string());
+    // A trace of a thousand years.
+    assert_eq!(
+        paths(&hpa_sim(1, 5, 50, 10), &[(0.0, 1.0), (3.2e10, 1.0)]),
+        vec![v("trace", "invalid_value")]
+    );
+    // 300 days at 1-second ticks: 25.9 million ticks.
+    let mut fine = hpa_sim(1, 5, 50, 10);
+    fine.tick = Some(Duration::from_secs(1));
+    assert_eq!(
+        paths(&fine, &[(0.0, 1.0), (300.0 * 86_400.0, 1.0)]),
+        vec![v("tick", "invalid_value")]
+    );
+    // Ticks, windows and startup delays of more than a day.
+    let mut long = hpa_sim(1, 5, 50, 10);
+    long.tick = Some(Duration::from_secs(2 * 86_400));
+    long.metric_window = Duration::MAX;
+    long.pod.startup_delay = Duration::MAX;
+    long.pod.cpu_idle = f64::NAN;
+    assert_eq!(
+        paths(&long, &step_trace()),
+        vec![
+            v("pod.cpu_idle", "invalid_value"),
+            v("pod.startup_delay", "invalid_value"),
+            v("metric_window", "invalid_value"),
+            v("tick", "invalid_value"),
+        ]
+    );
+    // An unbounded KPA facing enormous demand stops at the cluster's pod limit.
+    let kpa = SimConfig {
+        scaler: Scaler::Kpa(KpaConfig::default()),
+        pod: PodModel {
+            startup_delay: Duration::from_secs(2),
+            ..PodModel::default()
+        },
+        tick: None,
+        scrape_interval: Duration::from_secs(15),
+        metric_window: Duration::from_secs(30),
+        initial_replicas: None,
+        demand_noise: 0.0,
+    };
+    let e = simulate(&kpa, &[(0.0, 1e12), (60.0, 1e12)], 0).unwrap_err();
+    assert_eq!(
+        (e[0].path.as_str(), e[0].code.as_str()),
+        ("scaler", "too_many_pods")
+    );
+    assert!(e[0].message.contains("150000"), "{}", e[0].message);
+    // Within the limits, 60 days at 15-second ticks run.
+    let days = simulate(
+        &hpa_sim(1, 5, 50, 10),
+        &[(0.0, 10.0), (60.0 * 86_400.0, 10.0)],
+        0,
+    )
+    .unwrap();
+    assert_eq!(days.summary.decisions, 60 * 5760 + 1);
+}

@@ -164,3 +164,14 @@ def test_simulation_columns_load_like_a_table():
     assert c["unserved_delta"] < 0
     kpa = simulate({"kpa": {}, "pod": {"capacity": 100, "startup_delay": 2}}, [(0, 0), (60, 700), (180, 0), (600, 0)])
     assert kpa["replicas"][-1] == 0
+
+
+def test_simulation_refuses_runs_that_would_not_finish():
+    spec = {"minReplicas": 1, "maxReplicas": 5, "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}}]}
+    # Milliseconds passed where seconds are expected: a trace of 95 years.
+    with pytest.raises(ValidationError) as err:
+        simulate({"hpa": spec}, [(0, 1), (3e9, 1)])
+    assert [v.path for v in err.value.violations] == ["trace"]
+    with pytest.raises(ValidationError) as err:
+        simulate({"kpa": {}}, [(0, 1e12), (60, 1e12)])
+    assert err.value.violations[0].code == "too_many_pods"

@@ -18,6 +18,12 @@
 //! unserved demand (unit-seconds), overloaded seconds (demand above ready capacity), pod-seconds
 //! (cost), peak replicas and the number of scale-ups and scale-downs. Deterministic given the
 //! trace, the configuration and the seed.
+//!
+//! **Limits.** A run covers at most [`MAX_SPAN`] (400 days) in at most [`MAX_TICKS`] ticks, with
+//! a tick, metric window and startup delay of at most a day, and at most [`MAX_PODS`] pods at
+//! once (Kubernetes' documented scalability threshold of 150,000 pods per cluster); beyond them
+//! the run is refused with a violation naming the field, rather than running for hours or
+//! exhausting memory.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -113,6 +119,14 @@ pub struct SimConfig {
     #[serde(default)]
     pub demand_noise: f64,
 }
+
+/// The longest trace a run covers (400 days).
+pub const MAX_SPAN: Duration = Duration::from_secs(400 * 86_400);
+/// The most ticks (decisions) in one run.
+pub const MAX_TICKS: u64 = 5_000_000;
+/// The most pods at once (Kubernetes' scalability threshold: 150,000 pods per cluster).
+pub const MAX_PODS: u32 = 150_000;
+const DAY: Duration = Duration::from_secs(86_400);
 
 fn fifteen() -> Duration {
     Duration::from_secs(15)
@@ -282,6 +296,49 @@ pub fn simulate(
             ),
         ));
     }
+    for (name, v) in [
+        ("pod.cpu_idle", Some(pod.cpu_idle)),
+        ("pod.cpu_per_unit", pod.cpu_per_unit),
+        ("pod.other_utilization", Some(pod.other_utilization)),
+    ] {
+        if let Some(v) = v.filter(|v| !(v.is_finite() && *v >= 0.0)) {
+            problems.push(bad(
+                name.into(),
+                format!("expected a finite number of 0 or more, found {v}"),
+            ));
+        }
+    }
+    for (name, d) in [
+        ("pod.startup_delay", pod.startup_delay),
+        ("metric_window", config.metric_window),
+        ("scrape_interval", config.scrape_interval),
+    ] {
+        if d > DAY {
+            problems.push(bad(
+                name.into(),
+                format!("expected at most a day, found {} s", d.as_secs_f64()),
+            ));
+        }
+    }
+    if config.initial_replicas.is_some_and(|n| n > MAX_PODS) {
+        problems.push(bad(
+            "initial_replicas".into(),
+            format!(
+                "expected at most {MAX_PODS} pods, found {}",
+                config.initial_replicas.unwrap_or_default()
+            ),
+        ));
+    }
+    let span = trace[trace.len() - 1].0 - trace[0].0;
+    if span > MAX_SPAN.as_secs_f64() {
+        problems.push(bad(
+            "trace".into(),
+            format!(
+                "expected a trace of at most 400 days, found {:.1} days",
+                span / 86_400.0
+            ),
+        ));
+    }
     if !(0.0..1.0).contains(&config.demand_noise) {
         problems.push(bad(
             "demand_noise".into(),
@@ -324,8 +381,25 @@ pub fn simulate(
         },
     };
     let tick = config.tick.unwrap_or(default_tick);
-    if tick.is_zero() {
-        problems.push(bad("tick".into(), "expected a positive tick".into()));
+    if tick.is_zero() || tick > DAY {
+        problems.push(bad(
+            "tick".into(),
+            format!(
+                "expected a tick above zero and at most a day, found {} s",
+                tick.as_secs_f64()
+            ),
+        ));
+    } else if span <= MAX_SPAN.as_secs_f64() {
+        let ticks = (span * 1e9) as u64 / nanos(tick) + 1;
+        if ticks > MAX_TICKS {
+            problems.push(bad(
+                "tick".into(),
+                format!(
+                    "the trace needs {ticks} ticks of {} s; at most {MAX_TICKS} are simulated (lengthen the tick or shorten the trace)",
+                    tick.as_secs_f64()
+                ),
+            ));
+        }
     }
     let (Some(ctrl), true) = (controller.as_mut(), problems.is_empty()) else {
         return Err(problems);
@@ -358,7 +432,7 @@ pub fn simulate(
         })
         .collect();
     // Per-tick CPU per ready pod (milli), for the metric window.
-    let mut cpu_history: VecDeque<f64> = VecDeque::with_capacity(window_ticks + 1);
+    let mut cpu_history: VecDeque<f64> = VecDeque::with_capacity(window_ticks.min(4096) + 1);
     let mut out = SimResult::default();
     let mut trace_i = 0;
     let mut last_scrape: Option<u64> = None;
@@ -535,6 +609,17 @@ pub fn simulate(
                 d.desired_replicas
             }
         };
+        if desired > MAX_PODS {
+            return Err(vec![Violation {
+                document: 0,
+                name: None,
+                path: "scaler".into(),
+                code: "too_many_pods".into(),
+                message: format!(
+                    "the autoscaler asked for {desired} replicas at {secs} s; the simulator models at most {MAX_PODS} pods (set a maximum)"
+                ),
+            }]);
+        }
         if desired > current {
             out.summary.scale_ups += 1;
             for _ in current..desired {
