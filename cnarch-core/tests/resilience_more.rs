@@ -236,6 +236,72 @@ proptest! {
     }
 }
 
+proptest! {
+    // Skipping quiet sweeps is exact: one `advance` over a long gap makes the same decisions,
+    // at the same instants, as advancing sweep by sweep.
+    #[test]
+    fn a_long_gap_is_the_same_as_every_sweep(
+        hosts in 2usize..8, jitter_ms in 0u64..3000,
+        bursts in prop::collection::vec(
+            (prop::collection::vec((0usize..8, 0u8..4), 1..60), 0u64..2_000_000), 1..6)
+    ) {
+        let config = OutlierConfig {
+            consecutive_5xx: 3,
+            success_rate_minimum_hosts: 2,
+            success_rate_request_volume: 3,
+            enforcing_failure_percentage: 100,
+            failure_percentage_minimum_hosts: 2,
+            failure_percentage_request_volume: 3,
+            max_ejection_time_jitter: Duration::from_millis(jitter_ms),
+            ..OutlierConfig::default()
+        };
+        let mut step = OutlierDetector::new(config.clone(), Instant::ZERO, 9).unwrap();
+        let mut jump = OutlierDetector::new(config, Instant::ZERO, 9).unwrap();
+        let mut t = 0u64;
+        for (calls, gap_ms) in bursts {
+            for (i, (h, kind)) in calls.into_iter().enumerate() {
+                let now = Instant::from_millis(t + i as u64 * 100);
+                let r = match kind { 0 => HostResult::Status(200), 1 => HostResult::Status(503), 2 => HostResult::Timeout, _ => HostResult::Status(502) };
+                step.record(now, &(h % hosts), r);
+                jump.record(now, &(h % hosts), r);
+            }
+            t += 6_000 + gap_ms;
+            let end = Instant::from_millis(t);
+            while step.next_sweep() <= end {
+                let at = step.next_sweep();
+                step.advance(at);
+            }
+            jump.advance(end);
+            prop_assert_eq!(step.next_sweep(), jump.next_sweep());
+            prop_assert_eq!(step.take_events(), jump.take_events());
+        }
+    }
+}
+
+#[test]
+fn a_detector_catches_up_years_at_once() {
+    let mut d = OutlierDetector::new(OutlierConfig::default(), Instant::ZERO, 0).unwrap();
+    d.add_host("a");
+    d.add_host("b");
+    for _ in 0..5 {
+        d.record(Instant::ZERO, &"a", HostResult::Status(500));
+    }
+    // Unix time in seconds after a start at zero: 5.5 billion sweeps of 10 s, skipped.
+    let later = Instant::from_nanos(1_750_000_000 * 1_000_000_000);
+    d.advance(later);
+    let ev = d.take_events();
+    assert_eq!(ev.len(), 2, "{ev:?}");
+    assert_eq!((ev[1].host, ev[1].action), ("a", OutlierAction::Uneject));
+    assert_eq!(
+        ev[1].at,
+        Instant::from_nanos(30_000_000_000),
+        "unejected at the sweep after 30 s"
+    );
+    assert!(
+        d.next_sweep() > later && d.next_sweep().as_nanos() - later.as_nanos() <= 10_000_000_000
+    );
+}
+
 // ---- retry conditions -------------------------------------------------------------------
 
 fn call_outcome(v: &Value) -> CallOutcome {

@@ -519,16 +519,59 @@ impl<H: Clone + Eq + Hash> OutlierDetector<H> {
         });
     }
 
-    /// Runs every sweep due at or before `now`.
+    /// Runs every sweep due at or before `now`. Sweeps that cannot change anything (no calls
+    /// recorded since the last sweep, no backoff left to decay, no ejection ending) are
+    /// skipped, so a long gap costs a few sweeps rather than one per interval.
     pub fn advance(&mut self, now: Instant) {
+        let step = u64::try_from(self.config.interval.as_nanos())
+            .unwrap_or(u64::MAX)
+            .max(1);
         while self.next_sweep <= now {
             let at = self.next_sweep;
             self.sweep(at);
-            self.next_sweep = at.saturating_add(self.config.interval);
-            if self.next_sweep == at {
+            let mut next = at.saturating_add(self.config.interval);
+            if next == at {
                 break;
             }
+            if next <= now {
+                if let Some(target) = self.quiet_until() {
+                    // The first sweep at or after `target`, but no further than the first one
+                    // after `now`.
+                    let k_target = (target.as_nanos().saturating_sub(at.as_nanos())).div_ceil(step);
+                    let k_now = (now.as_nanos() - at.as_nanos()) / step + 1;
+                    let k = k_target.clamp(1, k_now);
+                    next =
+                        Instant::from_nanos(at.as_nanos().saturating_add(k.saturating_mul(step)));
+                }
+            }
+            self.next_sweep = next;
         }
+    }
+
+    /// When the detector is quiet (no calls since the last sweep, no backoff decaying), the
+    /// earliest time an ejection ends (the far future if none is ejected); `None` otherwise.
+    fn quiet_until(&self) -> Option<Instant> {
+        let mut until = Instant::from_nanos(u64::MAX);
+        for (_, st) in &self.hosts {
+            // The previous interval's counts are read only by the sweep that takes them.
+            if st.current != (0, 0) {
+                return None;
+            }
+            match st.ejected_at {
+                Some(at) => {
+                    let due = self
+                        .config
+                        .base_ejection_time
+                        .saturating_mul(st.backoff)
+                        .min(self.config.max_ejection())
+                        .saturating_add(st.jitter);
+                    until = until.min(at.saturating_add(due));
+                }
+                None if st.backoff > 0 && st.last_uneject.is_some() => return None,
+                None => {}
+            }
+        }
+        Some(until)
     }
 
     /// The decisions made since the last call, oldest first (call [`OutlierDetector::advance`]
