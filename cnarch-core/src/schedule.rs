@@ -397,7 +397,8 @@ impl Schedule {
 
     /// The next `n` fire times after `t` (fewer if the schedule runs dry).
     pub fn next_n_after(&self, t: DateTime<Utc>, n: usize) -> Vec<DateTime<Utc>> {
-        let mut out = Vec::with_capacity(n);
+        // Grown as found: `n` may be far more than the schedule yields.
+        let mut out = Vec::with_capacity(n.min(64));
         let mut cur = t;
         while out.len() < n {
             match self.next_after(cur) {
@@ -746,6 +747,13 @@ mod tests {
                 .unwrap()
                 .next_after(at("2026-01-01T00:00:00Z")),
             None
+        );
+        // Asking for more times than exist neither allocates them up front nor fails.
+        assert_eq!(
+            Schedule::parse("0 0 30 2 *")
+                .unwrap()
+                .next_n_after(at("2026-01-01T00:00:00Z"), usize::MAX),
+            Vec::<DateTime<Utc>>::new()
         );
     }
 
