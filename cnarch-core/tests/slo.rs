@@ -853,3 +853,19 @@ fn routing_refuses_what_would_never_end_or_alertmanager_rejects() {
         )]
     );
 }
+
+#[test]
+fn calendar_window_vectors() {
+    let v = vectors("calendar.json");
+    let unix = |s: &Value| {
+        chrono::DateTime::parse_from_rfc3339(s.as_str().unwrap())
+            .unwrap()
+            .timestamp()
+    };
+    for c in v["cases"].as_array().unwrap() {
+        let unit: CalendarUnit = c["unit"].as_str().unwrap().parse().unwrap();
+        let got = CalendarWindow::containing(unit, c["zone"].as_str().unwrap(), unix(&c["at"]));
+        assert_eq!(got, Ok((unix(&c["start"]), unix(&c["end"]))), "{c}");
+    }
+    assert!("fortnight".parse::<CalendarUnit>().is_err());
+}

@@ -1599,41 +1599,8 @@ fn _slo_sli(
 #[pyfunction]
 fn _slo_calendar_window(unit: &str, zone: &str, at: i64) -> PyResult<(i64, i64)> {
     use cnarch_core::slo::window::{CalendarUnit, CalendarWindow};
-    let u: CalendarUnit =
-        serde_json::from_value(serde_json::Value::String(unit.into())).map_err(|_| {
-            PyValueError::new_err(format!(
-                "expected day, week, month or quarter, found `{unit}`"
-            ))
-        })?;
-    if let Some(off) = fixed_offset_seconds(zone) {
-        return CalendarWindow {
-            unit: u,
-            utc_offset_seconds: off,
-        }
-        .bounds(at)
-        .map_err(value_error);
-    }
-    CalendarWindow::bounds_in_zone(u, zone, at).map_err(value_error)
-}
-
-/// `"UTC"`, `"Z"`, `"+02:00"`, `"-0530"` as seconds east of UTC.
-fn fixed_offset_seconds(zone: &str) -> Option<i32> {
-    let z = zone.trim();
-    if z.eq_ignore_ascii_case("utc") || z == "Z" {
-        return Some(0);
-    }
-    let (sign, rest) = match z.as_bytes().first()? {
-        b'+' => (1, &z[1..]),
-        b'-' => (-1, &z[1..]),
-        _ => return None,
-    };
-    let digits: String = rest.chars().filter(|c| *c != ':').collect();
-    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let h: i32 = digits[..2].parse().ok()?;
-    let m: i32 = digits[2..].parse().ok()?;
-    Some(sign * (h * 3600 + m * 60))
+    let u: CalendarUnit = unit.parse().map_err(value_error)?;
+    CalendarWindow::containing(u, zone, at).map_err(value_error)
 }
 
 /// The native alert rule.

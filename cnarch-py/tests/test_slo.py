@@ -202,6 +202,12 @@ def test_calendar_windows_in_a_time_zone():
         slo.calendar_window(0, "fortnight")
 
 
+def test_calendar_window_vectors():
+    iso = lambda s: dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
+    for c in vectors("slo/calendar.json")["cases"]:
+        assert slo.calendar_window(iso(c["at"]), c["unit"], c["zone"]) == (iso(c["start"]), iso(c["end"])), c
+
+
 def test_keep_firing_for_in_an_evaluated_policy():
     t = [m * 60.0 for m in range(1, 200)]
     ratios = [1.0 if 100 < m <= 110 else 0.0 for m in range(1, 200)]

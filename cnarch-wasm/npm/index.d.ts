@@ -561,6 +561,9 @@ export function compare(a: Record<string, unknown>, b: Record<string, unknown>, 
 // ---- slo and alerting (durations in milliseconds or strings like "30d") ----
 
 export type Span = number | string;
+/** The calendar window (`day`, `week` from Monday, `month` (default), `quarter`) containing `at`, in a fixed UTC offset ("UTC" (default), "+02:00", "-0530"), as ms since the epoch, `end` exclusive. IANA zone names throw a RangeError: this build has no tz database. */
+export function calendarWindow(at: number | Date, unit?: "day" | "week" | "month" | "quarter", zone?: string): { start: number; end: number };
+
 export function burnRate(errorRatio: number, objective: number): number;
 export function timeToExhaustion(objective: number, window: Span, errorRatio: number): number | null;
 export function allowedBadTime(objective: number, window: Span): number;

@@ -564,6 +564,43 @@ fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// An optional number in an options object: absent or null is `None`, anything but a number
+/// a TypeError naming the option (camelCase, as the caller wrote it).
+fn opt_number(o: &serde_json::Value, key: &str, option: &str) -> Result<Option<f64>, JsValue> {
+    match o.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Number(n)) => Ok(n.as_f64()),
+        Some(other) => Err(error(
+            "TypeError",
+            &format!("expected options.{option} to be a number, found {other}"),
+            "invalid_argument",
+        )),
+    }
+}
+
+/// As [`opt_number`], for a whole number that fits `T`.
+fn opt_int<T: TryFrom<i64>>(
+    o: &serde_json::Value,
+    key: &str,
+    option: &str,
+) -> Result<Option<T>, JsValue> {
+    match opt_number(o, key, option)? {
+        None => Ok(None),
+        Some(x) if x.fract() == 0.0 && x.abs() < 9.1e18 => {
+            T::try_from(x as i64).map(Some).map_err(|_| {
+                range_error(
+                    format!("expected options.{option} in range, found {x}"),
+                    "invalid_argument",
+                )
+            })
+        }
+        Some(x) => Err(range_error(
+            format!("expected options.{option} to be a whole number, found {x}"),
+            "invalid_argument",
+        )),
+    }
+}
+
 fn range_error(e: impl std::fmt::Display, code: &str) -> JsValue {
     error("RangeError", &e.to_string(), code)
 }
@@ -1614,10 +1651,7 @@ impl HorizontalAutoscaler {
             Some(p) => pods_from_json(p, MS, "pods").map_err(invalid)?,
             None => Vec::new(),
         };
-        let status_replicas = extra
-            .get("status_replicas")
-            .and_then(serde_json::Value::as_i64)
-            .map(|n| n as i32);
+        let status_replicas: Option<i32> = opt_int(&extra, "status_replicas", "statusReplicas")?;
         let obs = Observation {
             current_replicas,
             status_replicas,
@@ -1655,14 +1689,8 @@ impl ServerlessAutoscaler {
         if let Some(d) = o.get("decider") {
             k = k.with_decider(decider_from_json(d, MS).map_err(invalid)?);
         }
-        let start = o
-            .get("start")
-            .and_then(serde_json::Value::as_f64)
-            .unwrap_or(0.0);
-        let ready = o
-            .get("start_ready")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(0) as u32;
+        let start = opt_number(&o, "start", "start")?.unwrap_or(0.0);
+        let ready: u32 = opt_int(&o, "start_ready", "startReady")?.unwrap_or(0);
         Ok(ServerlessAutoscaler(
             k.starting_with(instant_ms(start.max(0.0)), ready),
         ))
@@ -1815,6 +1843,50 @@ fn span_in(v: &JsValue, what: &str) -> Result<std::time::Duration, JsValue> {
 
 fn ms_opt(d: Option<std::time::Duration>) -> JsValue {
     d.map_or(JsValue::NULL, |d| JsValue::from_f64(ms(d)))
+}
+
+/// `{start, end}` (ms since the epoch, end exclusive) of the calendar `unit` (`day`, `week`
+/// from Monday, `month`, `quarter`) containing `at` (ms or a Date) in a fixed UTC offset
+/// (`"UTC"`, `"+02:00"`). IANA zones are refused: the tz database is not in this build.
+#[wasm_bindgen(js_name = calendarWindow)]
+pub fn calendar_window(
+    at: JsValue,
+    unit: Option<String>,
+    zone: Option<String>,
+) -> Result<JsValue, JsValue> {
+    use cnarch_core::slo::window::{CalendarUnit, CalendarWindow};
+    let ms_at = if let Some(d) = at.dyn_ref::<js_sys::Date>() {
+        d.get_time()
+    } else {
+        at.as_f64().ok_or_else(|| {
+            error(
+                "TypeError",
+                "expected at as ms since the epoch or a Date",
+                "invalid_argument",
+            )
+        })?
+    };
+    if !ms_at.is_finite() || ms_at.abs() > 8.64e15 {
+        return Err(range_error(
+            format!("expected a valid date, found {ms_at}"),
+            "invalid_argument",
+        ));
+    }
+    let u: CalendarUnit = unit
+        .as_deref()
+        .unwrap_or("month")
+        .parse()
+        .map_err(|e: cnarch_core::slo::window::WindowError| range_error(&e, e.code()))?;
+    let (start, end) = CalendarWindow::containing(
+        u,
+        zone.as_deref().unwrap_or("UTC"),
+        (ms_at / 1000.0).floor() as i64,
+    )
+    .map_err(|e| range_error(&e, e.code()))?;
+    let out = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&out, &"start".into(), &((start as f64) * 1000.0).into());
+    let _ = js_sys::Reflect::set(&out, &"end".into(), &((end as f64) * 1000.0).into());
+    Ok(out.into())
 }
 
 /// Error ratio over the error budget.

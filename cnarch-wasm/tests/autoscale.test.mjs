@@ -106,3 +106,12 @@ test("simulate returns columns and compares configurations", () => {
   assert.ok(c.unservedDelta < 0);
   assert.throws(() => simulate({ hpa: spec }, [[0, 1], [-5, 2]]), (e) => e.name === "ValidationError" && e.violations[0].path === "trace[1].time");
 });
+
+test("options of the wrong type are refused, not ignored", () => {
+  assert.throws(() => new ServerlessAutoscaler({}, { startReady: "3" }), (e) => e.name === "TypeError" && /options\.startReady/.test(e.message));
+  const hpa = new HorizontalAutoscaler({ minReplicas: 1, maxReplicas: 5, metrics: [{ type: "External", external: { metric: { name: "q" }, target: { type: "AverageValue", averageValue: "1" } } }] });
+  assert.throws(() => hpa.decide(0, 1, [1000], { statusReplicas: 1.5 }), (e) => e.name === "RangeError" && /statusReplicas/.test(e.message));
+  assert.equal(hpa.decide(0, 1, [3000], { statusReplicas: 1 }).desiredReplicas, 3);
+  const sim = { hpa: { minReplicas: 1, maxReplicas: 5, metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 50 } } }] } };
+  assert.throws(() => simulate(sim, [[0, 1], [3e12, 1]]), (e) => e.name === "ValidationError" && e.violations[0].path === "trace");
+});

@@ -134,3 +134,16 @@ test("OpenSLO budgeting methods, error-ratio series and custom rules", () => {
   assert.equal(ev.rules[0].episodes[0].firedAt, 103 * 60 * S);
   assert.throws(() => cnarch.evaluateRatios(pol, 0.999, [0], [2]), (e) => e.violations[0].path === "errorRatios[0]");
 });
+
+test("calendar window vectors (fixed offsets; IANA zones are not in the wasm build)", () => {
+  for (const c of vectors("slo/calendar.json").cases) {
+    if (c.needs_tz) {
+      assert.throws(() => cnarch.calendarWindow(Date.parse(c.at), c.unit, c.zone), (e) => e.name === "RangeError" && /tz database/.test(e.message));
+      continue;
+    }
+    assert.deepEqual(cnarch.calendarWindow(new Date(c.at), c.unit, c.zone), { start: Date.parse(c.start), end: Date.parse(c.end) }, c.why);
+  }
+  assert.deepEqual(cnarch.calendarWindow(Date.parse("2026-11-25T08:00:00Z")), { start: Date.parse("2026-11-01T00:00:00Z"), end: Date.parse("2026-12-01T00:00:00Z") });
+  assert.throws(() => cnarch.calendarWindow(0, "fortnight"), (e) => e.name === "RangeError" && /quarter/.test(e.message));
+  assert.throws(() => cnarch.calendarWindow(NaN), (e) => e.name === "RangeError");
+});

@@ -46,6 +46,7 @@ import {
   escalation,
   evaluateRatios,
   sli,
+  calendarWindow,
   validate,
   version,
   type Document,
@@ -153,7 +154,8 @@ const esc = escalation({ steps: [{ delay: 0, channels: ["slack"] }] }, { labels:
 const custom = MultiwindowPolicy.fromRules("30d", [{ longWindow: "1h", factor: 36 }]);
 const evr = evaluateRatios(custom, 0.999, [60_000], [0]);
 const s1: number | null = sli([[0, 1, 1]], { method: "occurrences" });
-console.log(evr.rules.length, s1);
+const cw: { start: number; end: number } = calendarWindow(new Date(0), "quarter", "+02:00");
+console.log(evr.rules.length, s1, cw.end - calendarWindow(0).start);
 console.log(firstFire, math, yamlRules.length, arState, notes.length, esc[0]?.channels, policy.rules[0].factor, MultiwindowPolicy.pyrra().validate(0.999));
 console.log(budgeted, promoted, ejected, retried, bh.active + bh.queued + bh.rejected, od.hosts.length);
 q.free();

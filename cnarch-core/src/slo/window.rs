@@ -79,6 +79,66 @@ impl CalendarWindow {
     }
 }
 
+impl std::str::FromStr for CalendarUnit {
+    type Err = WindowError;
+    fn from_str(s: &str) -> Result<CalendarUnit, WindowError> {
+        match s {
+            "day" => Ok(CalendarUnit::Day),
+            "week" => Ok(CalendarUnit::Week),
+            "month" => Ok(CalendarUnit::Month),
+            "quarter" => Ok(CalendarUnit::Quarter),
+            _ => Err(WindowError(format!(
+                "expected a unit of day, week, month or quarter, found `{s}`"
+            ))),
+        }
+    }
+}
+
+/// `"UTC"`, `"Z"`, `"+02:00"`, `"-0530"` as seconds east of UTC (`None` for anything else).
+pub fn fixed_offset_seconds(zone: &str) -> Option<i32> {
+    let z = zone.trim();
+    if z.eq_ignore_ascii_case("utc") || z == "Z" {
+        return Some(0);
+    }
+    let (sign, rest) = match z.as_bytes().first()? {
+        b'+' => (1, &z[1..]),
+        b'-' => (-1, &z[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let h: i32 = digits[..2].parse().ok()?;
+    let m: i32 = digits[2..].parse().ok()?;
+    Some(sign * (h * 3600 + m * 60))
+}
+
+impl CalendarWindow {
+    /// The window containing `at` (Unix seconds) in `zone`: a fixed offset (`"UTC"`,
+    /// `"+02:00"`, `"-0530"`) or, with the `tz` feature, an IANA zone (`"Europe/Berlin"`).
+    /// Without the feature an IANA name is refused with a message saying so.
+    pub fn containing(unit: CalendarUnit, zone: &str, at: i64) -> Result<(i64, i64), WindowError> {
+        if let Some(off) = fixed_offset_seconds(zone) {
+            return CalendarWindow {
+                unit,
+                utc_offset_seconds: off,
+            }
+            .bounds(at);
+        }
+        #[cfg(feature = "tz")]
+        {
+            CalendarWindow::bounds_in_zone(unit, zone, at)
+        }
+        #[cfg(not(feature = "tz"))]
+        {
+            Err(WindowError(format!(
+                "expected a fixed UTC offset such as +02:00, found `{zone}` (IANA time zones need the tz database, which this build leaves out)"
+            )))
+        }
+    }
+}
+
 fn bounds_with<Tz: TimeZone>(
     tz: &Tz,
     unit: CalendarUnit,
