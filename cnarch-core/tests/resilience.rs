@@ -153,6 +153,21 @@ fn presets() {
     .unwrap();
     p.per_try_timeout = Some(Duration::from_secs(2));
     assert_eq!(p.give_up_after(0), Some(Duration::from_secs(8)));
+    // Walked lazily: the same waits as the list, and a huge policy costs only what is taken.
+    let d = RetryPolicy::new(
+        u32::MAX,
+        Backoff::Exponential { multiplier: 2.0 },
+        Jitter::Decorrelated,
+        Duration::from_millis(100),
+        Duration::from_secs(20 * 365 * 86_400),
+    )
+    .unwrap();
+    let few = RetryPolicy {
+        max_attempts: 6,
+        ..d.clone()
+    };
+    assert_eq!(d.delay_iter(7).take(5).collect::<Vec<_>>(), few.delays(7));
+    assert_eq!(few.delay_iter(7).len(), 5);
     let mut keyed = Keyed::token_buckets(1.0, 1).unwrap();
     assert!(keyed.check("a", Instant::ZERO, 1).unwrap().allowed());
     assert!(keyed.check("b", Instant::ZERO, 1).unwrap().allowed());

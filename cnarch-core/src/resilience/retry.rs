@@ -124,6 +124,52 @@ fn secs(s: f64, what: &str) -> Result<Duration, RetryPolicyError> {
     crate::time::duration_from_secs(s).map_err(|e| RetryPolicyError(format!("{what}: {e}")))
 }
 
+/// The waits of a [`RetryPolicy`] for one seed, in order ([`RetryPolicy::delay_iter`]).
+#[derive(Debug, Clone)]
+pub struct Delays<'a> {
+    policy: &'a RetryPolicy,
+    rng: ChaCha8Rng,
+    previous: u64,
+    n: u32,
+}
+
+impl Iterator for Delays<'_> {
+    type Item = Duration;
+
+    fn next(&mut self) -> Option<Duration> {
+        let p = self.policy;
+        if self.n >= p.max_attempts.saturating_sub(1) {
+            return None;
+        }
+        let b = nanos(p.backoff_for(self.n));
+        self.n += 1;
+        let d = match p.jitter {
+            Jitter::None => b,
+            Jitter::Full => uniform(&mut self.rng, 0, b),
+            Jitter::Equal => b / 2 + uniform(&mut self.rng, 0, b - b / 2),
+            Jitter::Decorrelated => {
+                let floor = nanos(p.initial);
+                let hi = self.previous.saturating_mul(3).max(floor);
+                let v = uniform(&mut self.rng, floor, hi).min(nanos(p.max_delay));
+                self.previous = v;
+                v
+            }
+        };
+        Some(Duration::from_nanos(d))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self
+            .policy
+            .max_attempts
+            .saturating_sub(1)
+            .saturating_sub(self.n) as usize;
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for Delays<'_> {}
+
 /// A uniform draw from `[lo, hi]` (rejection sampling, so unbiased).
 pub(crate) fn uniform(rng: &mut ChaCha8Rng, lo: u64, hi: u64) -> u64 {
     if hi <= lo {
@@ -248,33 +294,27 @@ impl RetryPolicy {
 
     /// The waits before attempts 2..=max_attempts, drawn from `seed`.
     pub fn delays(&self, seed: u64) -> Vec<Duration> {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut previous = nanos(self.initial);
-        (0..self.max_attempts.saturating_sub(1))
-            .map(|n| {
-                let b = nanos(self.backoff_for(n));
-                let d = match self.jitter {
-                    Jitter::None => b,
-                    Jitter::Full => uniform(&mut rng, 0, b),
-                    Jitter::Equal => b / 2 + uniform(&mut rng, 0, b - b / 2),
-                    Jitter::Decorrelated => {
-                        let hi = previous.saturating_mul(3).max(nanos(self.initial));
-                        let v =
-                            uniform(&mut rng, nanos(self.initial), hi).min(nanos(self.max_delay));
-                        previous = v;
-                        v
-                    }
-                };
-                Duration::from_nanos(d)
-            })
-            .collect()
+        self.delay_iter(seed).collect()
+    }
+
+    /// The same waits as [`RetryPolicy::delays`], one at a time (nothing is allocated, so a
+    /// policy with a very large `max_attempts` can be walked lazily).
+    pub fn delay_iter(&self, seed: u64) -> Delays<'_> {
+        Delays {
+            policy: self,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            previous: nanos(self.initial),
+            n: 0,
+        }
     }
 
     /// The longest the whole call can take with these delays: every attempt running to its
     /// per-try timeout plus the waits. `None` without a per-try timeout (unbounded).
     pub fn give_up_after(&self, seed: u64) -> Option<Duration> {
         let per_try = self.per_try_timeout?;
-        let waits: Duration = self.delays(seed).into_iter().sum();
+        let waits = self
+            .delay_iter(seed)
+            .fold(Duration::ZERO, Duration::saturating_add);
         Some(
             per_try
                 .saturating_mul(self.max_attempts)
