@@ -760,9 +760,11 @@ fn section_slo_alerts(docs: &[Document]) {
     );
     let policy = MultiwindowPolicy::standard(period);
     for r in &policy.rules {
-        let full = detection_time(&o, 1.0, r.long_window, r.factor)
-            .map(|d| format!("{:.0} s", d.as_secs_f64()))
-            .unwrap_or_else(|| "never".into());
+        let full = match detection_time(&o, 1.0, r.long_window, r.factor) {
+            Ok(Some(d)) => format!("{:.0} s", d.as_secs_f64()),
+            Ok(None) => "never".into(),
+            Err(e) => e.to_string(),
+        };
         println!(
             "  {:>6} alert: {}/{} windows, burn factor {:.4}, fires after {full} of a full outage",
             r.severity,

@@ -342,6 +342,33 @@ fn manual_states_and_transitions() {
 }
 
 #[test]
+fn open_waits_growing_to_an_unbounded_cap_saturate() {
+    // A cap of Duration::MAX is 2^64 s as a float, one past what a Duration holds.
+    let cb = CircuitBreaker::new(BreakerConfig {
+        sliding_window_size: 1,
+        minimum_number_of_calls: 1,
+        permitted_number_of_calls_in_half_open_state: 1,
+        wait_duration_in_open_state: Duration::from_secs(3600),
+        wait_multiplier: 1e9,
+        max_wait_duration_in_open_state: Duration::MAX,
+        ..Default::default()
+    })
+    .unwrap();
+    let now = Instant::ZERO;
+    let mut waits = Vec::new();
+    for _ in 0..3 {
+        let p = cb.try_acquire(now).unwrap();
+        cb.record(now, p, Outcome::failure(Duration::ZERO));
+        waits.push(cb.try_acquire(now).unwrap_err().retry_after.unwrap());
+        cb.transition_to(now, State::HalfOpen);
+    }
+    assert_eq!(waits[0], Duration::from_secs(3600));
+    // 3600 s × 10^18 is past any Duration: the wait saturates, and `retry_after` is then bounded
+    // by the nanosecond timeline (about 584 years).
+    assert_eq!(waits[2], Duration::from_nanos(u64::MAX));
+}
+
+#[test]
 fn concurrent_callers_keep_totals_consistent() {
     let cb = std::sync::Arc::new(
         CircuitBreaker::new(BreakerConfig {

@@ -43,13 +43,14 @@ fn budget_vectors() {
             &o(&c["objective"]),
             secs(&c["window_s"]),
             c["error_ratio"].as_f64().unwrap(),
-        );
+        )
+        .unwrap();
         assert_eq!(got.map(|d| d.as_secs_f64()), c["want_s"].as_f64(), "{c}");
     }
     for c in v["burn_rate"].as_array().unwrap() {
         assert!(
             close(
-                burn_rate(c["error_ratio"].as_f64().unwrap(), &o(&c["objective"])),
+                burn_rate(c["error_ratio"].as_f64().unwrap(), &o(&c["objective"])).unwrap(),
                 c["want"].as_f64().unwrap()
             ),
             "{c}"
@@ -74,7 +75,8 @@ fn budget_vectors() {
             c["budget_fraction"].as_f64().unwrap(),
             secs(&c["period_s"]),
             secs(&c["long_window_s"]),
-        );
+        )
+        .unwrap();
         assert!(
             (got - c["want"].as_f64().unwrap()).abs() < 1e-9,
             "{c}: {got}"
@@ -86,13 +88,15 @@ fn budget_vectors() {
             &o(&c["objective"]),
             secs(&c["duration_s"]),
             secs(&c["period_s"]),
-        );
+        )
+        .unwrap();
         assert!(close(got, c["want"].as_f64().unwrap()), "{c}: {got}");
     }
     for (k, f) in [
         (
             "detection_time",
-            detection_time as fn(&Objective, f64, Duration, f64) -> Option<Duration>,
+            detection_time
+                as fn(&Objective, f64, Duration, f64) -> Result<Option<Duration>, BudgetInputError>,
         ),
         ("reset_time", reset_time),
     ] {
@@ -102,7 +106,8 @@ fn budget_vectors() {
                 c["error_ratio"].as_f64().unwrap(),
                 secs(&c["window_s"]),
                 c["factor"].as_f64().unwrap(),
-            );
+            )
+            .unwrap();
             match c["want_s"].as_f64() {
                 None => assert_eq!(got, None, "{k} {c}"),
                 Some(w) => assert!(
@@ -868,4 +873,82 @@ fn calendar_window_vectors() {
         assert_eq!(got, Ok((unix(&c["start"]), unix(&c["end"]))), "{c}");
     }
     assert!("fortnight".parse::<CalendarUnit>().is_err());
+}
+
+#[test]
+fn budget_math_refuses_inputs_outside_its_domain() {
+    let o = Objective::new(0.999).unwrap();
+    let h = Duration::from_secs(3600);
+    // These used to panic in Duration::from_secs_f64 (negative or NaN factor).
+    for f in [-1.0, f64::NAN, f64::INFINITY] {
+        let e = detection_time(&o, 0.5, h, f).unwrap_err();
+        assert!(e.to_string().starts_with("burn_factor:"), "{e}");
+        assert!(reset_time(&o, 0.5, h, f).is_err());
+    }
+    for r in [-0.1, 1.5, f64::NAN] {
+        assert!(burn_rate(r, &o)
+            .unwrap_err()
+            .to_string()
+            .starts_with("error_ratio:"));
+        assert!(time_to_exhaustion(&o, h, r).is_err());
+        assert!(budget_consumed(r, &o, h, h).is_err());
+        assert!(detection_time(&o, r, h, 14.4).is_err());
+    }
+    assert!(budget_consumed(0.1, &o, h, Duration::ZERO)
+        .unwrap_err()
+        .to_string()
+        .starts_with("period:"));
+    assert!(burn_factor(0.02, h, Duration::ZERO).is_err());
+    assert!(burn_factor(-0.02, h, h).is_err());
+    assert_eq!(burn_factor(0.0, h, h).unwrap(), 0.0);
+    // The domain's edges are answers: a factor of 0 fires at once, a ratio of 0 never.
+    assert_eq!(
+        detection_time(&o, 0.5, h, 0.0).unwrap(),
+        Some(Duration::ZERO)
+    );
+    assert_eq!(time_to_exhaustion(&o, h, 0.0).unwrap(), None);
+    assert_eq!(
+        reset_time(&o, 1.0, h, 1.0).unwrap().map(|d| d.as_secs()),
+        Some(3596)
+    );
+}
+
+#[test]
+fn calendar_windows_at_the_ends_of_time_fail_cleanly() {
+    // chrono's range: 262143 BCE to 262142 CE. Local times past it used to panic.
+    let max = chrono::NaiveDate::MAX
+        .and_hms_opt(23, 59, 59)
+        .unwrap()
+        .and_utc()
+        .timestamp();
+    let min = chrono::NaiveDate::MIN
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp();
+    for at in [
+        min,
+        min + 1,
+        min + 86_400 * 40,
+        max - 86_400 * 40,
+        max - 1,
+        max,
+        i64::MAX,
+        i64::MIN,
+    ] {
+        for unit in ["day", "week", "month", "quarter"] {
+            for zone in [
+                "UTC",
+                "+14:00",
+                "-12:00",
+                "Pacific/Kiritimati",
+                "America/Adak",
+            ] {
+                let u: CalendarUnit = unit.parse().unwrap();
+                if let Ok((s, e)) = CalendarWindow::containing(u, zone, at) {
+                    assert!(s <= at && at < e, "{at} {unit} {zone}: [{s}, {e})");
+                }
+            }
+        }
+    }
 }

@@ -58,7 +58,17 @@ use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
 use pyo3::types::PyList;
 
-/// Runs `f`, turning a Rust panic into `cnarch.CnarchError`.
+/// As [`guard`], for entry points without a `Python` token in their arguments (pyo3 calls them
+/// with the interpreter attached, so attaching again to raise is cheap).
+fn guarded<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(payload) => Python::attach(|py| guard(py, || std::panic::resume_unwind(payload))),
+    }
+}
+
+/// Runs `f`, turning a Rust panic into `cnarch.CnarchError`. Every entry point of the module
+/// runs inside `guard` or [`guarded`].
 fn guard<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(result) => result,
@@ -213,8 +223,13 @@ fn parse_duration_ns(py: Python<'_>, text: &str) -> PyResult<i64> {
 /// Test-only: panics inside Rust, to prove panics surface as `CnarchError`.
 #[pyfunction]
 #[allow(clippy::panic)]
-fn _panic_for_tests(py: Python<'_>) -> PyResult<()> {
-    guard(py, || panic!("deliberate panic for the binding tests"))
+#[pyo3(signature = (without_token=false))]
+fn _panic_for_tests(py: Python<'_>, without_token: bool) -> PyResult<()> {
+    if without_token {
+        guarded(|| panic!("deliberate panic for the binding tests (guarded)"))
+    } else {
+        guard(py, || panic!("deliberate panic for the binding tests"))
+    }
 }
 
 /// An exact Kubernetes resource quantity.
@@ -232,81 +247,91 @@ impl PyQuantity {
         })
     }
 
-    fn __str__(&self) -> String {
-        self.0.to_string()
+    fn __str__(&self) -> PyResult<String> {
+        guarded(|| Ok(self.0.to_string()))
     }
 
-    fn __repr__(&self) -> String {
-        format!("Quantity('{}')", self.0)
+    fn __repr__(&self) -> PyResult<String> {
+        guarded(|| Ok(format!("Quantity('{}')", self.0)))
     }
 
     fn __add__(&self, other: &Self) -> PyResult<Self> {
-        self.0
-            .checked_add(&other.0)
-            .map(PyQuantity)
-            .ok_or_else(|| PyOverflowError::new_err("quantity sum out of range"))
+        guarded(|| {
+            self.0
+                .checked_add(&other.0)
+                .map(PyQuantity)
+                .ok_or_else(|| PyOverflowError::new_err("quantity sum out of range"))
+        })
     }
 
     fn __sub__(&self, other: &Self) -> PyResult<Self> {
-        self.0
-            .checked_sub(&other.0)
-            .map(PyQuantity)
-            .ok_or_else(|| PyOverflowError::new_err("quantity difference out of range"))
+        guarded(|| {
+            self.0
+                .checked_sub(&other.0)
+                .map(PyQuantity)
+                .ok_or_else(|| PyOverflowError::new_err("quantity difference out of range"))
+        })
     }
 
-    fn __neg__(&self) -> Self {
-        PyQuantity(self.0.neg())
+    fn __neg__(&self) -> PyResult<Self> {
+        guarded(|| Ok(PyQuantity(self.0.neg())))
     }
 
-    fn __hash__(&self) -> u64 {
-        hash_of(&self.0)
+    fn __hash__(&self) -> PyResult<u64> {
+        guarded(|| Ok(hash_of(&self.0)))
     }
 
-    fn __bool__(&self) -> bool {
-        !self.0.is_zero()
+    fn __bool__(&self) -> PyResult<bool> {
+        guarded(|| Ok(!self.0.is_zero()))
     }
 
     /// The value rounded up, away from zero, to a whole unit.
-    fn value(&self) -> i128 {
-        self.0.value()
+    fn value(&self) -> PyResult<i128> {
+        guarded(|| Ok(self.0.value()))
     }
 
     /// The value in thousandths, rounded up, away from zero.
-    fn milli_value(&self) -> i128 {
-        self.0.milli_value()
+    fn milli_value(&self) -> PyResult<i128> {
+        guarded(|| Ok(self.0.milli_value()))
     }
 
     /// The exact value in nanounits.
-    fn nanos(&self) -> i128 {
-        self.0.nanos()
+    fn nanos(&self) -> PyResult<i128> {
+        guarded(|| Ok(self.0.nanos()))
     }
 
     /// `"DecimalSI"`, `"BinarySI"` or `"DecimalExponent"`.
     #[getter]
-    fn format(&self) -> &'static str {
-        match self.0.format() {
-            QuantityFormat::DecimalSI => "DecimalSI",
-            QuantityFormat::BinarySI => "BinarySI",
-            QuantityFormat::DecimalExponent => "DecimalExponent",
-        }
+    fn format(&self) -> PyResult<&'static str> {
+        guarded(|| {
+            Ok({
+                match self.0.format() {
+                    QuantityFormat::DecimalSI => "DecimalSI",
+                    QuantityFormat::BinarySI => "BinarySI",
+                    QuantityFormat::DecimalExponent => "DecimalExponent",
+                }
+            })
+        })
     }
 
-    fn __float__(&self) -> f64 {
-        self.0.as_f64()
+    fn __float__(&self) -> PyResult<f64> {
+        guarded(|| Ok(self.0.as_f64()))
     }
 
     fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: CompareOp) -> PyResult<Py<PyAny>> {
-        let py = other.py();
-        let Ok(other) = other.cast::<PyQuantity>() else {
-            return Ok(py.NotImplemented());
-        };
-        let o = &other.get().0;
-        Ok(op
-            .matches(self.0.cmp(o))
-            .into_pyobject(py)?
-            .to_owned()
-            .into_any()
-            .unbind())
+        guarded(|| {
+            let py = other.py();
+            let Ok(other) = other.cast::<PyQuantity>() else {
+                return Ok(py.NotImplemented());
+            };
+            let o = &other.get().0;
+            Ok(op
+                .matches(self.0.cmp(o))
+                .into_pyobject(py)?
+                .to_owned()
+                .into_any()
+                .unbind())
+        })
     }
 }
 
@@ -325,8 +350,8 @@ impl PySchedule {
         })
     }
 
-    fn __str__(&self) -> String {
-        self.0.to_string()
+    fn __str__(&self) -> PyResult<String> {
+        guarded(|| Ok(self.0.to_string()))
     }
 
     /// The next `n` fire times after `after_us`, as microseconds since the epoch.
@@ -370,14 +395,14 @@ impl PySelector {
 
     /// Matches every label set.
     #[staticmethod]
-    fn everything() -> Self {
-        PySelector(Selector::everything())
+    fn everything() -> PyResult<Self> {
+        guarded(|| Ok(PySelector(Selector::everything())))
     }
 
     /// Matches no label set.
     #[staticmethod]
-    fn nothing() -> Self {
-        PySelector(Selector::nothing())
+    fn nothing() -> PyResult<Self> {
+        guarded(|| Ok(PySelector(Selector::nothing())))
     }
 
     /// From a structured selector dict (`matchLabels`, `matchExpressions`); `None` selects
@@ -410,52 +435,60 @@ impl PySelector {
     }
 
     /// Does the label mapping satisfy the selector?
-    fn matches(&self, labels: BTreeMap<String, String>) -> bool {
-        self.0.matches(&labels)
+    fn matches(&self, labels: BTreeMap<String, String>) -> PyResult<bool> {
+        guarded(|| Ok(self.0.matches(&labels)))
     }
 
     /// A label set both selectors match, or `None` when they cannot overlap.
-    fn overlaps(&self, other: &PySelector) -> Option<BTreeMap<String, String>> {
-        self.0.overlaps(&other.0)
+    fn overlaps(&self, other: &PySelector) -> PyResult<Option<BTreeMap<String, String>>> {
+        guarded(|| Ok(self.0.overlaps(&other.0)))
     }
 
     /// Does `other` match every label set this selector matches?
-    fn is_subset_of(&self, other: &PySelector) -> bool {
-        self.0.is_subset_of(&other.0)
+    fn is_subset_of(&self, other: &PySelector) -> PyResult<bool> {
+        guarded(|| Ok(self.0.is_subset_of(&other.0)))
     }
 
     /// Is this the selector that matches nothing?
     #[getter]
-    fn is_nothing(&self) -> bool {
-        self.0.is_nothing()
+    fn is_nothing(&self) -> PyResult<bool> {
+        guarded(|| Ok(self.0.is_nothing()))
     }
 
     /// Does it match every label set?
     #[getter]
-    fn is_everything(&self) -> bool {
-        self.0.is_everything()
+    fn is_everything(&self) -> PyResult<bool> {
+        guarded(|| Ok(self.0.is_everything()))
     }
 
-    fn __str__(&self) -> String {
-        self.0.to_string()
+    fn __str__(&self) -> PyResult<String> {
+        guarded(|| Ok(self.0.to_string()))
     }
 
-    fn __repr__(&self) -> String {
-        if self.0.is_nothing() {
-            "Selector.nothing()".to_string()
-        } else {
-            format!("Selector.parse({:?})", self.0.to_string())
-        }
+    fn __repr__(&self) -> PyResult<String> {
+        guarded(|| {
+            Ok({
+                if self.0.is_nothing() {
+                    "Selector.nothing()".to_string()
+                } else {
+                    format!("Selector.parse({:?})", self.0.to_string())
+                }
+            })
+        })
     }
 
-    fn __hash__(&self) -> u64 {
-        hash_of(&self.0)
+    fn __hash__(&self) -> PyResult<u64> {
+        guarded(|| Ok(hash_of(&self.0)))
     }
 
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .cast::<PySelector>()
-            .is_ok_and(|o| o.get().0 == self.0)
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        guarded(|| {
+            Ok({
+                other
+                    .cast::<PySelector>()
+                    .is_ok_and(|o| o.get().0 == self.0)
+            })
+        })
     }
 }
 
@@ -467,22 +500,22 @@ struct PySelectorIndex(SelectorIndex);
 #[pymethods]
 impl PySelectorIndex {
     #[new]
-    fn new() -> Self {
-        PySelectorIndex::default()
+    fn new() -> PyResult<Self> {
+        guarded(|| Ok(PySelectorIndex::default()))
     }
 
     /// Adds a selector; returns its id (0, 1, 2, ... in insertion order).
-    fn insert(&mut self, selector: &PySelector) -> usize {
-        self.0.insert(selector.0.clone())
+    fn insert(&mut self, selector: &PySelector) -> PyResult<usize> {
+        guarded(|| Ok(self.0.insert(selector.0.clone())))
     }
 
     /// The ids of the selectors that match the label mapping, ascending.
-    fn matching(&self, labels: BTreeMap<String, String>) -> Vec<usize> {
-        self.0.matching(&labels)
+    fn matching(&self, labels: BTreeMap<String, String>) -> PyResult<Vec<usize>> {
+        guarded(|| Ok(self.0.matching(&labels)))
     }
 
-    fn __len__(&self) -> usize {
-        self.0.len()
+    fn __len__(&self) -> PyResult<usize> {
+        guarded(|| Ok(self.0.len()))
     }
 }
 
@@ -618,11 +651,18 @@ impl PyBreaker {
     }
 
     /// `(permit, None, None)` or `(None, state, retry_after_seconds_or_None)`.
-    fn try_acquire(&self, now: f64) -> (Option<PyPermit>, Option<&'static str>, Option<f64>) {
-        match self.0.try_acquire(Instant::from_secs_f64(now)) {
-            Ok(p) => (Some(PyPermit(p)), None, None),
-            Err(r) => (None, Some(r.state.as_str()), r.retry_after.map(secs)),
-        }
+    fn try_acquire(
+        &self,
+        now: f64,
+    ) -> PyResult<(Option<PyPermit>, Option<&'static str>, Option<f64>)> {
+        guarded(|| {
+            Ok({
+                match self.0.try_acquire(Instant::from_secs_f64(now)) {
+                    Ok(p) => (Some(PyPermit(p)), None, None),
+                    Err(r) => (None, Some(r.state.as_str()), r.retry_after.map(secs)),
+                }
+            })
+        })
     }
 
     fn record(
@@ -632,33 +672,39 @@ impl PyBreaker {
         success: Option<bool>,
         duration: f64,
     ) -> PyResult<()> {
-        let d = duration_from_secs(duration).map_err(value_error)?;
-        let outcome = match success {
-            Some(true) => Outcome::success(d),
-            Some(false) => Outcome::failure(d),
-            None => Outcome::ignored(d),
-        };
-        self.0
-            .record(Instant::from_secs_f64(now), permit.0, outcome);
-        Ok(())
+        guarded(|| {
+            let d = duration_from_secs(duration).map_err(value_error)?;
+            let outcome = match success {
+                Some(true) => Outcome::success(d),
+                Some(false) => Outcome::failure(d),
+                None => Outcome::ignored(d),
+            };
+            self.0
+                .record(Instant::from_secs_f64(now), permit.0, outcome);
+            Ok(())
+        })
     }
 
-    fn state(&self, now: f64) -> &'static str {
-        self.0.state(Instant::from_secs_f64(now)).as_str()
+    fn state(&self, now: f64) -> PyResult<&'static str> {
+        guarded(|| Ok(self.0.state(Instant::from_secs_f64(now)).as_str()))
     }
 
     fn metrics(&self, py: Python<'_>, now: f64) -> PyResult<Py<PyAny>> {
-        Ok(pythonize::pythonize(py, &self.0.metrics(Instant::from_secs_f64(now)))?.unbind())
+        guarded(|| {
+            Ok(pythonize::pythonize(py, &self.0.metrics(Instant::from_secs_f64(now)))?.unbind())
+        })
     }
 
     fn transition_to(&self, now: f64, state: &str) -> PyResult<()> {
-        let to: State = state.parse().map_err(value_error)?;
-        self.0.transition_to(Instant::from_secs_f64(now), to);
-        Ok(())
+        guarded(|| {
+            let to: State = state.parse().map_err(value_error)?;
+            self.0.transition_to(Instant::from_secs_f64(now), to);
+            Ok(())
+        })
     }
 
     fn snapshot(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        Ok(pythonize::pythonize(py, &self.0.snapshot())?.unbind())
+        guarded(|| Ok(pythonize::pythonize(py, &self.0.snapshot())?.unbind()))
     }
 
     #[staticmethod]
@@ -695,18 +741,20 @@ impl PyRetry {
         max_delay: f64,
         jitter: &str,
     ) -> PyResult<Self> {
-        let backoff = Backoff::from_name(backoff, multiplier).map_err(value_error)?;
-        let jitter: Jitter = jitter.parse().map_err(value_error)?;
-        let initial = duration_from_secs(initial).map_err(value_error)?;
-        let max_delay = duration_from_secs(max_delay).map_err(value_error)?;
-        RetryPolicy::new(max_attempts, backoff, jitter, initial, max_delay)
-            .map(PyRetry)
-            .map_err(value_error)
+        guarded(|| {
+            let backoff = Backoff::from_name(backoff, multiplier).map_err(value_error)?;
+            let jitter: Jitter = jitter.parse().map_err(value_error)?;
+            let initial = duration_from_secs(initial).map_err(value_error)?;
+            let max_delay = duration_from_secs(max_delay).map_err(value_error)?;
+            RetryPolicy::new(max_attempts, backoff, jitter, initial, max_delay)
+                .map(PyRetry)
+                .map_err(value_error)
+        })
     }
 
     #[staticmethod]
-    fn envoy() -> Self {
-        PyRetry(RetryPolicy::envoy())
+    fn envoy() -> PyResult<Self> {
+        guarded(|| Ok(PyRetry(RetryPolicy::envoy())))
     }
 
     #[staticmethod]
@@ -716,23 +764,25 @@ impl PyRetry {
         max_backoff: f64,
         backoff_multiplier: f64,
     ) -> PyResult<Self> {
-        RetryPolicy::grpc(
-            max_attempts,
-            initial_backoff,
-            max_backoff,
-            backoff_multiplier,
-        )
-        .map(PyRetry)
-        .map_err(value_error)
+        guarded(|| {
+            RetryPolicy::grpc(
+                max_attempts,
+                initial_backoff,
+                max_backoff,
+                backoff_multiplier,
+            )
+            .map(PyRetry)
+            .map_err(value_error)
+        })
     }
 
-    fn delays(&self, seed: u64) -> Vec<f64> {
-        self.0.delays(seed).into_iter().map(secs).collect()
+    fn delays(&self, seed: u64) -> PyResult<Vec<f64>> {
+        guarded(|| Ok(self.0.delays(seed).into_iter().map(secs).collect()))
     }
 
     #[getter]
-    fn max_attempts(&self) -> u32 {
-        self.0.max_attempts
+    fn max_attempts(&self) -> PyResult<u32> {
+        guarded(|| Ok(self.0.max_attempts))
     }
 }
 
@@ -744,22 +794,34 @@ struct PyThrottle(RetryThrottle);
 impl PyThrottle {
     #[new]
     fn new(max_tokens: u32, token_ratio: f64) -> PyResult<Self> {
-        RetryThrottle::new(max_tokens, token_ratio)
-            .map(PyThrottle)
-            .ok_or_else(|| PyValueError::new_err(format!("expected max_tokens in 1..=1000 and token_ratio > 0, found {max_tokens} and {token_ratio}")))
+        guarded(|| {
+            RetryThrottle::new(max_tokens, token_ratio)
+                .map(PyThrottle)
+                .ok_or_else(|| PyValueError::new_err(format!("expected max_tokens in 1..=1000 and token_ratio > 0, found {max_tokens} and {token_ratio}")))
+        })
     }
-    fn on_success(&mut self) {
-        self.0.on_success();
+    fn on_success(&mut self) -> PyResult<()> {
+        guarded(|| {
+            {
+                self.0.on_success();
+            }
+            Ok(())
+        })
     }
-    fn on_failure(&mut self) {
-        self.0.on_failure();
+    fn on_failure(&mut self) -> PyResult<()> {
+        guarded(|| {
+            {
+                self.0.on_failure();
+            }
+            Ok(())
+        })
     }
-    fn allows_retry(&self) -> bool {
-        self.0.allows_retry()
+    fn allows_retry(&self) -> PyResult<bool> {
+        guarded(|| Ok(self.0.allows_retry()))
     }
     #[getter]
-    fn tokens(&self) -> f64 {
-        self.0.tokens()
+    fn tokens(&self) -> PyResult<f64> {
+        guarded(|| Ok(self.0.tokens()))
     }
 }
 
@@ -772,15 +834,17 @@ impl PyBudget {
     #[new]
     #[pyo3(signature = (budget_percent = 20.0, min_retry_concurrency = 3))]
     fn new(budget_percent: f64, min_retry_concurrency: u32) -> PyResult<Self> {
-        RetryBudget::new(budget_percent, min_retry_concurrency)
-            .map(PyBudget)
-            .map_err(value_error)
+        guarded(|| {
+            RetryBudget::new(budget_percent, min_retry_concurrency)
+                .map(PyBudget)
+                .map_err(value_error)
+        })
     }
-    fn max_active_retries(&self, active_requests: u32) -> u32 {
-        self.0.max_active_retries(active_requests)
+    fn max_active_retries(&self, active_requests: u32) -> PyResult<u32> {
+        guarded(|| Ok(self.0.max_active_retries(active_requests)))
     }
-    fn allows_retry(&self, active_requests: u32, active_retries: u32) -> bool {
-        self.0.allows_retry(active_requests, active_retries)
+    fn allows_retry(&self, active_requests: u32, active_retries: u32) -> PyResult<bool> {
+        guarded(|| Ok(self.0.allows_retry(active_requests, active_retries)))
     }
 }
 
@@ -791,20 +855,25 @@ struct PyQuota(RetryQuota);
 #[pymethods]
 impl PyQuota {
     #[new]
-    fn new() -> Self {
-        PyQuota(RetryQuota::aws_standard())
+    fn new() -> PyResult<Self> {
+        guarded(|| Ok(PyQuota(RetryQuota::aws_standard())))
     }
     #[pyo3(signature = (after_timeout = false))]
-    fn acquire(&mut self, after_timeout: bool) -> Option<u32> {
-        self.0.acquire(after_timeout)
+    fn acquire(&mut self, after_timeout: bool) -> PyResult<Option<u32>> {
+        guarded(|| Ok(self.0.acquire(after_timeout)))
     }
     #[pyo3(signature = (retry_cost = None))]
-    fn on_success(&mut self, retry_cost: Option<u32>) {
-        self.0.on_success(retry_cost);
+    fn on_success(&mut self, retry_cost: Option<u32>) -> PyResult<()> {
+        guarded(|| {
+            {
+                self.0.on_success(retry_cost);
+            }
+            Ok(())
+        })
     }
     #[getter]
-    fn available(&self) -> u32 {
-        self.0.available()
+    fn available(&self) -> PyResult<u32> {
+        guarded(|| Ok(self.0.available()))
     }
 }
 
@@ -817,23 +886,27 @@ struct PyLimiter(TokenBucket);
 impl PyLimiter {
     #[new]
     fn new(rate: f64, burst: u64) -> PyResult<Self> {
-        TokenBucket::new(rate, burst)
-            .map(PyLimiter)
-            .map_err(value_error)
+        guarded(|| {
+            TokenBucket::new(rate, burst)
+                .map(PyLimiter)
+                .map_err(value_error)
+        })
     }
 
     /// `(allowed, retry_after_seconds_or_None)`; raises ValueError when `n` exceeds the burst.
     fn check(&mut self, now: f64, n: u64) -> PyResult<(bool, Option<f64>)> {
-        Ok(
-            match self
-                .0
-                .check(Instant::from_secs_f64(now), n)
-                .map_err(value_error)?
-            {
-                RateDecision::Allowed => (true, None),
-                RateDecision::Denied { retry_after } => (false, Some(secs(retry_after))),
-            },
-        )
+        guarded(|| {
+            Ok(
+                match self
+                    .0
+                    .check(Instant::from_secs_f64(now), n)
+                    .map_err(value_error)?
+                {
+                    RateDecision::Allowed => (true, None),
+                    RateDecision::Denied { retry_after } => (false, Some(secs(retry_after))),
+                },
+            )
+        })
     }
 }
 
@@ -850,54 +923,66 @@ impl PyBulkhead {
     #[new]
     #[pyo3(signature = (max_concurrent, max_queued, max_wait=None))]
     fn new(max_concurrent: u32, max_queued: u32, max_wait: Option<f64>) -> PyResult<Self> {
-        Bulkhead::new(max_concurrent, max_queued, opt_secs(max_wait)?)
-            .map(PyBulkhead)
-            .map_err(value_error)
+        guarded(|| {
+            Bulkhead::new(max_concurrent, max_queued, opt_secs(max_wait)?)
+                .map(PyBulkhead)
+                .map_err(value_error)
+        })
     }
 
     /// `(decision, ticket_or_None)`.
-    fn try_enter(&self, now: f64) -> (&'static str, Option<u64>) {
-        let a = self.0.try_enter(Instant::from_secs_f64(now));
-        let ticket = match a {
-            Admission::Queued(t) => Some(t.0),
-            _ => None,
-        };
-        (a.as_str(), ticket)
+    fn try_enter(&self, now: f64) -> PyResult<(&'static str, Option<u64>)> {
+        guarded(|| {
+            Ok({
+                let a = self.0.try_enter(Instant::from_secs_f64(now));
+                let ticket = match a {
+                    Admission::Queued(t) => Some(t.0),
+                    _ => None,
+                };
+                (a.as_str(), ticket)
+            })
+        })
     }
 
     fn release(&self, now: f64) -> PyResult<Option<u64>> {
-        Ok(self
-            .0
-            .release(Instant::from_secs_f64(now))
-            .map_err(value_error)?
-            .map(|t| t.0))
+        guarded(|| {
+            Ok(self
+                .0
+                .release(Instant::from_secs_f64(now))
+                .map_err(value_error)?
+                .map(|t| t.0))
+        })
     }
 
-    fn cancel(&self, ticket: u64) -> bool {
-        self.0.cancel(Ticket(ticket))
+    fn cancel(&self, ticket: u64) -> PyResult<bool> {
+        guarded(|| Ok(self.0.cancel(Ticket(ticket))))
     }
 
-    fn expire(&self, now: f64) -> Vec<u64> {
-        self.0
-            .expire(Instant::from_secs_f64(now))
-            .into_iter()
-            .map(|t| t.0)
-            .collect()
-    }
-
-    #[getter]
-    fn active(&self) -> u32 {
-        self.0.active()
-    }
-
-    #[getter]
-    fn queued(&self) -> u32 {
-        self.0.queued()
+    fn expire(&self, now: f64) -> PyResult<Vec<u64>> {
+        guarded(|| {
+            Ok({
+                self.0
+                    .expire(Instant::from_secs_f64(now))
+                    .into_iter()
+                    .map(|t| t.0)
+                    .collect()
+            })
+        })
     }
 
     #[getter]
-    fn rejected(&self) -> u64 {
-        self.0.rejected()
+    fn active(&self) -> PyResult<u32> {
+        guarded(|| Ok(self.0.active()))
+    }
+
+    #[getter]
+    fn queued(&self) -> PyResult<u32> {
+        guarded(|| Ok(self.0.queued()))
+    }
+
+    #[getter]
+    fn rejected(&self) -> PyResult<u64> {
+        guarded(|| Ok(self.0.rejected()))
     }
 }
 
@@ -938,65 +1023,83 @@ impl PyOutlier {
         start: f64,
         seed: u64,
     ) -> PyResult<Self> {
-        let c = OutlierConfig::istio(
-            consecutive_5xx_errors,
-            duration_from_secs(interval).map_err(value_error)?,
-            duration_from_secs(base_ejection_time).map_err(value_error)?,
-        );
-        OutlierDetector::new(c, Instant::from_secs_f64(start), seed)
-            .map(PyOutlier)
-            .map_err(value_error)
+        guarded(|| {
+            let c = OutlierConfig::istio(
+                consecutive_5xx_errors,
+                duration_from_secs(interval).map_err(value_error)?,
+                duration_from_secs(base_ejection_time).map_err(value_error)?,
+            );
+            OutlierDetector::new(c, Instant::from_secs_f64(start), seed)
+                .map(PyOutlier)
+                .map_err(value_error)
+        })
     }
 
-    fn add_host(&mut self, host: String) {
-        self.0.add_host(host);
+    fn add_host(&mut self, host: String) -> PyResult<()> {
+        guarded(|| {
+            {
+                self.0.add_host(host);
+            }
+            Ok(())
+        })
     }
 
-    fn remove_host(&mut self, host: String) -> bool {
-        self.0.remove_host(&host)
+    fn remove_host(&mut self, host: String) -> PyResult<bool> {
+        guarded(|| Ok(self.0.remove_host(&host)))
     }
 
     fn record(&mut self, now: f64, host: String, result: &Bound<'_, PyAny>) -> PyResult<()> {
-        let r = host_result(result)?;
-        self.0.record(Instant::from_secs_f64(now), &host, r);
-        Ok(())
+        guarded(|| {
+            let r = host_result(result)?;
+            self.0.record(Instant::from_secs_f64(now), &host, r);
+            Ok(())
+        })
     }
 
-    fn advance(&mut self, now: f64) {
-        self.0.advance(Instant::from_secs_f64(now));
+    fn advance(&mut self, now: f64) -> PyResult<()> {
+        guarded(|| {
+            {
+                self.0.advance(Instant::from_secs_f64(now));
+            }
+            Ok(())
+        })
     }
 
     /// `[(at, host, action, kind_or_None, duration_or_None)]`.
-    fn take_events(&mut self) -> Vec<EventTuple> {
-        self.0
-            .take_events()
-            .into_iter()
-            .map(|e| {
-                let duration = match e.action {
-                    OutlierAction::Eject { duration, .. } => Some(secs(duration)),
-                    _ => None,
-                };
-                (
-                    e.at.as_nanos() as f64 / 1e9,
-                    e.host,
-                    e.action.as_str(),
-                    e.action.kind().map(|k| k.as_str()),
-                    duration,
-                )
+    fn take_events(&mut self) -> PyResult<Vec<EventTuple>> {
+        guarded(|| {
+            Ok({
+                self.0
+                    .take_events()
+                    .into_iter()
+                    .map(|e| {
+                        let duration = match e.action {
+                            OutlierAction::Eject { duration, .. } => Some(secs(duration)),
+                            _ => None,
+                        };
+                        (
+                            e.at.as_nanos() as f64 / 1e9,
+                            e.host,
+                            e.action.as_str(),
+                            e.action.kind().map(|k| k.as_str()),
+                            duration,
+                        )
+                    })
+                    .collect()
             })
-            .collect()
+        })
     }
 
-    fn is_ejected(&self, host: String) -> bool {
-        self.0.is_ejected(&host)
+    fn is_ejected(&self, host: String) -> PyResult<bool> {
+        guarded(|| Ok(self.0.is_ejected(&host)))
     }
 
-    fn ejected(&self) -> Vec<String> {
-        self.0.ejected().into_iter().cloned().collect()
+    fn ejected(&self) -> PyResult<Vec<String>> {
+        guarded(|| Ok(self.0.ejected().into_iter().cloned().collect()))
     }
 
-    fn hosts(&self) -> Vec<String> {
-        self.0.hosts().cloned().collect()
+    fn hosts(&self) -> PyResult<Vec<String>> {
+        guarded(|| Ok(self.0.hosts().cloned().collect()))
     }
 }
 
@@ -1021,29 +1124,31 @@ impl PyRetryOn {
     #[new]
     #[pyo3(signature = (retry_on, status_codes=Vec::new()))]
     fn new(retry_on: &str, status_codes: Vec<u16>) -> PyResult<Self> {
-        Ok(PyRetryOn(
-            RetryOn::parse(retry_on)
-                .map_err(value_error)?
-                .with_status_codes(&status_codes),
-        ))
+        guarded(|| {
+            Ok(PyRetryOn(
+                RetryOn::parse(retry_on)
+                    .map_err(value_error)?
+                    .with_status_codes(&status_codes),
+            ))
+        })
     }
 
     /// gRFC A6's `retryableStatusCodes`.
     #[staticmethod]
     fn grpc(codes: Vec<String>) -> PyResult<Self> {
-        RetryOn::grpc(&codes).map(PyRetryOn).map_err(value_error)
+        guarded(|| RetryOn::grpc(&codes).map(PyRetryOn).map_err(value_error))
     }
 
     /// Istio's default retry conditions.
     #[staticmethod]
-    fn istio_default() -> Self {
-        PyRetryOn(RetryOn::istio_default())
+    fn istio_default() -> PyResult<Self> {
+        guarded(|| Ok(PyRetryOn(RetryOn::istio_default())))
     }
 
     /// Whether `outcome` (an HTTP status, `"grpc:NAME"`, `"connect_failure"`, `"reset"`,
     /// `"refused_stream"`, `"per_try_timeout"`, `"retryable"`, `"not_retryable"`) is retried.
     fn should_retry(&self, outcome: &Bound<'_, PyAny>) -> PyResult<bool> {
-        Ok(self.0.should_retry(call_outcome(outcome)?))
+        guarded(|| Ok(self.0.should_retry(call_outcome(outcome)?)))
     }
 }
 
@@ -1265,8 +1370,8 @@ impl PyHpa {
     }
 
     /// The effective metric names, in input order.
-    fn metric_names(&self) -> Vec<String> {
-        self.0.metrics().iter().map(|m| m.display_name()).collect()
+    fn metric_names(&self) -> PyResult<Vec<String>> {
+        guarded(|| Ok(self.0.metrics().iter().map(|m| m.display_name()).collect()))
     }
 }
 
@@ -1312,14 +1417,16 @@ impl PyKpa {
         ready_pods: u32,
         reachable: bool,
     ) -> PyResult<Py<PyAny>> {
-        let d = self.0.scale_reachable(
-            Instant::from_secs_f64(now.max(0.0)),
-            stable,
-            panic,
-            ready_pods,
-            reachable,
-        );
-        to_py(py, &d)
+        guarded(|| {
+            let d = self.0.scale_reachable(
+                Instant::from_secs_f64(now.max(0.0)),
+                stable,
+                panic,
+                ready_pods,
+                reachable,
+            );
+            to_py(py, &d)
+        })
     }
 }
 
@@ -1345,23 +1452,25 @@ impl PyKeda {
         current_replicas: u32,
         values: Vec<Option<f64>>,
     ) -> PyResult<Py<PyAny>> {
-        let d = self.0.poll(
-            Instant::from_secs_f64(now.max(0.0)),
-            current_replicas,
-            &values,
-        );
-        to_py(py, &d)
+        guarded(|| {
+            let d = self.0.poll(
+                Instant::from_secs_f64(now.max(0.0)),
+                current_replicas,
+                &values,
+            );
+            to_py(py, &d)
+        })
     }
 
     fn hpa_spec(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        to_py(py, &self.0.hpa_spec())
+        guarded(|| to_py(py, &self.0.hpa_spec()))
     }
 }
 
 #[pyfunction]
 #[pyo3(signature = (value, activation_threshold=0.0))]
-fn keda_activation(value: f64, activation_threshold: f64) -> bool {
-    keda_is_active(value, activation_threshold)
+fn keda_activation(value: f64, activation_threshold: f64) -> PyResult<bool> {
+    guarded(|| Ok(keda_is_active(value, activation_threshold)))
 }
 
 /// `{"timeline": {...}, "summary": {...}}`.
@@ -1416,44 +1525,49 @@ fn dur(s: f64) -> PyResult<std::time::Duration> {
 
 #[pyfunction]
 fn _slo_burn_rate(error_ratio: f64, o: f64) -> PyResult<f64> {
-    Ok(slo_budget::burn_rate(error_ratio, &objective(o)?))
+    guarded(|| slo_budget::burn_rate(error_ratio, &objective(o)?).map_err(value_error))
 }
 
 #[pyfunction]
 fn _slo_time_to_exhaustion(o: f64, window: f64, error_ratio: f64) -> PyResult<Option<f64>> {
-    Ok(slo_budget::time_to_exhaustion(&objective(o)?, dur(window)?, error_ratio).map(secs))
+    guarded(|| {
+        Ok(
+            slo_budget::time_to_exhaustion(&objective(o)?, dur(window)?, error_ratio)
+                .map_err(value_error)?
+                .map(secs),
+        )
+    })
 }
 
 #[pyfunction]
 fn _slo_allowed_bad_time(o: f64, window: f64) -> PyResult<f64> {
-    Ok(secs(slo_budget::allowed_bad_time(
-        &objective(o)?,
-        dur(window)?,
-    )))
+    guarded(|| {
+        Ok(secs(slo_budget::allowed_bad_time(
+            &objective(o)?,
+            dur(window)?,
+        )))
+    })
 }
 
 #[pyfunction]
 fn _slo_allowed_bad_events(o: f64, total: u64) -> PyResult<u64> {
-    Ok(slo_budget::allowed_bad_events(&objective(o)?, total))
+    guarded(|| Ok(slo_budget::allowed_bad_events(&objective(o)?, total)))
 }
 
 #[pyfunction]
 fn _slo_budget_consumed(error_ratio: f64, o: f64, duration: f64, period: f64) -> PyResult<f64> {
-    Ok(slo_budget::budget_consumed(
-        error_ratio,
-        &objective(o)?,
-        dur(duration)?,
-        dur(period)?,
-    ))
+    guarded(|| {
+        slo_budget::budget_consumed(error_ratio, &objective(o)?, dur(duration)?, dur(period)?)
+            .map_err(value_error)
+    })
 }
 
 #[pyfunction]
 fn _slo_burn_factor(budget_fraction: f64, period: f64, long_window: f64) -> PyResult<f64> {
-    Ok(slo_budget::burn_factor(
-        budget_fraction,
-        dur(period)?,
-        dur(long_window)?,
-    ))
+    guarded(|| {
+        slo_budget::burn_factor(budget_fraction, dur(period)?, dur(long_window)?)
+            .map_err(value_error)
+    })
 }
 
 #[pyfunction]
@@ -1463,44 +1577,58 @@ fn _slo_detection_time(
     window: f64,
     factor: f64,
 ) -> PyResult<Option<f64>> {
-    Ok(slo_budget::detection_time(&objective(o)?, error_ratio, dur(window)?, factor).map(secs))
+    guarded(|| {
+        Ok(
+            slo_budget::detection_time(&objective(o)?, error_ratio, dur(window)?, factor)
+                .map_err(value_error)?
+                .map(secs),
+        )
+    })
 }
 
 #[pyfunction]
 fn _slo_reset_time(o: f64, error_ratio: f64, window: f64, factor: f64) -> PyResult<Option<f64>> {
-    Ok(slo_budget::reset_time(&objective(o)?, error_ratio, dur(window)?, factor).map(secs))
+    guarded(|| {
+        Ok(
+            slo_budget::reset_time(&objective(o)?, error_ratio, dur(window)?, factor)
+                .map_err(value_error)?
+                .map(secs),
+        )
+    })
 }
 
 #[pyfunction]
 fn _slo_budget_status(py: Python<'_>, o: f64, good: u64, total: u64) -> PyResult<Py<PyAny>> {
-    to_py(py, &slo_budget::budget_status(&objective(o)?, good, total))
+    guarded(|| to_py(py, &slo_budget::budget_status(&objective(o)?, good, total)))
 }
 
 /// `[(long_s, short_s, factor, severity, for_s, keep_firing_for_s)]`.
 #[pyfunction]
 fn _slo_policy(kind: &str, period: f64) -> PyResult<Vec<RuleRow>> {
-    let p = match kind {
-        "standard" => MultiwindowPolicy::standard(dur(period)?),
-        "pyrra" => MultiwindowPolicy::pyrra(dur(period)?),
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "expected `standard` or `pyrra`, found `{other}`"
-            )))
-        }
-    };
-    Ok(p.rules
-        .iter()
-        .map(|r| {
-            (
-                secs(r.long_window),
-                secs(r.short_window),
-                r.factor,
-                r.severity.clone(),
-                secs(r.for_),
-                secs(r.keep_firing_for),
-            )
-        })
-        .collect())
+    guarded(|| {
+        let p = match kind {
+            "standard" => MultiwindowPolicy::standard(dur(period)?),
+            "pyrra" => MultiwindowPolicy::pyrra(dur(period)?),
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "expected `standard` or `pyrra`, found `{other}`"
+                )))
+            }
+        };
+        Ok(p.rules
+            .iter()
+            .map(|r| {
+                (
+                    secs(r.long_window),
+                    secs(r.short_window),
+                    r.factor,
+                    r.severity.clone(),
+                    secs(r.for_),
+                    secs(r.keep_firing_for),
+                )
+            })
+            .collect())
+    })
 }
 
 #[pyfunction]
@@ -1512,11 +1640,13 @@ fn _slo_validate(
     events_per_second: Option<f64>,
     min_events: f64,
 ) -> PyResult<Py<PyAny>> {
-    let p = MultiwindowPolicy::from_seconds(period, &rules).map_err(PyValueError::new_err)?;
-    to_py(
-        py,
-        &p.validate(&objective(o)?, events_per_second, min_events),
-    )
+    guarded(|| {
+        let p = MultiwindowPolicy::from_seconds(period, &rules).map_err(PyValueError::new_err)?;
+        to_py(
+            py,
+            &p.validate(&objective(o)?, events_per_second, min_events),
+        )
+    })
 }
 
 #[pyfunction]
@@ -1589,18 +1719,22 @@ fn _slo_sli(
     method: &Bound<'_, PyAny>,
     samples: Vec<(f64, f64, f64)>,
 ) -> PyResult<Option<f64>> {
-    let m: cnarch_core::slo::window::BudgetingMethod = from_py(method, "a budgeting method ({\"method\": \"occurrences\" | \"timeslices\" | \"ratio_timeslices\", ...})")?;
-    let _ = py;
-    Ok(cnarch_core::slo::window::sli(m, &samples))
+    guarded(|| {
+        let m: cnarch_core::slo::window::BudgetingMethod = from_py(method, "a budgeting method ({\"method\": \"occurrences\" | \"timeslices\" | \"ratio_timeslices\", ...})")?;
+        let _ = py;
+        Ok(cnarch_core::slo::window::sli(m, &samples))
+    })
 }
 
 /// `(start, end)` Unix seconds of the calendar window containing `at`, in an IANA zone or a
 /// fixed offset (`"+02:00"`).
 #[pyfunction]
 fn _slo_calendar_window(unit: &str, zone: &str, at: i64) -> PyResult<(i64, i64)> {
-    use cnarch_core::slo::window::{CalendarUnit, CalendarWindow};
-    let u: CalendarUnit = unit.parse().map_err(value_error)?;
-    CalendarWindow::containing(u, zone, at).map_err(value_error)
+    guarded(|| {
+        use cnarch_core::slo::window::{CalendarUnit, CalendarWindow};
+        let u: CalendarUnit = unit.parse().map_err(value_error)?;
+        CalendarWindow::containing(u, zone, at).map_err(value_error)
+    })
 }
 
 /// The native alert rule.
@@ -1610,15 +1744,15 @@ struct PyAlertRule(AlertRule);
 #[pymethods]
 impl PyAlertRule {
     #[new]
-    fn new(for_secs: f64, keep_firing_for_secs: f64) -> Self {
-        PyAlertRule(AlertRule::new(for_secs, keep_firing_for_secs))
+    fn new(for_secs: f64, keep_firing_for_secs: f64) -> PyResult<Self> {
+        guarded(|| Ok(PyAlertRule(AlertRule::new(for_secs, keep_firing_for_secs))))
     }
-    fn eval(&mut self, t: f64, active: bool) -> &'static str {
-        self.0.eval(t, active).as_str()
+    fn eval(&mut self, t: f64, active: bool) -> PyResult<&'static str> {
+        guarded(|| Ok(self.0.eval(t, active).as_str()))
     }
     #[getter]
-    fn state(&self) -> &'static str {
-        self.0.state().as_str()
+    fn state(&self) -> PyResult<&'static str> {
+        guarded(|| Ok(self.0.state().as_str()))
     }
 }
 

@@ -93,6 +93,9 @@ def test_a_rust_panic_is_a_cnarch_error_not_an_abort():
         _core._panic_for_tests()
     assert e.value.code == "internal_error"
     assert "deliberate panic" in str(e.value)
+    with pytest.raises(cnarch.CnarchError) as e:
+        _core._panic_for_tests(without_token=True)
+    assert e.value.code == "internal_error" and "(guarded)" in str(e.value)
     # The interpreter is still healthy afterwards.
     assert str(cnarch.Quantity("1Ki")) == "1Ki"
 

@@ -215,3 +215,20 @@ def test_keep_firing_for_in_an_evaluated_policy():
     e = slo.evaluate(slo.MultiwindowPolicy("30d", [rule]), 0.999, t, error_ratios=ratios)["rules"][0]["episodes"][0]
     # The 5-minute window clears at minute 115; the alert keeps firing 10 more minutes.
     assert (e["fired_at"], e["resolved_at"]) == (101 * 60, 125 * 60)
+
+
+def test_budget_math_refuses_inputs_outside_its_domain():
+    # A negative or NaN factor used to panic inside the native module.
+    for f in (-1.0, float("nan")):
+        with pytest.raises(ValueError, match="burn_factor"):
+            slo.detection_time(0.999, 0.5, "1h", f)
+        with pytest.raises(ValueError, match="burn_factor"):
+            slo.reset_time(0.999, 0.5, "1h", f)
+    for r in (-0.1, 1.5, float("nan")):
+        with pytest.raises(ValueError, match="error_ratio"):
+            slo.burn_rate(r, 0.999)
+    with pytest.raises(ValueError, match="period"):
+        slo.budget_consumed(0.1, 0.999, "1h", "0s")
+    with pytest.raises(ValueError, match="long_window"):
+        slo.burn_factor(0.02, "30d", "0s")
+    assert slo.detection_time(0.999, 0.5, "1h", 0) == dt.timedelta(0)

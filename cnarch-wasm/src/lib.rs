@@ -1889,13 +1889,20 @@ pub fn calendar_window(
     Ok(out.into())
 }
 
+/// A budget-math refusal as a RangeError, the argument named as JavaScript calls it.
+fn budget_error(e: slo_budget::BudgetInputError) -> JsValue {
+    let text = e.to_string();
+    let message = match text.split_once(':') {
+        Some((arg, rest)) => format!("{}:{rest}", snake_to_camel(arg)),
+        None => text,
+    };
+    range_error(message, e.code())
+}
+
 /// Error ratio over the error budget.
 #[wasm_bindgen(js_name = burnRate)]
 pub fn burn_rate(error_ratio: f64, objective: f64) -> Result<f64, JsValue> {
-    Ok(slo_budget::burn_rate(
-        error_ratio,
-        &objective_in(objective)?,
-    ))
+    slo_budget::burn_rate(error_ratio, &objective_in(objective)?).map_err(budget_error)
 }
 
 /// window / burn rate in ms; `null` at an error ratio of 0.
@@ -1905,11 +1912,14 @@ pub fn time_to_exhaustion(
     window: JsValue,
     error_ratio: f64,
 ) -> Result<JsValue, JsValue> {
-    Ok(ms_opt(slo_budget::time_to_exhaustion(
-        &objective_in(objective)?,
-        span_in(&window, "window")?,
-        error_ratio,
-    )))
+    Ok(ms_opt(
+        slo_budget::time_to_exhaustion(
+            &objective_in(objective)?,
+            span_in(&window, "window")?,
+            error_ratio,
+        )
+        .map_err(budget_error)?,
+    ))
 }
 
 /// window × (1 − objective) in ms.
@@ -1942,12 +1952,13 @@ pub fn budget_consumed(
     duration: JsValue,
     period: JsValue,
 ) -> Result<f64, JsValue> {
-    Ok(slo_budget::budget_consumed(
+    slo_budget::budget_consumed(
         error_ratio,
         &objective_in(objective)?,
         span_in(&duration, "duration")?,
         span_in(&period, "period")?,
-    ))
+    )
+    .map_err(budget_error)
 }
 
 /// The burn factor for a budget share in a long window (Sloth).
@@ -1957,11 +1968,12 @@ pub fn burn_factor(
     period: JsValue,
     long_window: JsValue,
 ) -> Result<f64, JsValue> {
-    Ok(slo_budget::burn_factor(
+    slo_budget::burn_factor(
         budget_fraction,
         span_in(&period, "period")?,
         span_in(&long_window, "longWindow")?,
-    ))
+    )
+    .map_err(budget_error)
 }
 
 /// Detection time in ms (`null`: never fires).
@@ -1972,12 +1984,15 @@ pub fn detection_time(
     alert_window: JsValue,
     factor: f64,
 ) -> Result<JsValue, JsValue> {
-    Ok(ms_opt(slo_budget::detection_time(
-        &objective_in(objective)?,
-        error_ratio,
-        span_in(&alert_window, "alertWindow")?,
-        factor,
-    )))
+    Ok(ms_opt(
+        slo_budget::detection_time(
+            &objective_in(objective)?,
+            error_ratio,
+            span_in(&alert_window, "alertWindow")?,
+            factor,
+        )
+        .map_err(budget_error)?,
+    ))
 }
 
 /// Reset time in ms (`null`: never fired).
@@ -1988,12 +2003,15 @@ pub fn reset_time(
     alert_window: JsValue,
     factor: f64,
 ) -> Result<JsValue, JsValue> {
-    Ok(ms_opt(slo_budget::reset_time(
-        &objective_in(objective)?,
-        error_ratio,
-        span_in(&alert_window, "alertWindow")?,
-        factor,
-    )))
+    Ok(ms_opt(
+        slo_budget::reset_time(
+            &objective_in(objective)?,
+            error_ratio,
+            span_in(&alert_window, "alertWindow")?,
+            factor,
+        )
+        .map_err(budget_error)?,
+    ))
 }
 
 /// `{sli, total, bad, allowedBad, consumed, remaining, remainingEvents}`.

@@ -147,3 +147,15 @@ test("calendar window vectors (fixed offsets; IANA zones are not in the wasm bui
   assert.throws(() => cnarch.calendarWindow(0, "fortnight"), (e) => e.name === "RangeError" && /quarter/.test(e.message));
   assert.throws(() => cnarch.calendarWindow(NaN), (e) => e.name === "RangeError");
 });
+
+test("budget math refuses inputs outside its domain with the argument's name", () => {
+  for (const f of [-1, NaN]) {
+    assert.throws(() => cnarch.detectionTime(0.999, 0.5, "1h", f), (e) => e.name === "RangeError" && /^burnFactor:/.test(e.message));
+    assert.throws(() => cnarch.resetTime(0.999, 0.5, "1h", f), (e) => e.name === "RangeError");
+  }
+  for (const r of [-0.1, 1.5, NaN]) {
+    assert.throws(() => cnarch.burnRate(r, 0.999), (e) => e.name === "RangeError" && /^errorRatio:/.test(e.message));
+  }
+  assert.throws(() => cnarch.burnFactor(0.02, "30d", "0s"), (e) => /^longWindow:/.test(e.message));
+  assert.equal(cnarch.detectionTime(0.999, 0.5, "1h", 0), 0);
+});

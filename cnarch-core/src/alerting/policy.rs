@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::slo::budget::{burn_factor, Objective};
+use crate::slo::budget::{factor_for, Objective};
 
 /// One rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,7 +83,7 @@ impl MultiwindowPolicy {
             .map(|&(sev, short, long, share)| BurnRateRule {
                 long_window: Duration::from_secs(long),
                 short_window: Duration::from_secs(short),
-                factor: burn_factor(share, period, Duration::from_secs(long)),
+                factor: factor_for(share, period, Duration::from_secs(long)),
                 severity: sev.to_string(),
                 for_: Duration::ZERO,
                 keep_firing_for: Duration::ZERO,

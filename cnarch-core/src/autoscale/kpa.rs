@@ -205,10 +205,14 @@ impl KpaConfig {
         (self.total_value() * self.target_utilization_percentage / 100.0).max(0.01)
     }
 
-    /// The panic window.
+    /// The panic window (the stable window itself when the percentage is out of range, which
+    /// validation refuses).
     pub fn panic_window(&self) -> Duration {
-        self.stable_window
-            .mul_f64(self.panic_window_percentage / 100.0)
+        // As `Duration::mul_f64`, without its panic on a negative or NaN factor.
+        Duration::try_from_secs_f64(
+            (self.panic_window_percentage / 100.0) * self.stable_window.as_secs_f64(),
+        )
+        .unwrap_or(self.stable_window)
     }
 }
 

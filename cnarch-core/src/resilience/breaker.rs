@@ -476,7 +476,8 @@ impl CircuitBreaker {
             .max_wait_duration_in_open_state
             .max(self.config.wait_duration_in_open_state)
             .as_secs_f64();
-        Duration::from_secs_f64(grown.min(cap).max(0.0))
+        // A cap near Duration::MAX rounds up to 2^64 s as a float: saturate rather than panic.
+        Duration::try_from_secs_f64(grown.min(cap).max(0.0)).unwrap_or(Duration::MAX)
     }
 
     fn transition(&self, s: &mut Inner, now: Instant, to: State) {

@@ -112,7 +112,7 @@ impl TokenBucket {
         let deficit_after = (full_at - now).saturating_add(n.saturating_mul(self.per_token));
         let capacity = self.burst.saturating_mul(self.per_token);
         if deficit_after <= capacity {
-            self.full_at = now + deficit_after;
+            self.full_at = now.saturating_add(deficit_after);
             Ok(RateDecision::Allowed)
         } else {
             Ok(RateDecision::Denied {

@@ -10,7 +10,9 @@
 //!   error ratio, and its reset time after the errors stop = window × (1 − factor × budget /
 //!   error ratio) — both `None` when the alert cannot fire at that error ratio.
 //!
-//! No NaN comes out of a zero denominator: an SLI over no events is `None` ("no data").
+//! No NaN comes out of a zero denominator: an SLI over no events is `None` ("no data"). Inputs
+//! outside the math's domain (an error ratio outside [0, 1], a negative or non-finite factor,
+//! a zero period or window) are refused with [`BudgetInputError`].
 //!
 //! ```
 //! use cnarch_core::slo::budget::{allowed_bad_events, burn_rate, time_to_exhaustion, Objective};
@@ -18,9 +20,14 @@
 //! let o = Objective::new(0.999).unwrap();
 //! assert_eq!(o.to_string(), "0.999");
 //! assert_eq!(allowed_bad_events(&o, 1_000_000), 1000);
-//! assert!((burn_rate(0.01, &o) - 10.0).abs() < 1e-9);
+//! assert!((burn_rate(0.01, &o).unwrap() - 10.0).abs() < 1e-9);
 //! // Workbook: a burn rate of 10 exhausts a 30-day budget in 3 days.
-//! assert_eq!(time_to_exhaustion(&o, Duration::from_secs(30 * 86400), 0.01), Some(Duration::from_secs(3 * 86400)));
+//! assert_eq!(
+//!     time_to_exhaustion(&o, Duration::from_secs(30 * 86400), 0.01).unwrap(),
+//!     Some(Duration::from_secs(3 * 86400))
+//! );
+//! // An error ratio is a fraction of events: 1.5 is refused, not computed.
+//! assert!(burn_rate(1.5, &o).is_err());
 //! ```
 
 use std::time::Duration;
@@ -161,19 +168,67 @@ impl std::fmt::Display for Objective {
     }
 }
 
-/// Burn rate: the error ratio over the budget (1 = the budget lasts exactly the period).
-pub fn burn_rate(error_ratio: f64, o: &Objective) -> f64 {
-    error_ratio / o.budget()
+/// A number or duration outside what the budget math is defined for: an error ratio outside
+/// [0, 1], a negative or non-finite factor or share, a zero period or window.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BudgetInputError(String);
+
+impl BudgetInputError {
+    /// Stable snake_case code.
+    pub fn code(&self) -> &'static str {
+        "invalid_argument"
+    }
 }
 
-/// How long the whole budget of `window` lasts at `error_ratio` (`None` at 0: never).
-pub fn time_to_exhaustion(o: &Objective, window: Duration, error_ratio: f64) -> Option<Duration> {
-    if error_ratio <= 0.0 || error_ratio.is_nan() {
-        return None;
+fn error_ratio_in(x: f64) -> Result<f64, BudgetInputError> {
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(BudgetInputError(format!(
+            "error_ratio: expected a ratio between 0 and 1, found {x}"
+        )))
     }
-    let secs = window.as_secs_f64() / burn_rate(error_ratio, o);
+}
+
+fn non_negative(x: f64, what: &str) -> Result<f64, BudgetInputError> {
+    if x.is_finite() && x >= 0.0 {
+        Ok(x)
+    } else {
+        Err(BudgetInputError(format!(
+            "{what}: expected a finite number of 0 or more, found {x}"
+        )))
+    }
+}
+
+fn non_zero(d: Duration, what: &str) -> Result<Duration, BudgetInputError> {
+    if d.is_zero() {
+        Err(BudgetInputError(format!(
+            "{what}: expected a duration above zero"
+        )))
+    } else {
+        Ok(d)
+    }
+}
+
+/// Burn rate: the error ratio over the budget (1 = the budget lasts exactly the period).
+pub fn burn_rate(error_ratio: f64, o: &Objective) -> Result<f64, BudgetInputError> {
+    Ok(error_ratio_in(error_ratio)? / o.budget())
+}
+
+/// How long the whole budget of `window` lasts at `error_ratio` (`None` at 0: never). Saturates
+/// at `u64::MAX` nanoseconds (about 584 years).
+pub fn time_to_exhaustion(
+    o: &Objective,
+    window: Duration,
+    error_ratio: f64,
+) -> Result<Option<Duration>, BudgetInputError> {
+    if error_ratio_in(error_ratio)? == 0.0 {
+        return Ok(None);
+    }
+    let secs = window.as_secs_f64() / burn_rate(error_ratio, o)?;
     // Round to the nanosecond the float can carry.
-    Some(Duration::from_nanos((secs * 1e9).round() as u64))
+    Ok(Some(Duration::from_nanos((secs * 1e9).round() as u64)))
 }
 
 /// Bad time the budget allows in `window` (exact to the nanosecond, rounded down).
@@ -195,14 +250,26 @@ pub fn budget_consumed(
     o: &Objective,
     duration: Duration,
     period: Duration,
-) -> f64 {
-    burn_rate(error_ratio, o) * duration.as_secs_f64() / period.as_secs_f64()
+) -> Result<f64, BudgetInputError> {
+    let period = non_zero(period, "period")?;
+    Ok(burn_rate(error_ratio, o)? * duration.as_secs_f64() / period.as_secs_f64())
 }
 
 /// The burn factor that consumes `budget_fraction` of a `period`'s budget in `long_window`
 /// (Sloth: 2 % of 30 days in 1 h = 14.4).
-pub fn burn_factor(budget_fraction: f64, period: Duration, long_window: Duration) -> f64 {
-    budget_fraction * period.as_secs_f64() / long_window.as_secs_f64()
+pub fn burn_factor(
+    budget_fraction: f64,
+    period: Duration,
+    long_window: Duration,
+) -> Result<f64, BudgetInputError> {
+    let share = non_negative(budget_fraction, "budget_fraction")?;
+    let long = non_zero(long_window, "long_window")?;
+    Ok(factor_for(share, period, long))
+}
+
+/// [`burn_factor`] for inputs known to be valid (the built-in tables).
+pub(crate) fn factor_for(share: f64, period: Duration, long_window: Duration) -> f64 {
+    share * period.as_secs_f64() / long_window.as_secs_f64()
 }
 
 /// How long an alert on `error ratio over alert_window > factor × budget` takes to fire after a
@@ -212,14 +279,15 @@ pub fn detection_time(
     error_ratio: f64,
     alert_window: Duration,
     factor: f64,
-) -> Option<Duration> {
-    let threshold = factor * o.budget();
-    if error_ratio.is_nan() || error_ratio <= threshold {
-        return None;
+) -> Result<Option<Duration>, BudgetInputError> {
+    let threshold = non_negative(factor, "burn_factor")? * o.budget();
+    if error_ratio_in(error_ratio)? <= threshold {
+        return Ok(None);
     }
-    Some(Duration::from_secs_f64(
+    // threshold < error_ratio: at most the window.
+    Ok(Some(Duration::from_secs_f64(
         threshold * alert_window.as_secs_f64() / error_ratio,
-    ))
+    )))
 }
 
 /// How long the same alert keeps firing after errors at `error_ratio` that filled the window
@@ -229,14 +297,14 @@ pub fn reset_time(
     error_ratio: f64,
     alert_window: Duration,
     factor: f64,
-) -> Option<Duration> {
-    let threshold = factor * o.budget();
-    if error_ratio.is_nan() || error_ratio <= threshold {
-        return None;
+) -> Result<Option<Duration>, BudgetInputError> {
+    let threshold = non_negative(factor, "burn_factor")? * o.budget();
+    if error_ratio_in(error_ratio)? <= threshold {
+        return Ok(None);
     }
-    Some(Duration::from_secs_f64(
+    Ok(Some(Duration::from_secs_f64(
         alert_window.as_secs_f64() * (1.0 - threshold / error_ratio),
-    ))
+    )))
 }
 
 /// Budget state from good and total event counts.

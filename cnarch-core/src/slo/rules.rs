@@ -453,7 +453,7 @@ pub fn generate(spec: &SlothSpec, period: Duration) -> Result<RuleFile, Vec<Viol
                 .iter()
                 .filter(|a| a.0 == severity)
                 .map(|&(_, short, long, share)| {
-                    let f = number(super::budget::burn_factor(share, period, Duration::from_secs(long)));
+                    let f = number(super::budget::factor_for(share, period, Duration::from_secs(long)));
                     let (s, l) = (prom_duration(Duration::from_secs(short)), prom_duration(Duration::from_secs(long)));
                     let b = o.budget_text();
                     format!(

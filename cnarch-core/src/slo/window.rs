@@ -9,9 +9,7 @@
 //!   `Timeslices` (the share of time slices whose own ratio meets the timeslice target), and
 //!   `RatioTimeslices` (the mean of the slices' ratios). Slices without events do not count.
 
-use chrono::{
-    DateTime, Datelike, Duration as ChronoDuration, FixedOffset, NaiveDate, TimeZone, Utc,
-};
+use chrono::{Datelike, Duration as ChronoDuration, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Calendar units.
@@ -144,19 +142,28 @@ fn bounds_with<Tz: TimeZone>(
     unit: CalendarUnit,
     at: i64,
 ) -> Result<(i64, i64), WindowError> {
-    let out_of_range = || WindowError("date out of range".into());
-    let t: DateTime<Tz> = Utc
+    let out_of_range = || WindowError(format!("time {at} is out of range for calendar windows"));
+    let utc = Utc
         .timestamp_opt(at, 0)
         .single()
-        .ok_or_else(|| WindowError(format!("time {at} is out of range")))?
-        .with_timezone(tz);
-    let d = t.date_naive();
+        .ok_or_else(out_of_range)?
+        .naive_utc();
+    // The local date, without chrono's panic for local times past its range.
+    let offset = tz.offset_from_utc_datetime(&utc).fix();
+    let d = utc
+        .checked_add_offset(offset)
+        .ok_or_else(out_of_range)?
+        .date();
+    let days = |n: NaiveDate, k: i64| {
+        n.checked_add_signed(ChronoDuration::days(k))
+            .ok_or_else(out_of_range)
+    };
     let first_of = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(out_of_range);
     let (start, end): (NaiveDate, NaiveDate) = match unit {
-        CalendarUnit::Day => (d, d + ChronoDuration::days(1)),
+        CalendarUnit::Day => (d, days(d, 1)?),
         CalendarUnit::Week => {
-            let s = d - ChronoDuration::days(i64::from(d.weekday().num_days_from_monday()));
-            (s, s + ChronoDuration::days(7))
+            let s = days(d, -i64::from(d.weekday().num_days_from_monday()))?;
+            (s, days(s, 7)?)
         }
         CalendarUnit::Month => {
             let e = if d.month() == 12 {
@@ -181,8 +188,8 @@ fn bounds_with<Tz: TimeZone>(
         let local = n.and_hms_opt(0, 0, 0).ok_or_else(out_of_range)?;
         (0..4)
             .find_map(|h| {
-                tz.from_local_datetime(&(local + ChronoDuration::hours(h)))
-                    .earliest()
+                let t = local.checked_add_signed(ChronoDuration::hours(h))?;
+                tz.from_local_datetime(&t).earliest()
             })
             .map(|x| x.timestamp())
             .ok_or_else(out_of_range)
