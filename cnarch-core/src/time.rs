@@ -27,6 +27,19 @@ impl Instant {
         Instant((s * 1e9).clamp(0.0, u64::MAX as f64) as u64)
     }
 
+    /// From seconds since the origin, refusing what the timeline cannot hold: negative, NaN,
+    /// infinite, or past `u64::MAX` nanoseconds (about 584 years). Valid input gives the same
+    /// instant as [`Instant::from_secs_f64`].
+    pub fn try_from_secs_f64(s: f64) -> Result<Instant, String> {
+        if s.is_finite() && s >= 0.0 && s * 1e9 < u64::MAX as f64 {
+            Ok(Instant::from_secs_f64(s))
+        } else {
+            Err(format!(
+                "expected a time of 0 s or more on the caller's clock (finite, below 1.8e10 s), found {s}"
+            ))
+        }
+    }
+
     /// Nanoseconds since the origin.
     pub const fn as_nanos(&self) -> u64 {
         self.0
@@ -109,6 +122,13 @@ mod tests {
         );
         for bad in [-1.0, f64::NAN, f64::INFINITY, 1e300] {
             assert!(duration_from_secs(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            Instant::try_from_secs_f64(1.5),
+            Ok(Instant::from_millis(1500))
+        );
+        for bad in [-1.0, f64::NAN, f64::INFINITY, 1.9e10] {
+            assert!(Instant::try_from_secs_f64(bad).is_err(), "{bad}");
         }
         let c = ManualClock::new(Instant::from_millis(5));
         c.advance(std::time::Duration::from_millis(10));

@@ -371,13 +371,15 @@ fn kpa_decider_vectors() {
             kpa = kpa.starting_with(ms(&c["steps"][0]["at"]), n as u32);
         }
         for step in c["steps"].as_array().unwrap() {
-            let d = kpa.scale_reachable(
-                ms(&step["at"]),
-                step["stable"].as_f64().unwrap(),
-                step["panic"].as_f64().unwrap(),
-                step["ready"].as_u64().unwrap() as u32,
-                step["reachable"].as_bool().unwrap_or(true),
-            );
+            let d = kpa
+                .scale_reachable(
+                    ms(&step["at"]),
+                    step["stable"].as_f64().unwrap(),
+                    step["panic"].as_f64().unwrap(),
+                    step["ready"].as_u64().unwrap() as u32,
+                    step["reachable"].as_bool().unwrap_or(true),
+                )
+                .unwrap();
             assert_eq!(
                 u64::from(d.autoscaler_replicas),
                 step["want"].as_u64().unwrap(),
@@ -406,30 +408,35 @@ fn kpa_reconciler_bounds_and_scale_to_zero() {
     };
     let mut k = ServerlessAutoscaler::new(cfg).unwrap();
     let t = |s: u64| Instant::from_millis(s * 1000);
+    // Observations Knative's metrics never produce are refused, and change nothing.
+    for (stable, panic) in [(f64::NAN, 1.0), (1.0, -1.0), (f64::INFINITY, 1.0)] {
+        let e = k.scale(t(0), stable, panic, 1).unwrap_err();
+        assert_eq!(e.code(), "invalid_observation", "{e}");
+    }
     // 70 per pod (100 x 70 %): 1000 in flight wants 15, capped at max_scale.
-    let d = k.scale(t(0), 1000.0, 1000.0, 1);
+    let d = k.scale(t(0), 1000.0, 1000.0, 1).unwrap();
     assert_eq!(
         (d.autoscaler_replicas, d.desired_replicas, d.reason),
         (15, 5, Some("max_scale"))
     );
     // No traffic: the decider says 0, the reconciler keeps 1 through the 30 s grace period.
-    let d = k.scale(t(100), 0.0, 0.0, 1);
+    let d = k.scale(t(100), 0.0, 0.0, 1).unwrap();
     assert_eq!(
         (d.autoscaler_replicas, d.desired_replicas, d.reason),
         (0, 1, Some("scale_to_zero_grace"))
     );
-    assert_eq!(k.scale(t(129), 0.0, 0.0, 1).desired_replicas, 1);
-    assert_eq!(k.scale(t(130), 0.0, 0.0, 1).desired_replicas, 0);
+    assert_eq!(k.scale(t(129), 0.0, 0.0, 1).unwrap().desired_replicas, 1);
+    assert_eq!(k.scale(t(130), 0.0, 0.0, 1).unwrap().desired_replicas, 0);
     // Traffic again resets the grace timer.
-    assert_eq!(k.scale(t(131), 7.0, 7.0, 0).desired_replicas, 1);
-    assert_eq!(k.scale(t(132), 0.0, 0.0, 1).desired_replicas, 1);
+    assert_eq!(k.scale(t(131), 7.0, 7.0, 0).unwrap().desired_replicas, 1);
+    assert_eq!(k.scale(t(132), 0.0, 0.0, 1).unwrap().desired_replicas, 1);
     let mut never = ServerlessAutoscaler::new(KpaConfig {
         enable_scale_to_zero: false,
         ..KpaConfig::default()
     })
     .unwrap();
     assert_eq!(
-        never.scale(t(0), 0.0, 0.0, 1).reason,
+        never.scale(t(0), 0.0, 0.0, 1).unwrap().reason,
         Some("scale_to_zero_disabled")
     );
     let mut act = ServerlessAutoscaler::new(KpaConfig {
@@ -437,9 +444,9 @@ fn kpa_reconciler_bounds_and_scale_to_zero() {
         ..KpaConfig::default()
     })
     .unwrap();
-    assert_eq!(act.scale(t(0), 1.0, 1.0, 0).autoscaler_replicas, 3);
+    assert_eq!(act.scale(t(0), 1.0, 1.0, 0).unwrap().autoscaler_replicas, 3);
     assert_eq!(
-        act.scale(t(1), 0.0, 0.0, 3).autoscaler_replicas,
+        act.scale(t(1), 0.0, 0.0, 3).unwrap().autoscaler_replicas,
         1,
         "0 is not raised to the activation scale"
     );

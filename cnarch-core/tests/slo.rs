@@ -952,3 +952,44 @@ fn calendar_windows_at_the_ends_of_time_fail_cleanly() {
         }
     }
 }
+
+proptest! {
+    // Any float (NaN, infinities, negatives, subnormals) and any duration: an answer or a
+    // refusal, never a panic; answers stay in their domain.
+    #[test]
+    fn budget_math_answers_or_refuses_any_input(
+        objective in 1u32..99_999, ratio in any::<f64>(), factor in any::<f64>(),
+        a in any::<u64>(), b in any::<u64>(), total in any::<u64>()
+    ) {
+        let o = Objective::new(f64::from(objective) / 100_000.0).unwrap();
+        let (da, db) = (Duration::from_nanos(a), Duration::from_nanos(b));
+        if let Ok(r) = burn_rate(ratio, &o) {
+            prop_assert!(r >= 0.0 && r.is_finite());
+        }
+        if let Ok(Some(t)) = time_to_exhaustion(&o, da, ratio) {
+            prop_assert!(t >= da || ratio > o.budget());
+        }
+        let _ = budget_consumed(ratio, &o, da, db);
+        if let Ok(f) = burn_factor(factor, da, db) {
+            prop_assert!(f >= 0.0);
+        }
+        for f in [detection_time, reset_time] {
+            if let Ok(Some(t)) = f(&o, ratio, da, factor) {
+                prop_assert!(t <= da);
+            }
+        }
+        prop_assert!(allowed_bad_time(&o, da) <= da);
+        prop_assert!(allowed_bad_events(&o, total) <= total);
+    }
+
+    #[test]
+    fn calendar_windows_answer_or_refuse_any_instant(
+        at in any::<i64>(), unit in 0usize..4, zone in 0usize..5
+    ) {
+        let unit = ["day", "week", "month", "quarter"][unit].parse::<CalendarUnit>().unwrap();
+        let zone = ["UTC", "+14:00", "-12:00", "Europe/Berlin", "Australia/Lord_Howe"][zone];
+        if let Ok((s, e)) = CalendarWindow::containing(unit, zone, at) {
+            prop_assert!(s <= at && at < e);
+        }
+    }
+}

@@ -628,6 +628,11 @@ fn value_error(e: impl std::fmt::Display) -> PyErr {
     PyValueError::new_err(e.to_string())
 }
 
+/// A time argument (seconds on the caller's clock) as an `Instant`, or a ValueError.
+fn time_in(s: f64) -> PyResult<Instant> {
+    Instant::try_from_secs_f64(s).map_err(PyValueError::new_err)
+}
+
 fn secs(d: std::time::Duration) -> f64 {
     d.as_secs_f64()
 }
@@ -657,7 +662,7 @@ impl PyBreaker {
     ) -> PyResult<(Option<PyPermit>, Option<&'static str>, Option<f64>)> {
         guarded(|| {
             Ok({
-                match self.0.try_acquire(Instant::from_secs_f64(now)) {
+                match self.0.try_acquire(time_in(now)?) {
                     Ok(p) => (Some(PyPermit(p)), None, None),
                     Err(r) => (None, Some(r.state.as_str()), r.retry_after.map(secs)),
                 }
@@ -679,26 +684,23 @@ impl PyBreaker {
                 Some(false) => Outcome::failure(d),
                 None => Outcome::ignored(d),
             };
-            self.0
-                .record(Instant::from_secs_f64(now), permit.0, outcome);
+            self.0.record(time_in(now)?, permit.0, outcome);
             Ok(())
         })
     }
 
     fn state(&self, now: f64) -> PyResult<&'static str> {
-        guarded(|| Ok(self.0.state(Instant::from_secs_f64(now)).as_str()))
+        guarded(|| Ok(self.0.state(time_in(now)?).as_str()))
     }
 
     fn metrics(&self, py: Python<'_>, now: f64) -> PyResult<Py<PyAny>> {
-        guarded(|| {
-            Ok(pythonize::pythonize(py, &self.0.metrics(Instant::from_secs_f64(now)))?.unbind())
-        })
+        guarded(|| Ok(pythonize::pythonize(py, &self.0.metrics(time_in(now)?))?.unbind()))
     }
 
     fn transition_to(&self, now: f64, state: &str) -> PyResult<()> {
         guarded(|| {
             let to: State = state.parse().map_err(value_error)?;
-            self.0.transition_to(Instant::from_secs_f64(now), to);
+            self.0.transition_to(time_in(now)?, to);
             Ok(())
         })
     }
@@ -896,16 +898,10 @@ impl PyLimiter {
     /// `(allowed, retry_after_seconds_or_None)`; raises ValueError when `n` exceeds the burst.
     fn check(&mut self, now: f64, n: u64) -> PyResult<(bool, Option<f64>)> {
         guarded(|| {
-            Ok(
-                match self
-                    .0
-                    .check(Instant::from_secs_f64(now), n)
-                    .map_err(value_error)?
-                {
-                    RateDecision::Allowed => (true, None),
-                    RateDecision::Denied { retry_after } => (false, Some(secs(retry_after))),
-                },
-            )
+            Ok(match self.0.check(time_in(now)?, n).map_err(value_error)? {
+                RateDecision::Allowed => (true, None),
+                RateDecision::Denied { retry_after } => (false, Some(secs(retry_after))),
+            })
         })
     }
 }
@@ -934,7 +930,7 @@ impl PyBulkhead {
     fn try_enter(&self, now: f64) -> PyResult<(&'static str, Option<u64>)> {
         guarded(|| {
             Ok({
-                let a = self.0.try_enter(Instant::from_secs_f64(now));
+                let a = self.0.try_enter(time_in(now)?);
                 let ticket = match a {
                     Admission::Queued(t) => Some(t.0),
                     _ => None,
@@ -948,7 +944,7 @@ impl PyBulkhead {
         guarded(|| {
             Ok(self
                 .0
-                .release(Instant::from_secs_f64(now))
+                .release(time_in(now)?)
                 .map_err(value_error)?
                 .map(|t| t.0))
         })
@@ -962,7 +958,7 @@ impl PyBulkhead {
         guarded(|| {
             Ok({
                 self.0
-                    .expire(Instant::from_secs_f64(now))
+                    .expire(time_in(now)?)
                     .into_iter()
                     .map(|t| t.0)
                     .collect()
@@ -1009,7 +1005,7 @@ impl PyOutlier {
     fn new(py: Python<'_>, config: &Bound<'_, PyAny>, start: f64, seed: u64) -> PyResult<Self> {
         guard(py, || {
             let c: OutlierConfig = from_py(config, "an outlier detection configuration")?;
-            OutlierDetector::new(c, Instant::from_secs_f64(start), seed)
+            OutlierDetector::new(c, time_in(start)?, seed)
                 .map(PyOutlier)
                 .map_err(value_error)
         })
@@ -1029,7 +1025,7 @@ impl PyOutlier {
                 duration_from_secs(interval).map_err(value_error)?,
                 duration_from_secs(base_ejection_time).map_err(value_error)?,
             );
-            OutlierDetector::new(c, Instant::from_secs_f64(start), seed)
+            OutlierDetector::new(c, time_in(start)?, seed)
                 .map(PyOutlier)
                 .map_err(value_error)
         })
@@ -1051,7 +1047,7 @@ impl PyOutlier {
     fn record(&mut self, now: f64, host: String, result: &Bound<'_, PyAny>) -> PyResult<()> {
         guarded(|| {
             let r = host_result(result)?;
-            self.0.record(Instant::from_secs_f64(now), &host, r);
+            self.0.record(time_in(now)?, &host, r);
             Ok(())
         })
     }
@@ -1059,7 +1055,7 @@ impl PyOutlier {
     fn advance(&mut self, now: f64) -> PyResult<()> {
         guarded(|| {
             {
-                self.0.advance(Instant::from_secs_f64(now));
+                self.0.advance(time_in(now)?);
             }
             Ok(())
         })
@@ -1201,7 +1197,7 @@ fn _replica_calc(
         let pods = pods_from_json(&json_of(pods, "a list of pod dicts")?, 1.0, "pods")
             .map_err(|v| invalid(py, v))?;
         let now = match now {
-            Some(t) => Instant::from_secs_f64(t.max(0.0)),
+            Some(t) => time_in(t)?,
             None => pods
                 .iter()
                 .filter_map(|p| p.start_time.max(p.ready_transition_time).max(p.sample_time))
@@ -1322,14 +1318,15 @@ impl PyHpa {
             };
             let at = |v: Vec<(f64, i32)>| {
                 v.into_iter()
-                    .map(|(t, n)| (Instant::from_secs_f64(t.max(0.0)), n))
-                    .collect::<Vec<_>>()
+                    .map(|(t, n)| Ok((time_in(t)?, n)))
+                    .collect::<PyResult<Vec<_>>>()
             };
+            let (recommendations, scale_events) = (at(recommendations)?, at(scale_events)?);
             HorizontalAutoscaler::new(spec, options)
                 .map(|h| {
                     PyHpa(
-                        h.with_recommendations(&at(recommendations))
-                            .with_scale_events(&at(scale_events)),
+                        h.with_recommendations(&recommendations)
+                            .with_scale_events(&scale_events),
                     )
                 })
                 .map_err(|v| invalid(py, v))
@@ -1361,10 +1358,7 @@ impl PyHpa {
                 pods,
                 metrics: inputs,
             };
-            let d = self
-                .0
-                .decide(Instant::from_secs_f64(now.max(0.0)), &obs)
-                .map_err(value_error)?;
+            let d = self.0.decide(time_in(now)?, &obs).map_err(value_error)?;
             to_py(py, &d)
         })
     }
@@ -1400,10 +1394,7 @@ impl PyKpa {
                         .map_err(|v| invalid(py, v))?,
                 );
             }
-            Ok(PyKpa(k.starting_with(
-                Instant::from_secs_f64(start.max(0.0)),
-                start_ready,
-            )))
+            Ok(PyKpa(k.starting_with(time_in(start)?, start_ready)))
         })
     }
 
@@ -1418,13 +1409,10 @@ impl PyKpa {
         reachable: bool,
     ) -> PyResult<Py<PyAny>> {
         guarded(|| {
-            let d = self.0.scale_reachable(
-                Instant::from_secs_f64(now.max(0.0)),
-                stable,
-                panic,
-                ready_pods,
-                reachable,
-            );
+            let d = self
+                .0
+                .scale_reachable(time_in(now)?, stable, panic, ready_pods, reachable)
+                .map_err(value_error)?;
             to_py(py, &d)
         })
     }
@@ -1453,11 +1441,7 @@ impl PyKeda {
         values: Vec<Option<f64>>,
     ) -> PyResult<Py<PyAny>> {
         guarded(|| {
-            let d = self.0.poll(
-                Instant::from_secs_f64(now.max(0.0)),
-                current_replicas,
-                &values,
-            );
+            let d = self.0.poll(time_in(now)?, current_replicas, &values);
             to_py(py, &d)
         })
     }

@@ -175,3 +175,11 @@ def test_simulation_refuses_runs_that_would_not_finish():
     with pytest.raises(ValidationError) as err:
         simulate({"kpa": {}}, [(0, 1e12), (60, 1e12)])
     assert err.value.violations[0].code == "too_many_pods"
+
+
+def test_kpa_refuses_observations_metrics_never_produce():
+    k = ServerlessAutoscaler()
+    for stable, panic in ((float("nan"), 1.0), (-5.0, 0.0), (float("inf"), 1.0)):
+        with pytest.raises(ValueError, match="expected a finite average"):
+            k.scale(0, stable, panic, 1)
+    assert k.scale(0, 140.0, 140.0, 1)["desired_replicas"] == 2

@@ -1,5 +1,7 @@
 """testdata/resilience/ vectors and the resilience API, through the Python binding."""
 
+import time
+
 import pytest
 
 from cnarch.resilience import (
@@ -137,3 +139,13 @@ def test_rate_limit_scenarios(scenario):
         assert d.allowed is step["allowed"], step
         if "retry_after_ms" in step:
             assert d.retry_after == pytest.approx(step["retry_after_ms"] / 1000)
+
+
+def test_times_are_checked_not_clamped():
+    cb = CircuitBreaker()
+    for bad in (float("nan"), -1.0, float("inf"), 1e11):
+        with pytest.raises(ValueError, match="expected a time"):
+            cb.try_acquire(bad)
+        with pytest.raises(ValueError, match="expected a time"):
+            cb.state(bad)
+    assert cb.state(time.time()) == "closed"

@@ -556,8 +556,17 @@ fn millis(v: f64) -> Result<std::time::Duration, JsValue> {
         .map_err(|e| error("TypeError", &e, "invalid_argument"))
 }
 
-fn instant_ms(ms: f64) -> Instant {
-    Instant::from_secs_f64(ms / 1000.0)
+/// A time argument in ms as an `Instant`, or a RangeError (negative, NaN, infinite or past
+/// the nanosecond timeline).
+fn instant_ms(ms: f64) -> Result<Instant, JsValue> {
+    if (0.0..1.8e13).contains(&ms) {
+        Ok(Instant::from_secs_f64(ms / 1000.0))
+    } else {
+        Err(range_error(
+            format!("expected a time in ms of 0 or more (finite, below 1.8e13), found {ms}"),
+            "invalid_argument",
+        ))
+    }
 }
 
 fn ms(d: std::time::Duration) -> f64 {
@@ -726,7 +735,7 @@ impl CircuitBreaker {
                 })
             };
             let start = now()?;
-            let permit = match b.try_acquire(instant_ms(start)) {
+            let permit = match b.try_acquire(instant_ms(start)?) {
                 Ok(p) => p,
                 Err(r) => {
                     let e = error(
@@ -752,7 +761,7 @@ impl CircuitBreaker {
             let end = now()?;
             let took = millis((end - start).max(0.0))?;
             b.record(
-                instant_ms(end),
+                instant_ms(end)?,
                 permit,
                 if settled.is_ok() {
                     Outcome::success(took)
@@ -766,39 +775,45 @@ impl CircuitBreaker {
 
     /// Moves to `closed` by hand.
     #[wasm_bindgen(js_name = transitionToClosed)]
-    pub fn transition_to_closed(&self, now: f64) {
-        self.0.transition_to(instant_ms(now), State::Closed);
+    pub fn transition_to_closed(&self, now: f64) -> Result<(), JsValue> {
+        self.0.transition_to(instant_ms(now)?, State::Closed);
+        Ok(())
     }
     /// Moves to `open` by hand.
     #[wasm_bindgen(js_name = transitionToOpen)]
-    pub fn transition_to_open(&self, now: f64) {
-        self.0.transition_to(instant_ms(now), State::Open);
+    pub fn transition_to_open(&self, now: f64) -> Result<(), JsValue> {
+        self.0.transition_to(instant_ms(now)?, State::Open);
+        Ok(())
     }
     /// Moves to `half_open` by hand.
     #[wasm_bindgen(js_name = transitionToHalfOpen)]
-    pub fn transition_to_half_open(&self, now: f64) {
-        self.0.transition_to(instant_ms(now), State::HalfOpen);
+    pub fn transition_to_half_open(&self, now: f64) -> Result<(), JsValue> {
+        self.0.transition_to(instant_ms(now)?, State::HalfOpen);
+        Ok(())
     }
     /// Moves to `disabled` by hand.
     #[wasm_bindgen(js_name = transitionToDisabled)]
-    pub fn transition_to_disabled(&self, now: f64) {
-        self.0.transition_to(instant_ms(now), State::Disabled);
+    pub fn transition_to_disabled(&self, now: f64) -> Result<(), JsValue> {
+        self.0.transition_to(instant_ms(now)?, State::Disabled);
+        Ok(())
     }
     /// Moves to `forced_open` by hand.
     #[wasm_bindgen(js_name = transitionToForcedOpen)]
-    pub fn transition_to_forced_open(&self, now: f64) {
-        self.0.transition_to(instant_ms(now), State::ForcedOpen);
+    pub fn transition_to_forced_open(&self, now: f64) -> Result<(), JsValue> {
+        self.0.transition_to(instant_ms(now)?, State::ForcedOpen);
+        Ok(())
     }
     /// Moves to `metrics_only` by hand.
     #[wasm_bindgen(js_name = transitionToMetricsOnly)]
-    pub fn transition_to_metrics_only(&self, now: f64) {
-        self.0.transition_to(instant_ms(now), State::MetricsOnly);
+    pub fn transition_to_metrics_only(&self, now: f64) -> Result<(), JsValue> {
+        self.0.transition_to(instant_ms(now)?, State::MetricsOnly);
+        Ok(())
     }
 
     /// A `Permit`, or `{state, retryAfter}` (milliseconds or `null`) when refused.
     #[wasm_bindgen(js_name = tryAcquire)]
     pub fn try_acquire(&self, now: f64) -> Result<JsValue, JsValue> {
-        match self.0.try_acquire(instant_ms(now)) {
+        match self.0.try_acquire(instant_ms(now)?) {
             Ok(p) => Ok(Permit(p).into()),
             Err(r) => {
                 let o = js_sys::Object::new();
@@ -829,18 +844,18 @@ impl CircuitBreaker {
             Some(false) => Outcome::failure(d),
             None => Outcome::ignored(d),
         };
-        self.0.record(instant_ms(now), permit.0, outcome);
+        self.0.record(instant_ms(now)?, permit.0, outcome);
         Ok(())
     }
 
     /// The state at `now`.
-    pub fn state(&self, now: f64) -> String {
-        self.0.state(instant_ms(now)).to_string()
+    pub fn state(&self, now: f64) -> Result<String, JsValue> {
+        Ok(self.0.state(instant_ms(now)?).to_string())
     }
 
     /// Rates and counts at `now`.
     pub fn metrics(&self, now: f64) -> Result<JsValue, JsValue> {
-        to_js(&self.0.metrics(instant_ms(now)))
+        to_js(&self.0.metrics(instant_ms(now)?))
     }
 }
 
@@ -947,7 +962,7 @@ macro_rules! rate_limiter {
             /// `{allowed, retryAfter}` (milliseconds); `RangeError` when `n` exceeds the burst.
             pub fn check(&mut self, now: f64, n: Option<u32>) -> Result<JsValue, JsValue> {
                 self.0
-                    .check(instant_ms(now), u64::from(n.unwrap_or(1)))
+                    .check(instant_ms(now)?, u64::from(n.unwrap_or(1)))
                     .map(decision_js)
                     .map_err(|e| range_error(&e, e.code()))
             }
@@ -984,8 +999,8 @@ impl Bulkhead {
 
     /// `{admitted, queued, ticket}` (`ticket` is a number when queued, else `null`).
     #[wasm_bindgen(js_name = tryEnter)]
-    pub fn try_enter(&self, now: f64) -> JsValue {
-        let a = self.0.try_enter(instant_ms(now));
+    pub fn try_enter(&self, now: f64) -> Result<JsValue, JsValue> {
+        let a = self.0.try_enter(instant_ms(now)?);
         let o: JsValue = js_sys::Object::new().into();
         set(&o, "admitted", &matches!(a, Admission::Admitted).into());
         set(&o, "queued", &matches!(a, Admission::Queued(_)).into());
@@ -994,14 +1009,14 @@ impl Bulkhead {
             _ => JsValue::NULL,
         };
         set(&o, "ticket", &ticket);
-        o
+        Ok(o)
     }
 
     /// Frees a slot; returns the ticket of the waiter that now holds it, or `null`. Throws
     /// when no slot is held.
     pub fn release(&self, now: f64) -> Result<Option<f64>, JsValue> {
         self.0
-            .release(instant_ms(now))
+            .release(instant_ms(now)?)
             .map(|t| t.map(|t| t.0 as f64))
             .map_err(|e| error("Error", &e.to_string(), e.code()))
     }
@@ -1012,12 +1027,13 @@ impl Bulkhead {
     }
 
     /// Drops waiters past `maxWait`; returns their tickets.
-    pub fn expire(&self, now: f64) -> Vec<f64> {
-        self.0
-            .expire(instant_ms(now))
+    pub fn expire(&self, now: f64) -> Result<Vec<f64>, JsValue> {
+        Ok(self
+            .0
+            .expire(instant_ms(now)?)
             .into_iter()
             .map(|t| t.0 as f64)
-            .collect()
+            .collect())
     }
 
     /// Calls in flight.
@@ -1097,7 +1113,7 @@ impl OutlierDetector {
         start: Option<f64>,
         seed: Option<u64>,
     ) -> Result<OutlierDetector, JsValue> {
-        let mut d = CoreOutlier::new(c, instant_ms(start.unwrap_or(0.0)), seed.unwrap_or(0))
+        let mut d = CoreOutlier::new(c, instant_ms(start.unwrap_or(0.0))?, seed.unwrap_or(0))
             .map_err(|e| range_error(&e, e.code()))?;
         for h in hosts.unwrap_or_default() {
             d.add_host(h);
@@ -1140,13 +1156,14 @@ impl OutlierDetector {
             &result,
             "an HTTP status, \"connect_failure\" or \"timeout\"",
         )?;
-        self.0.record(instant_ms(now), &host, r);
+        self.0.record(instant_ms(now)?, &host, r);
         Ok(())
     }
 
     /// Runs the sweeps due at or before `now`.
-    pub fn advance(&mut self, now: f64) {
-        self.0.advance(instant_ms(now));
+    pub fn advance(&mut self, now: f64) -> Result<(), JsValue> {
+        self.0.advance(instant_ms(now)?);
+        Ok(())
     }
 
     /// Decisions since the last call: `{at, host, action, kind, duration}` (ms; `kind` and
@@ -1502,7 +1519,7 @@ pub fn replica_calc(
         tolerances: a.tolerances(),
         cpu_initialization_period: millis(a.cpu_initialization_period.unwrap_or(300_000.0))?,
         initial_readiness_delay: millis(a.initial_readiness_delay.unwrap_or(30_000.0))?,
-        now: instant_ms(a.now.unwrap_or_else(js_sys::Date::now).max(0.0)),
+        now: instant_ms(a.now.unwrap_or_else(js_sys::Date::now))?,
     };
     // Absent: cpu; null: a Pods metric.
     let resource = match raw.get("resource") {
@@ -1624,13 +1641,13 @@ impl HorizontalAutoscaler {
         };
         let at = |v: &[(f64, i32)]| {
             v.iter()
-                .map(|&(t, n)| (instant_ms(t.max(0.0)), n))
-                .collect::<Vec<_>>()
+                .map(|&(t, n)| Ok((instant_ms(t)?, n)))
+                .collect::<Result<Vec<_>, JsValue>>()
         };
         let h = CoreHpa::new(spec, opts).map_err(invalid)?;
         Ok(HorizontalAutoscaler(
-            h.with_recommendations(&at(&a.recommendations))
-                .with_scale_events(&at(&a.scale_events)),
+            h.with_recommendations(&at(&a.recommendations)?)
+                .with_scale_events(&at(&a.scale_events)?),
         ))
     }
 
@@ -1660,7 +1677,7 @@ impl HorizontalAutoscaler {
         };
         let d = self
             .0
-            .decide(instant_ms(now.max(0.0)), &obs)
+            .decide(instant_ms(now)?, &obs)
             .map_err(|e| error("TypeError", &e.to_string(), e.code()))?;
         camel_out(&d)
     }
@@ -1692,7 +1709,7 @@ impl ServerlessAutoscaler {
         let start = opt_number(&o, "start", "start")?.unwrap_or(0.0);
         let ready: u32 = opt_int(&o, "start_ready", "startReady")?.unwrap_or(0);
         Ok(ServerlessAutoscaler(
-            k.starting_with(instant_ms(start.max(0.0)), ready),
+            k.starting_with(instant_ms(start)?, ready),
         ))
     }
 
@@ -1705,13 +1722,17 @@ impl ServerlessAutoscaler {
         ready_pods: u32,
         reachable: Option<bool>,
     ) -> Result<JsValue, JsValue> {
-        camel_out(&self.0.scale_reachable(
-            instant_ms(now.max(0.0)),
-            stable,
-            panic,
-            ready_pods,
-            reachable.unwrap_or(true),
-        ))
+        let d = self
+            .0
+            .scale_reachable(
+                instant_ms(now)?,
+                stable,
+                panic,
+                ready_pods,
+                reachable.unwrap_or(true),
+            )
+            .map_err(|e| range_error(&e, e.code()))?;
+        camel_out(&d)
     }
 }
 
@@ -1740,11 +1761,7 @@ impl ScaledObject {
         values: Vec<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let values: Vec<Option<f64>> = values.iter().map(JsValue::as_f64).collect();
-        camel_out(
-            &self
-                .0
-                .poll(instant_ms(now.max(0.0)), current_replicas, &values),
-        )
+        camel_out(&self.0.poll(instant_ms(now)?, current_replicas, &values))
     }
 
     /// The HPA spec KEDA creates.

@@ -109,6 +109,10 @@ test("simulate returns columns and compares configurations", () => {
 
 test("options of the wrong type are refused, not ignored", () => {
   assert.throws(() => new ServerlessAutoscaler({}, { startReady: "3" }), (e) => e.name === "TypeError" && /options\.startReady/.test(e.message));
+  const kpa = new ServerlessAutoscaler({}, {});
+  for (const [stable, panic] of [[NaN, 1], [-5, 0], [Infinity, 1]]) {
+    assert.throws(() => kpa.scale(0, stable, panic, 1), (e) => e.name === "RangeError" && e.code === "invalid_observation");
+  }
   const hpa = new HorizontalAutoscaler({ minReplicas: 1, maxReplicas: 5, metrics: [{ type: "External", external: { metric: { name: "q" }, target: { type: "AverageValue", averageValue: "1" } } }] });
   assert.throws(() => hpa.decide(0, 1, [1000], { statusReplicas: 1.5 }), (e) => e.name === "RangeError" && /statusReplicas/.test(e.message));
   assert.equal(hpa.decide(0, 1, [3000], { statusReplicas: 1 }).desiredReplicas, 3);

@@ -62,4 +62,10 @@ test("bad durations and names are errors, not crashes", () => {
   assert.throws(() => new CircuitBreaker({ waitDurationInOpenState: -5 }), { name: "TypeError" });
   cb.record(0, permit, true, 5);
   assert.equal(cb.metrics(0).calls, 1);
+  // Times are checked too: NaN, negative or past the nanosecond timeline is a RangeError.
+  for (const bad of [NaN, -1, Infinity, 1e14]) {
+    assert.throws(() => cb.state(bad), { name: "RangeError" });
+    assert.throws(() => cb.tryAcquire(bad), { name: "RangeError" });
+  }
+  assert.equal(cb.state(Date.now()), "closed");
 });

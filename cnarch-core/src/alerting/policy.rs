@@ -94,11 +94,13 @@ impl MultiwindowPolicy {
 
     /// Pyrra's four alerts scaled to `period`.
     pub fn pyrra(period: Duration) -> MultiwindowPolicy {
-        let round =
-            |d: Duration| Duration::from_secs(((d.as_secs_f64() / 60.0).round() as u64) * 60);
+        let round = |d: Duration| {
+            Duration::from_secs(((d.as_secs_f64() / 60.0).round() as u64).saturating_mul(60))
+        };
         let scale = |d28: u64| {
             round(Duration::from_nanos(
-                (period.as_nanos() * u128::from(d28) / u128::from(28 * 24 * H)) as u64,
+                u64::try_from(period.as_nanos() * u128::from(d28) / u128::from(28 * 24 * H))
+                    .unwrap_or(u64::MAX),
             ))
         };
         let spec = [

@@ -117,6 +117,19 @@ impl KpaConfigError {
     }
 }
 
+/// An observation the decider cannot use: a stable or panic average that is negative, NaN or
+/// infinite (Knative's metrics never produce one; a host passing one has a bug to hear about).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct KpaObservationError(String);
+
+impl KpaObservationError {
+    /// Stable snake_case code.
+    pub fn code(&self) -> &'static str {
+        "invalid_observation"
+    }
+}
+
 impl KpaConfig {
     fn check(&self) -> Result<(), KpaConfigError> {
         let err = |m: String| Err(KpaConfigError(m));
@@ -328,7 +341,13 @@ impl ServerlessAutoscaler {
 
     /// Decides at `now` from the stable- and panic-window averages of the observed total
     /// (concurrency or rps over all pods) and the ready pod count.
-    pub fn scale(&mut self, now: Instant, stable: f64, panic: f64, ready_pods: u32) -> KpaDecision {
+    pub fn scale(
+        &mut self,
+        now: Instant,
+        stable: f64,
+        panic: f64,
+        ready_pods: u32,
+    ) -> Result<KpaDecision, KpaObservationError> {
         self.scale_reachable(now, stable, panic, ready_pods, true)
     }
 
@@ -340,7 +359,14 @@ impl ServerlessAutoscaler {
         panic: f64,
         ready_pods: u32,
         reachable: bool,
-    ) -> KpaDecision {
+    ) -> Result<KpaDecision, KpaObservationError> {
+        for (name, v) in [("stable", stable), ("panic", panic)] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(KpaObservationError(format!(
+                    "{name}: expected a finite average of 0 or more, found {v}"
+                )));
+            }
+        }
         let c = self.spec;
         let ready = f64::from(ready_pods).max(1.0);
         let max_up = (c.max_scale_up_rate * ready).ceil();
@@ -402,13 +428,13 @@ impl ServerlessAutoscaler {
             -1
         };
         let (applied, reason) = self.apply_bounds(now, desired);
-        KpaDecision {
+        Ok(KpaDecision {
             autoscaler_replicas: desired,
             desired_replicas: applied,
             panicking: self.panic_since.is_some(),
             excess_burst_capacity: ebc,
             reason,
-        }
+        })
     }
 
     fn apply_bounds(&mut self, now: Instant, desired: u32) -> (u32, Option<&'static str>) {

@@ -600,7 +600,9 @@ pub fn simulate(
                 let (stable, panic) = w
                     .averages(Instant::from_nanos(base + t + (steps - 1) * SEC))
                     .unwrap_or((0.0, 0.0));
-                let d = k.scale(now, stable, panic, ready);
+                let d = k
+                    .scale(now, stable, panic, ready)
+                    .map_err(|e| vec![bad("trace".into(), e.to_string())])?;
                 reason = match (d.reason, d.panicking) {
                     (Some(r), _) => Some(r.to_string()),
                     (None, true) => Some("panic".to_string()),

@@ -284,10 +284,11 @@ pub fn detection_time(
     if error_ratio_in(error_ratio)? <= threshold {
         return Ok(None);
     }
-    // threshold < error_ratio: at most the window.
-    Ok(Some(Duration::from_secs_f64(
-        threshold * alert_window.as_secs_f64() / error_ratio,
-    )))
+    // threshold < error_ratio: at most the window (the float round trip may not know that).
+    Ok(Some(
+        Duration::from_secs_f64(threshold * alert_window.as_secs_f64() / error_ratio)
+            .min(alert_window),
+    ))
 }
 
 /// How long the same alert keeps firing after errors at `error_ratio` that filled the window
@@ -302,9 +303,10 @@ pub fn reset_time(
     if error_ratio_in(error_ratio)? <= threshold {
         return Ok(None);
     }
-    Ok(Some(Duration::from_secs_f64(
-        alert_window.as_secs_f64() * (1.0 - threshold / error_ratio),
-    )))
+    Ok(Some(
+        Duration::from_secs_f64(alert_window.as_secs_f64() * (1.0 - threshold / error_ratio))
+            .min(alert_window),
+    ))
 }
 
 /// Budget state from good and total event counts.
