@@ -301,7 +301,9 @@ fn standard_policy_and_validation() {
         .collect();
     assert_eq!(f, vec![14.4, 6.0, 3.0, 1.0]);
     // With a 90 % objective the 14.4 page needs 144 % errors: it can never fire.
-    let findings = p.validate(&Objective::new(0.9).unwrap(), None, 0.0);
+    let findings = p
+        .validate(&Objective::new(0.9).unwrap(), None, 0.0)
+        .unwrap();
     assert_eq!(
         findings
             .iter()
@@ -309,7 +311,12 @@ fn standard_policy_and_validation() {
             .collect::<Vec<_>>(),
         vec![(0, "never_fires")]
     );
-    let low = p.validate(&Objective::new(0.999).unwrap(), Some(0.01), 10.0);
+    let low = p
+        .validate(&Objective::new(0.999).unwrap(), Some(0.01), 10.0)
+        .unwrap();
+    assert!(p
+        .validate(&Objective::new(0.999).unwrap(), Some(f64::NAN), 10.0)
+        .is_err());
     assert!(
         low.iter().any(|x| x.rule == 0 && x.code == "low_traffic"),
         "{low:?}"
@@ -623,7 +630,7 @@ fn calendar_windows_and_budgeting_methods() {
         (180.0, 0.0, 0.0),
     ];
     assert_eq!(
-        sli(BudgetingMethod::Occurrences, &samples),
+        sli(BudgetingMethod::Occurrences, &samples).unwrap(),
         Some(20.0 / 22.0)
     );
     assert_eq!(
@@ -633,7 +640,8 @@ fn calendar_windows_and_budgeting_methods() {
                 target: 0.9
             },
             &samples
-        ),
+        )
+        .unwrap(),
         Some(2.0 / 3.0)
     );
     assert_eq!(
@@ -642,19 +650,41 @@ fn calendar_windows_and_budgeting_methods() {
                 slice_seconds: 60.0
             },
             &samples
-        ),
+        )
+        .unwrap(),
         Some((1.0 + 0.9 + 0.5) / 3.0)
     );
-    assert_eq!(sli(BudgetingMethod::Occurrences, &[]), None);
+    assert_eq!(sli(BudgetingMethod::Occurrences, &[]).unwrap(), None);
+    // Refused rather than answered: a zero slice, a target past 1, counts that cannot be.
+    let paths = |m, s: &[(f64, f64, f64)]| -> Vec<String> {
+        sli(m, s).unwrap_err().into_iter().map(|v| v.path).collect()
+    };
     assert_eq!(
-        sli(
+        paths(
             BudgetingMethod::Timeslices {
                 slice_seconds: 0.0,
-                target: 0.9
+                target: 1.5
             },
             &samples
         ),
-        None
+        ["method.target", "method.slice_seconds"]
+    );
+    assert_eq!(
+        paths(
+            BudgetingMethod::Occurrences,
+            &[
+                (0.0, 1.0, 1.0),
+                (-5.0, f64::NAN, 1.0),
+                (10.0, 3.0, 2.0),
+                (11.0, 0.0, -1.0)
+            ]
+        ),
+        [
+            "samples[1].time",
+            "samples[1].good",
+            "samples[2].good",
+            "samples[3].total"
+        ]
     );
 }
 
@@ -698,7 +728,7 @@ fn openslo_budgeting_method_vectors() {
         let m: BudgetingMethod =
             serde_json::from_value(c.clone()).unwrap_or_else(|e| panic!("{c}: {e}"));
         assert!(
-            (sli(m, &samples).unwrap() - c["want"].as_f64().unwrap()).abs() < 1e-12,
+            (sli(m, &samples).unwrap().unwrap() - c["want"].as_f64().unwrap()).abs() < 1e-12,
             "{c}"
         );
     }

@@ -1628,7 +1628,8 @@ fn _slo_validate(
         let p = MultiwindowPolicy::from_seconds(period, &rules).map_err(PyValueError::new_err)?;
         to_py(
             py,
-            &p.validate(&objective(o)?, events_per_second, min_events),
+            &p.validate(&objective(o)?, events_per_second, min_events)
+                .map_err(PyValueError::new_err)?,
         )
     })
 }
@@ -1705,8 +1706,7 @@ fn _slo_sli(
 ) -> PyResult<Option<f64>> {
     guarded(|| {
         let m: cnarch_core::slo::window::BudgetingMethod = from_py(method, "a budgeting method ({\"method\": \"occurrences\" | \"timeslices\" | \"ratio_timeslices\", ...})")?;
-        let _ = py;
-        Ok(cnarch_core::slo::window::sli(m, &samples))
+        cnarch_core::slo::window::sli(m, &samples).map_err(|v| invalid(py, v))
     })
 }
 
@@ -1729,10 +1729,19 @@ struct PyAlertRule(AlertRule);
 impl PyAlertRule {
     #[new]
     fn new(for_secs: f64, keep_firing_for_secs: f64) -> PyResult<Self> {
-        guarded(|| Ok(PyAlertRule(AlertRule::new(for_secs, keep_firing_for_secs))))
+        guarded(|| {
+            AlertRule::try_new(for_secs, keep_firing_for_secs)
+                .map(PyAlertRule)
+                .map_err(PyValueError::new_err)
+        })
     }
     fn eval(&mut self, t: f64, active: bool) -> PyResult<&'static str> {
-        guarded(|| Ok(self.0.eval(t, active).as_str()))
+        guarded(|| {
+            self.0
+                .try_eval(t, active)
+                .map(|s| s.as_str())
+                .map_err(PyValueError::new_err)
+        })
     }
     #[getter]
     fn state(&self) -> PyResult<&'static str> {

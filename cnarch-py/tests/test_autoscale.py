@@ -183,3 +183,13 @@ def test_kpa_refuses_observations_metrics_never_produce():
         with pytest.raises(ValueError, match="expected a finite average"):
             k.scale(0, stable, panic, 1)
     assert k.scale(0, 140.0, 140.0, 1)["desired_replicas"] == 2
+
+
+def test_tolerance_must_be_a_finite_non_negative_number():
+    pods = [{"request": 1000, "usage": 500, "phase": "Running", "ready": True}] * 2
+    for bad in (float("nan"), -0.1, float("inf")):
+        with pytest.raises(ValueError, match="tolerance"):
+            replica_calc(2, pods, target_utilization=50, tolerance=bad)
+        with pytest.raises(ValueError, match="tolerance"):
+            object_replica_calc(2, 1000, target_value=500, tolerance=bad)
+    assert replica_calc(2, pods, target_utilization=50, tolerance=0).desired_replicas == 2

@@ -232,3 +232,19 @@ def test_budget_math_refuses_inputs_outside_its_domain():
     with pytest.raises(ValueError, match="long_window"):
         slo.burn_factor(0.02, "30d", "0s")
     assert slo.detection_time(0.999, 0.5, "1h", 0) == dt.timedelta(0)
+
+
+def test_inputs_that_cannot_be_are_refused():
+    with pytest.raises(ValidationError) as err:
+        slo.sli([(0, 1, 1), (60, 3, 2)], "timeslices", slice_seconds=0, target=1.5)
+    assert [v.path for v in err.value.violations] == ["method.target", "method.slice_seconds", "samples[1].good"]
+    with pytest.raises(ValueError, match="for"):
+        alerting.AlertRule(for_=float("nan"))
+    rule = alerting.AlertRule(for_=60)
+    assert rule.eval(100, True) == "pending"
+    with pytest.raises(ValueError, match="time order"):
+        rule.eval(50, True)
+    with pytest.raises(ValueError, match="finite"):
+        rule.eval(float("nan"), True)
+    with pytest.raises(ValueError, match="events_per_second"):
+        slo.MultiwindowPolicy.standard("30d").validate(0.999, events_per_second=-1)

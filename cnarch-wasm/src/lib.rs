@@ -1908,12 +1908,15 @@ pub fn calendar_window(
 
 /// A budget-math refusal as a RangeError, the argument named as JavaScript calls it.
 fn budget_error(e: slo_budget::BudgetInputError) -> JsValue {
-    let text = e.to_string();
-    let message = match text.split_once(':') {
+    range_error(snake_to_camel_prefix(&e.to_string()), e.code())
+}
+
+/// `"error_ratio: ..."` as `"errorRatio: ..."`.
+fn snake_to_camel_prefix(text: &str) -> String {
+    match text.split_once(':') {
         Some((arg, rest)) => format!("{}:{rest}", snake_to_camel(arg)),
-        None => text,
-    };
-    range_error(message, e.code())
+        None => text.to_string(),
+    }
 }
 
 /// Error ratio over the error budget.
@@ -2123,11 +2126,15 @@ impl MultiwindowPolicy {
         events_per_second: Option<f64>,
         min_events: Option<f64>,
     ) -> Result<JsValue, JsValue> {
-        camel_out(&self.0.validate(
-            &objective_in(objective)?,
-            events_per_second,
-            min_events.unwrap_or(10.0),
-        ))
+        let findings = self
+            .0
+            .validate(
+                &objective_in(objective)?,
+                events_per_second,
+                min_events.unwrap_or(10.0),
+            )
+            .map_err(|e| range_error(snake_to_camel_prefix(&e), "invalid_argument"))?;
+        camel_out(&findings)
     }
 }
 
@@ -2142,8 +2149,13 @@ pub fn evaluate(
     total: Vec<f64>,
 ) -> Result<JsValue, JsValue> {
     let t: Vec<f64> = timestamps.iter().map(|x| x / 1000.0).collect();
-    let mut e =
+    let e =
         slo_evaluate(&policy.0, &objective_in(objective)?, &t, &good, &total).map_err(invalid)?;
+    evaluation_out(e)
+}
+
+/// An evaluation with its times in ms.
+fn evaluation_out(mut e: cnarch_core::alerting::evaluate::Evaluation) -> Result<JsValue, JsValue> {
     for r in e.rules.iter_mut() {
         r.long_window *= 1000.0;
         r.short_window *= 1000.0;
@@ -2165,7 +2177,7 @@ pub fn evaluate(
     camel_out(&e)
 }
 
-/// As `evaluate`, from per-sample error ratios.
+/// As `evaluate`, from per-sample error ratios (NaN: no data).
 #[wasm_bindgen(js_name = evaluateRatios)]
 pub fn evaluate_ratios(
     policy: &MultiwindowPolicy,
@@ -2173,27 +2185,20 @@ pub fn evaluate_ratios(
     timestamps: Vec<f64>,
     error_ratios: Vec<f64>,
 ) -> Result<JsValue, JsValue> {
-    let good: Vec<f64> = error_ratios
-        .iter()
-        .map(|r| if r.is_nan() { 0.0 } else { 1.0 - r })
-        .collect();
-    let total: Vec<f64> = error_ratios
-        .iter()
-        .map(|r| if r.is_nan() { 0.0 } else { 1.0 })
-        .collect();
-    if let Some(i) = error_ratios
-        .iter()
-        .position(|r| !r.is_nan() && !(0.0..=1.0).contains(r))
-    {
-        return Err(invalid(vec![Violation {
-            document: 0,
-            name: None,
-            path: format!("errorRatios[{i}]"),
-            code: "invalid_value".into(),
-            message: format!("expected a ratio in [0, 1], found {}", error_ratios[i]),
-        }]));
-    }
-    evaluate(policy, objective, timestamps, good, total)
+    let t: Vec<f64> = timestamps.iter().map(|x| x / 1000.0).collect();
+    let e = cnarch_core::alerting::evaluate::evaluate_ratios(
+        &policy.0,
+        &objective_in(objective)?,
+        &t,
+        &error_ratios,
+    )
+    .map_err(|mut v| {
+        for x in v.iter_mut() {
+            x.path = x.path.replace("error_ratios", "errorRatios");
+        }
+        invalid(v)
+    })?;
+    evaluation_out(e)
 }
 
 /// The SLI of `[t, good, total]` samples by an OpenSLO budgeting method: `{method:
@@ -2209,7 +2214,7 @@ pub fn sli(samples: JsValue, method: JsValue) -> Result<Option<f64>, JsValue> {
                 "invalid_argument",
             )
         })?;
-    Ok(cnarch_core::slo::window::sli(m, &s))
+    cnarch_core::slo::window::sli(m, &s).map_err(invalid)
 }
 
 /// Prometheus rule groups (YAML) with Sloth's names, from a Sloth `prometheus/v1` spec or a
@@ -2256,8 +2261,11 @@ impl AlertRule {
     }
 
     /// One evaluation at `t` (ms): `"inactive"`, `"pending"` or `"firing"`.
-    pub fn eval(&mut self, t: f64, active: bool) -> String {
-        self.0.eval(t / 1000.0, active).as_str().to_string()
+    pub fn eval(&mut self, t: f64, active: bool) -> Result<String, JsValue> {
+        self.0
+            .try_eval(t / 1000.0, active)
+            .map(|s| s.as_str().to_string())
+            .map_err(|e| range_error(e, "invalid_argument"))
     }
 
     /// The state.

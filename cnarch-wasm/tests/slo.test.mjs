@@ -159,3 +159,14 @@ test("budget math refuses inputs outside its domain with the argument's name", (
   assert.throws(() => cnarch.burnFactor(0.02, "30d", "0s"), (e) => /^longWindow:/.test(e.message));
   assert.equal(cnarch.detectionTime(0.999, 0.5, "1h", 0), 0);
 });
+
+test("inputs that cannot be are refused", () => {
+  assert.throws(() => cnarch.sli([[0, 1, 1], [60, 3, 2]], { method: "timeslices", sliceSeconds: 0, target: 1.5 }), (e) => e.name === "ValidationError" && e.violations.length === 3);
+  const rule = new cnarch.AlertRule("1m", 0);
+  assert.equal(rule.eval(100_000, true), "pending");
+  assert.throws(() => rule.eval(50_000, true), (e) => e.name === "RangeError" && /time order/.test(e.message));
+  assert.throws(() => rule.eval(NaN, true), (e) => e.name === "RangeError");
+  assert.throws(() => cnarch.MultiwindowPolicy.standard("30d").validate(0.999, -1), (e) => e.name === "RangeError" && /^eventsPerSecond:/.test(e.message));
+  assert.ok(Array.isArray(cnarch.MultiwindowPolicy.standard("30d").validate(0.999, 100)));
+  assert.throws(() => cnarch.evaluateRatios(cnarch.MultiwindowPolicy.standard("30d"), 0.999, [0, 60_000], [0, 1.5]), (e) => e.violations[0].path === "errorRatios[1]");
+});

@@ -164,7 +164,17 @@ impl MultiwindowPolicy {
         o: &Objective,
         events_per_second: Option<f64>,
         min_events: f64,
-    ) -> Vec<Finding> {
+    ) -> Result<Vec<Finding>, String> {
+        for (name, v) in [
+            ("events_per_second", events_per_second.unwrap_or(0.0)),
+            ("min_events", min_events),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(format!(
+                    "{name}: expected a finite number of 0 or more, found {v}"
+                ));
+            }
+        }
         let mut out = Vec::new();
         for (i, r) in self.rules.iter().enumerate() {
             let th = r.threshold(o);
@@ -196,6 +206,6 @@ impl MultiwindowPolicy {
                 }
             }
         }
-        out
+        Ok(out)
     }
 }

@@ -42,6 +42,7 @@ pub struct AlertRule {
     active_at: f64,
     fired_at: Option<f64>,
     keep_firing_since: Option<f64>,
+    last_eval: Option<f64>,
 }
 
 impl AlertRule {
@@ -54,7 +55,35 @@ impl AlertRule {
             active_at: 0.0,
             fired_at: None,
             keep_firing_since: None,
+            last_eval: None,
         }
+    }
+
+    /// As [`AlertRule::new`], refusing a `for` or `keep_firing_for` that is negative, NaN or
+    /// infinite (Prometheus' durations are finite and never negative).
+    pub fn try_new(for_secs: f64, keep_firing_for_secs: f64) -> Result<AlertRule, String> {
+        for (name, v) in [("for", for_secs), ("keep_firing_for", keep_firing_for_secs)] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(format!(
+                    "{name}: expected a finite duration of 0 s or more, found {v}"
+                ));
+            }
+        }
+        Ok(AlertRule::new(for_secs, keep_firing_for_secs))
+    }
+
+    /// As [`AlertRule::eval`], refusing a time that is not finite or comes before the last
+    /// evaluation (Prometheus evaluates a rule at increasing times).
+    pub fn try_eval(&mut self, t: f64, active: bool) -> Result<AlertState, String> {
+        if !t.is_finite() {
+            return Err(format!("t: expected a finite time, found {t}"));
+        }
+        if let Some(last) = self.last_eval.filter(|&last| t < last) {
+            return Err(format!(
+                "t: expected evaluations in time order, found {t} after {last}"
+            ));
+        }
+        Ok(self.eval(t, active))
     }
 
     /// The state now.
@@ -74,6 +103,7 @@ impl AlertRule {
 
     /// One evaluation at `t` with the condition `active`; returns the new state.
     pub fn eval(&mut self, t: f64, active: bool) -> AlertState {
+        self.last_eval = Some(t);
         if active {
             self.keep_firing_since = None;
             if self.state == AlertState::Inactive {

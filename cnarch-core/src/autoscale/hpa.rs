@@ -826,7 +826,19 @@ impl HorizontalAutoscaler {
         spec: HpaSpec,
         options: ControllerOptions,
     ) -> Result<HorizontalAutoscaler, Vec<Violation>> {
-        let problems = spec.validate();
+        let mut problems = spec.validate();
+        if !(options.tolerance.is_finite() && options.tolerance >= 0.0) {
+            problems.push(Violation {
+                document: 0,
+                name: None,
+                path: "options.tolerance".into(),
+                code: "invalid_tolerance".into(),
+                message: format!(
+                    "expected a finite tolerance of 0 or more, found {}",
+                    options.tolerance
+                ),
+            });
+        }
         if !problems.is_empty() {
             return Err(problems);
         }

@@ -105,6 +105,16 @@ impl Tolerances {
     pub fn symmetric(t: f64) -> Tolerances {
         Tolerances { down: t, up: t }
     }
+    /// Checks both directions: finite and 0 or more.
+    pub fn check(&self) -> Result<(), CalcError> {
+        for t in [self.down, self.up] {
+            if !(t.is_finite() && t >= 0.0) {
+                return Err(CalcError::InvalidTolerance(t.to_string()));
+            }
+        }
+        Ok(())
+    }
+
     /// Whether `ratio` is close enough to 1 to keep the count.
     pub fn is_within(&self, ratio: f64) -> bool {
         (1.0 - self.down) <= ratio && ratio <= (1.0 + self.up)
@@ -161,6 +171,9 @@ pub enum CalcError {
     /// A target of zero or less.
     #[error("invalid target: expected a positive {0}")]
     InvalidTarget(&'static str),
+    /// A tolerance that is negative, NaN or infinite (Kubernetes requires a quantity ≥ 0).
+    #[error("invalid tolerance: expected a finite number of 0 or more, found {0}")]
+    InvalidTolerance(String),
 }
 
 impl CalcError {
@@ -173,6 +186,7 @@ impl CalcError {
             CalcError::MissingRequest { .. } => "missing_request",
             CalcError::NoMatchingRequests => "no_matching_requests",
             CalcError::InvalidTarget(_) => "invalid_target",
+            CalcError::InvalidTolerance(_) => "invalid_tolerance",
         }
     }
 }
@@ -288,6 +302,7 @@ pub fn resource_utilization_replicas(
     resource: &str,
     o: &CalcOptions,
 ) -> Result<UtilizationProposal, CalcError> {
+    o.tolerances.check()?;
     if target_utilization <= 0 {
         return Err(CalcError::InvalidTarget("averageUtilization"));
     }
@@ -360,6 +375,7 @@ pub fn average_value_replicas(
     resource: Option<&str>,
     o: &CalcOptions,
 ) -> Result<ValueProposal, CalcError> {
+    o.tolerances.check()?;
     if target_average <= 0 {
         return Err(CalcError::InvalidTarget("averageValue"));
     }
@@ -435,6 +451,7 @@ pub fn object_value_replicas(
     ready_pods: usize,
     tolerances: Tolerances,
 ) -> Result<ValueProposal, CalcError> {
+    tolerances.check()?;
     if target <= 0 {
         return Err(CalcError::InvalidTarget("value"));
     }
@@ -463,6 +480,7 @@ pub fn object_average_replicas(
     target_average: i64,
     tolerances: Tolerances,
 ) -> Result<ValueProposal, CalcError> {
+    tolerances.check()?;
     if target_average <= 0 {
         return Err(CalcError::InvalidTarget("averageValue"));
     }

@@ -227,11 +227,89 @@ pub enum BudgetingMethod {
     },
 }
 
-/// The SLI over samples `(unix_seconds, good, total)` with `method`; `None` with no data.
+fn invalid(path: String, message: String) -> crate::error::Violation {
+    crate::error::Violation {
+        document: 0,
+        name: None,
+        path,
+        code: "invalid_value".into(),
+        message,
+    }
+}
+
+/// Checks a method's parameters (slice length finite and above zero, target a ratio) and
+/// samples (finite times in order, finite counts with 0 ≤ good ≤ total).
+pub fn check_sli_inputs(
+    method: BudgetingMethod,
+    samples: &[(f64, f64, f64)],
+) -> Result<(), Vec<crate::error::Violation>> {
+    let mut out = Vec::new();
+    let slice = match method {
+        BudgetingMethod::Occurrences => None,
+        BudgetingMethod::Timeslices {
+            slice_seconds,
+            target,
+        } => {
+            if !(0.0..=1.0).contains(&target) {
+                out.push(invalid(
+                    "method.target".into(),
+                    format!("expected a ratio between 0 and 1, found {target}"),
+                ));
+            }
+            Some(slice_seconds)
+        }
+        BudgetingMethod::RatioTimeslices { slice_seconds } => Some(slice_seconds),
+    };
+    if let Some(sl) = slice.filter(|sl| !(sl.is_finite() && *sl > 0.0)) {
+        out.push(invalid(
+            "method.slice_seconds".into(),
+            format!("expected a finite slice length above zero, found {sl}"),
+        ));
+    }
+    for (i, &(t, g, tot)) in samples.iter().enumerate() {
+        if !t.is_finite() {
+            out.push(invalid(
+                format!("samples[{i}].time"),
+                format!("expected a finite time, found {t}"),
+            ));
+        } else if i > 0 && t < samples[i - 1].0 {
+            out.push(invalid(
+                format!("samples[{i}].time"),
+                format!(
+                    "expected times in order, found {t} after {}",
+                    samples[i - 1].0
+                ),
+            ));
+        }
+        if !(tot.is_finite() && tot >= 0.0) {
+            out.push(invalid(
+                format!("samples[{i}].total"),
+                format!("expected a finite count of 0 or more, found {tot}"),
+            ));
+        }
+        if !(g.is_finite() && g >= 0.0 && g <= tot.max(0.0)) {
+            out.push(invalid(
+                format!("samples[{i}].good"),
+                format!("expected a finite count between 0 and total ({tot}), found {g}"),
+            ));
+        }
+    }
+    if out.is_empty() {
+        Ok(())
+    } else {
+        Err(out)
+    }
+}
+
+/// The SLI over samples `(unix_seconds, good, total)` with `method`; `Ok(None)` with no data.
 /// Samples fall in slices of `slice_seconds` counted from the first sample's slice boundary
-/// (slice = ⌊t / slice⌋).
-pub fn sli(method: BudgetingMethod, samples: &[(f64, f64, f64)]) -> Option<f64> {
-    match method {
+/// (slice = ⌊t / slice⌋). Inputs are checked first ([`check_sli_inputs`]).
+pub fn sli(
+    method: BudgetingMethod,
+    samples: &[(f64, f64, f64)],
+) -> Result<Option<f64>, Vec<crate::error::Violation>> {
+    check_sli_inputs(method, samples)?;
+    Ok(match method {
         BudgetingMethod::Occurrences => {
             let (g, t) = samples
                 .iter()
@@ -251,7 +329,7 @@ pub fn sli(method: BudgetingMethod, samples: &[(f64, f64, f64)]) -> Option<f64> 
             let ratios = slices(samples, slice_seconds);
             (!ratios.is_empty()).then(|| ratios.iter().sum::<f64>() / ratios.len() as f64)
         }
-    }
+    })
 }
 
 fn slices(samples: &[(f64, f64, f64)], slice: f64) -> Vec<f64> {
