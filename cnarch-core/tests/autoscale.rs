@@ -767,3 +767,12 @@ fn simulator_refuses_runs_too_big_to_finish() {
     .unwrap();
     assert_eq!(days.summary.decisions, 60 * 5760 + 1);
 }
+
+#[test]
+fn negative_replica_counts_are_refused() {
+    use cnarch_core::autoscale::replica::{object_value_replicas, Tolerances};
+    let e = object_value_replicas(-1, 1000, 500, 1, Tolerances::default()).unwrap_err();
+    assert_eq!(e.code(), "invalid_replicas");
+    let e = object_value_replicas(2, 1000, 500, 1, Tolerances::symmetric(f64::NAN)).unwrap_err();
+    assert_eq!(e.code(), "invalid_tolerance");
+}

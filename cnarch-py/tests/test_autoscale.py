@@ -193,3 +193,9 @@ def test_tolerance_must_be_a_finite_non_negative_number():
         with pytest.raises(ValueError, match="tolerance"):
             object_replica_calc(2, 1000, target_value=500, tolerance=bad)
     assert replica_calc(2, pods, target_utilization=50, tolerance=0).desired_replicas == 2
+
+
+def test_negative_replica_counts_are_refused():
+    pods = [{"request": 1000, "usage": 500, "phase": "Running", "ready": True}]
+    with pytest.raises(ValueError, match="current replicas"):
+        replica_calc(-1, pods, target_utilization=50)

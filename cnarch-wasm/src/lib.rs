@@ -292,7 +292,8 @@ impl Schedule {
     /// The next `n` (default 1) fire times strictly after `after` (a `Date` or milliseconds
     /// since the epoch), as `Date`s in UTC.
     #[wasm_bindgen(js_name = nextAfter)]
-    pub fn next_after(&self, after: JsValue, n: Option<u32>) -> Result<js_sys::Array, JsValue> {
+    pub fn next_after(&self, after: JsValue, n: Option<f64>) -> Result<js_sys::Array, JsValue> {
+        let n: u32 = whole(n.unwrap_or(1.0), "n")?;
         let ms = if let Some(d) = after.dyn_ref::<js_sys::Date>() {
             d.get_time()
         } else if let Some(n) = after.as_f64() {
@@ -315,7 +316,7 @@ impl Schedule {
         let t = chrono::DateTime::from_timestamp_micros(micros)
             .ok_or_else(|| error("RangeError", "date out of range", "invalid_argument"))?;
         let out = js_sys::Array::new();
-        for next in self.0.next_n_after(t, n.unwrap_or(1) as usize) {
+        for next in self.0.next_n_after(t, n as usize) {
             out.push(&js_sys::Date::new(&JsValue::from_f64(
                 next.timestamp_millis() as f64,
             )));
@@ -515,9 +516,10 @@ impl NetworkPolicyEngine {
         &self,
         from: &str,
         to: &str,
-        port: u16,
+        port: f64,
         protocol: Option<String>,
     ) -> Result<JsValue, JsValue> {
+        let port: u16 = whole(port, "port")?;
         let v = self
             .0
             .evaluate_str(from, to, port, self::protocol(protocol)?)
@@ -526,7 +528,8 @@ impl NetworkPolicyEngine {
     }
 
     /// The pod-to-pod truth table for one port.
-    pub fn connectivity(&self, port: u16, protocol: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn connectivity(&self, port: f64, protocol: Option<String>) -> Result<JsValue, JsValue> {
+        let port: u16 = whole(port, "port")?;
         to_js(&self.0.connectivity(port, self::protocol(protocol)?))
     }
 
@@ -608,6 +611,21 @@ fn opt_int<T: TryFrom<i64>>(
             "invalid_argument",
         )),
     }
+}
+
+/// A whole-number argument (a count, a port): JavaScript passes any number, and wasm-bindgen's
+/// own conversion would wrap -1 to 4294967295 and turn NaN into 0, so counts arrive as `f64`
+/// and are checked here.
+fn whole<T: TryFrom<i64>>(x: f64, name: &str) -> Result<T, JsValue> {
+    if x.is_finite() && x.fract() == 0.0 && x.abs() < 9.0e15 {
+        if let Ok(v) = T::try_from(x as i64) {
+            return Ok(v);
+        }
+    }
+    Err(range_error(
+        format!("expected {name} as a whole number in range, found {x}"),
+        "invalid_argument",
+    ))
 }
 
 fn range_error(e: impl std::fmt::Display, code: &str) -> JsValue {
@@ -870,13 +888,14 @@ impl RetryPolicy {
     /// times in milliseconds.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        max_attempts: u32,
+        max_attempts: f64,
         backoff: &str,
         initial: f64,
         multiplier: f64,
         max_delay: f64,
         jitter: &str,
     ) -> Result<RetryPolicy, JsValue> {
+        let max_attempts: u32 = whole(max_attempts, "maxAttempts")?;
         let backoff = Backoff::from_name(backoff, multiplier)
             .map_err(|e| error("TypeError", &e.to_string(), e.code()))?;
         let jitter: Jitter =
@@ -903,11 +922,12 @@ impl RetryPolicy {
 
     /// gRFC A6 (seconds, as in the service config).
     pub fn grpc(
-        max_attempts: u32,
+        max_attempts: f64,
         initial_backoff: f64,
         max_backoff: f64,
         backoff_multiplier: f64,
     ) -> Result<RetryPolicy, JsValue> {
+        let max_attempts: u32 = whole(max_attempts, "maxAttempts")?;
         CoreRetry::grpc(
             max_attempts,
             initial_backoff,
@@ -953,16 +973,18 @@ macro_rules! rate_limiter {
         impl $name {
             /// Throws `RangeError` for a rate ≤ 0 or a burst of 0.
             #[wasm_bindgen(constructor)]
-            pub fn new(rate: f64, burst: u32) -> Result<$name, JsValue> {
-                CoreBucket::new(rate, u64::from(burst))
+            pub fn new(rate: f64, burst: f64) -> Result<$name, JsValue> {
+                let burst: u64 = whole(burst, "burst")?;
+                CoreBucket::new(rate, burst)
                     .map($name)
                     .map_err(|e| range_error(&e, e.code()))
             }
 
             /// `{allowed, retryAfter}` (milliseconds); `RangeError` when `n` exceeds the burst.
-            pub fn check(&mut self, now: f64, n: Option<u32>) -> Result<JsValue, JsValue> {
+            pub fn check(&mut self, now: f64, n: Option<f64>) -> Result<JsValue, JsValue> {
+                let n: u64 = whole(n.unwrap_or(1.0), "n")?;
                 self.0
-                    .check(instant_ms(now)?, u64::from(n.unwrap_or(1)))
+                    .check(instant_ms(now)?, n)
                     .map(decision_js)
                     .map_err(|e| range_error(&e, e.code()))
             }
@@ -987,12 +1009,14 @@ impl Bulkhead {
     /// `RangeError` for `maxConcurrent` of 0.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        max_concurrent: u32,
-        max_queued: Option<u32>,
+        max_concurrent: f64,
+        max_queued: Option<f64>,
         max_wait: Option<f64>,
     ) -> Result<Bulkhead, JsValue> {
+        let max_concurrent: u32 = whole(max_concurrent, "maxConcurrent")?;
+        let max_queued: u32 = whole(max_queued.unwrap_or(0.0), "maxQueued")?;
         let wait = max_wait.map(millis).transpose()?;
-        CoreBulkhead::new(max_concurrent, max_queued.unwrap_or(0), wait)
+        CoreBulkhead::new(max_concurrent, max_queued, wait)
             .map(Bulkhead)
             .map_err(|e| range_error(&e, e.code()))
     }
@@ -1123,7 +1147,7 @@ impl OutlierDetector {
 
     /// What Istio's `outlierDetection` programs into Envoy (success-rate ejection off).
     pub fn istio(
-        consecutive5xx_errors: u32,
+        consecutive5xx_errors: f64,
         interval: f64,
         base_ejection_time: f64,
         hosts: Option<Vec<String>>,
@@ -1131,7 +1155,7 @@ impl OutlierDetector {
         seed: Option<u64>,
     ) -> Result<OutlierDetector, JsValue> {
         let c = OutlierConfig::istio(
-            consecutive5xx_errors,
+            whole(consecutive5xx_errors, "consecutive5xxErrors")?,
             millis(interval)?,
             millis(base_ejection_time)?,
         );
@@ -1260,8 +1284,8 @@ pub struct RetryThrottle(CoreThrottle);
 impl RetryThrottle {
     /// `RangeError` outside gRFC A6's limits (maxTokens in (0, 1000], tokenRatio > 0).
     #[wasm_bindgen(constructor)]
-    pub fn new(max_tokens: u32, token_ratio: f64) -> Result<RetryThrottle, JsValue> {
-        CoreThrottle::new(max_tokens, token_ratio)
+    pub fn new(max_tokens: f64, token_ratio: f64) -> Result<RetryThrottle, JsValue> {
+        CoreThrottle::new(whole(max_tokens, "maxTokens")?, token_ratio)
             .map(RetryThrottle)
             .ok_or_else(|| {
                 range_error(
@@ -1303,24 +1327,29 @@ impl RetryBudget {
     #[wasm_bindgen(constructor)]
     pub fn new(
         budget_percent: Option<f64>,
-        min_retry_concurrency: Option<u32>,
+        min_retry_concurrency: Option<f64>,
     ) -> Result<RetryBudget, JsValue> {
         CoreBudget::new(
             budget_percent.unwrap_or(20.0),
-            min_retry_concurrency.unwrap_or(3),
+            whole(min_retry_concurrency.unwrap_or(3.0), "minRetryConcurrency")?,
         )
         .map(RetryBudget)
         .map_err(|e| range_error(e, "invalid_retry_budget"))
     }
     /// Retries allowed with this many active requests.
     #[wasm_bindgen(js_name = maxActiveRetries)]
-    pub fn max_active_retries(&self, active_requests: u32) -> u32 {
-        self.0.max_active_retries(active_requests)
+    pub fn max_active_retries(&self, active_requests: f64) -> Result<u32, JsValue> {
+        Ok(self
+            .0
+            .max_active_retries(whole(active_requests, "activeRequests")?))
     }
     /// May one more retry start?
     #[wasm_bindgen(js_name = allowsRetry)]
-    pub fn allows_retry(&self, active_requests: u32, active_retries: u32) -> bool {
-        self.0.allows_retry(active_requests, active_retries)
+    pub fn allows_retry(&self, active_requests: f64, active_retries: f64) -> Result<bool, JsValue> {
+        Ok(self.0.allows_retry(
+            whole(active_requests, "activeRequests")?,
+            whole(active_retries, "activeRetries")?,
+        ))
     }
 }
 
@@ -1433,7 +1462,93 @@ fn json_in(v: JsValue, what: &str) -> Result<serde_json::Value, JsValue> {
     if v.is_undefined() || v.is_null() {
         return Ok(serde_json::Value::Object(serde_json::Map::new()));
     }
-    from_js(v, what)
+    serde_path_to_error::deserialize::<_, Finite>(serde_wasm_bindgen::Deserializer::from(v))
+        .map(|f| f.0)
+        .map_err(|e| {
+            let path = e.path().to_string();
+            let at = if path == "." {
+                String::new()
+            } else {
+                format!(" at {path}")
+            };
+            error(
+                "TypeError",
+                &format!(
+                    "expected {what}{at}: {}",
+                    e.into_inner().to_string().trim_start_matches("Error: ")
+                ),
+                "invalid_argument",
+            )
+        })
+}
+
+/// JSON-like data from JavaScript, refusing NaN and infinities: `serde_json` would turn them
+/// into `null`, which reads as "absent" and would silently select a default.
+struct Finite(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for Finite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Finite, D::Error> {
+        d.deserialize_any(FiniteVisitor).map(Finite)
+    }
+}
+
+struct FiniteVisitor;
+
+impl<'de> serde::de::Visitor<'de> for FiniteVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON-like data")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<serde_json::Value, E> {
+        Ok(serde_json::Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<serde_json::Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(serde_json::Value::Number)
+            .ok_or_else(|| E::custom(format!("expected a finite number, found {v}")))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<serde_json::Value, E> {
+        Ok(serde_json::Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<serde_json::Value, E> {
+        Ok(serde_json::Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<serde_json::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<serde_json::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<serde_json::Value, D::Error> {
+        serde::Deserialize::deserialize(d).map(|f: Finite| f.0)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> Result<serde_json::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Finite(x)) = seq.next_element()? {
+            out.push(x);
+        }
+        Ok(serde_json::Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<serde_json::Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some((k, Finite(v))) = map.next_entry::<String, Finite>()? {
+            out.insert(k, v);
+        }
+        Ok(serde_json::Value::Object(out))
+    }
 }
 
 /// camelCase JS data as the core's snake_case (Kubernetes specs under `hpa`/`spec` untouched).
@@ -1502,10 +1617,11 @@ impl CalcArgs {
 /// `now` (ms, default `Date.now()`), `cpuInitializationPeriod`, `initialReadinessDelay` (ms).
 #[wasm_bindgen(js_name = replicaCalc)]
 pub fn replica_calc(
-    current_replicas: i32,
+    current_replicas: f64,
     pods: JsValue,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let current_replicas: i32 = whole(current_replicas, "currentReplicas")?;
     let raw = json_in(options, "replicaCalc options")?;
     let a: CalcArgs = serde_json::from_value(raw.clone()).map_err(|e| {
         error(
@@ -1569,10 +1685,11 @@ pub fn replica_calc(
 /// `targetAverageValue`, `readyPodCount`, tolerances. `{desiredReplicas, value}`.
 #[wasm_bindgen(js_name = objectReplicaCalc)]
 pub fn object_replica_calc(
-    current_replicas: i32,
+    current_replicas: f64,
     total: JsValue,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let current_replicas: i32 = whole(current_replicas, "currentReplicas")?;
     let a: CalcArgs = from_js(options, "objectReplicaCalc options")?;
     let total = milli_in(&json_in(total, "a value")?, "total")?;
     let tol = a.tolerances();
@@ -1657,10 +1774,11 @@ impl HorizontalAutoscaler {
     pub fn decide(
         &mut self,
         now: f64,
-        current_replicas: i32,
+        current_replicas: f64,
         metrics: JsValue,
         extra: JsValue,
     ) -> Result<JsValue, JsValue> {
+        let current_replicas: i32 = whole(current_replicas, "currentReplicas")?;
         let metrics = metric_inputs_from_json(&snake_in(metrics, "one input per metric")?, MS)
             .map_err(invalid)?;
         let extra = snake_in(extra, "decide options")?;
@@ -1719,9 +1837,10 @@ impl ServerlessAutoscaler {
         now: f64,
         stable: f64,
         panic: f64,
-        ready_pods: u32,
+        ready_pods: f64,
         reachable: Option<bool>,
     ) -> Result<JsValue, JsValue> {
+        let ready_pods: u32 = whole(ready_pods, "readyPods")?;
         let d = self
             .0
             .scale_reachable(
@@ -1757,10 +1876,24 @@ impl ScaledObject {
     pub fn poll(
         &mut self,
         now: f64,
-        current_replicas: u32,
+        current_replicas: f64,
         values: Vec<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let values: Vec<Option<f64>> = values.iter().map(JsValue::as_f64).collect();
+        let current_replicas: u32 = whole(current_replicas, "currentReplicas")?;
+        // A trigger's value, or null/undefined when its scaler erred; anything else is a mistake.
+        let values: Vec<Option<f64>> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match v.as_f64() {
+                Some(x) => Ok(Some(x)),
+                None if v.is_null() || v.is_undefined() => Ok(None),
+                None => Err(error(
+                    "TypeError",
+                    &format!("expected values[{i}] as a number, or null when the scaler erred"),
+                    "invalid_argument",
+                )),
+            })
+            .collect::<Result<_, _>>()?;
         camel_out(&self.0.poll(instant_ms(now)?, current_replicas, &values))
     }
 

@@ -72,3 +72,19 @@ test("schedules take Dates or milliseconds and return UTC Dates", () => {
   assert.deepEqual(s.nextAfter(new Date(t)).map((d) => d.getTime()), [Date.UTC(2026, 0, 1, 10)]);
   assert.throws(() => s.nextAfter("tomorrow"), { name: "TypeError" });
 });
+
+test("numbers are checked, not coerced: NaN and infinities in options, wrapped counts", () => {
+  // serde_json would read NaN as null ("absent", so the default tolerance) and wasm-bindgen's
+  // u32 conversion would wrap -1 to 4294967295; both are refused with the argument's name.
+  const pods = [{ request: 1000, usage: 500, phase: "Running", ready: true }];
+  assert.throws(() => cnarch.replicaCalc(1, pods, { targetUtilization: 50, tolerance: NaN }), (e) => e.name === "TypeError" && /tolerance/.test(e.message) && /finite/.test(e.message));
+  assert.throws(() => cnarch.replicaCalc(-1, pods, { targetUtilization: 50 }), (e) => e.name === "RangeError" && /current replicas/.test(e.message));
+  assert.throws(() => cnarch.replicaCalc(1.5, pods, { targetUtilization: 50 }), (e) => e.name === "RangeError");
+  assert.equal(cnarch.replicaCalc(1, pods, { targetUtilization: 50 }).desiredReplicas, 1);
+  const bucket = new cnarch.TokenBucket(1, 5);
+  for (const n of [NaN, -1, Infinity, 2.5]) assert.throws(() => bucket.check(0, n), (e) => e.name === "RangeError" && /\bn\b/.test(e.message));
+  assert.equal(bucket.check(0, 5).allowed, true);
+  assert.throws(() => new cnarch.ServerlessAutoscaler({}, {}).scale(0, 1, 1, -1), (e) => e.name === "RangeError" && /readyPods/.test(e.message));
+  assert.throws(() => new cnarch.RetryPolicy(-3, "exponential", 100, 2, 1000, "full"), (e) => /maxAttempts/.test(e.message));
+  assert.throws(() => cnarch.simulate({ kpa: {} }, [[0, NaN], [60000, 1]]), (e) => /finite/.test(e.message));
+});

@@ -735,6 +735,14 @@ pub enum DecideError {
         /// The metric.
         metric: String,
     },
+    /// A negative replica count (`spec.replicas` and `status.replicas` never are).
+    #[error("{field}: expected 0 or more replicas, found {found}")]
+    NegativeReplicas {
+        /// `current_replicas` or `status_replicas`.
+        field: &'static str,
+        /// The count.
+        found: i32,
+    },
 }
 
 impl DecideError {
@@ -924,6 +932,14 @@ impl HorizontalAutoscaler {
                 expected: self.metrics.len(),
                 found: obs.metrics.len(),
             });
+        }
+        for (field, n) in [
+            ("current_replicas", Some(obs.current_replicas)),
+            ("status_replicas", obs.status_replicas),
+        ] {
+            if let Some(found) = n.filter(|&n| n < 0) {
+                return Err(DecideError::NegativeReplicas { field, found });
+            }
         }
         let current = obs.current_replicas;
         let min = self.spec.min();

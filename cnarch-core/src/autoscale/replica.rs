@@ -171,6 +171,9 @@ pub enum CalcError {
     /// A target of zero or less.
     #[error("invalid target: expected a positive {0}")]
     InvalidTarget(&'static str),
+    /// A negative current replica count (`spec.replicas` is never negative).
+    #[error("invalid current replicas: expected 0 or more, found {0}")]
+    InvalidReplicas(i32),
     /// A tolerance that is negative, NaN or infinite (Kubernetes requires a quantity ≥ 0).
     #[error("invalid tolerance: expected a finite number of 0 or more, found {0}")]
     InvalidTolerance(String),
@@ -187,6 +190,7 @@ impl CalcError {
             CalcError::NoMatchingRequests => "no_matching_requests",
             CalcError::InvalidTarget(_) => "invalid_target",
             CalcError::InvalidTolerance(_) => "invalid_tolerance",
+            CalcError::InvalidReplicas(_) => "invalid_replicas",
         }
     }
 }
@@ -284,6 +288,14 @@ fn cpu_unready(p: &PodSample, o: &CalcOptions) -> bool {
     }
 }
 
+fn check_replicas(current: i32) -> Result<(), CalcError> {
+    if current < 0 {
+        Err(CalcError::InvalidReplicas(current))
+    } else {
+        Ok(())
+    }
+}
+
 /// Utilization (integer percent, truncated) of usage over request totals.
 fn utilization(usage: i128, request: i128) -> Result<i32, CalcError> {
     if request == 0 {
@@ -303,6 +315,7 @@ pub fn resource_utilization_replicas(
     o: &CalcOptions,
 ) -> Result<UtilizationProposal, CalcError> {
     o.tolerances.check()?;
+    check_replicas(current_replicas)?;
     if target_utilization <= 0 {
         return Err(CalcError::InvalidTarget("averageUtilization"));
     }
@@ -376,6 +389,7 @@ pub fn average_value_replicas(
     o: &CalcOptions,
 ) -> Result<ValueProposal, CalcError> {
     o.tolerances.check()?;
+    check_replicas(current_replicas)?;
     if target_average <= 0 {
         return Err(CalcError::InvalidTarget("averageValue"));
     }
@@ -452,6 +466,7 @@ pub fn object_value_replicas(
     tolerances: Tolerances,
 ) -> Result<ValueProposal, CalcError> {
     tolerances.check()?;
+    check_replicas(current_replicas)?;
     if target <= 0 {
         return Err(CalcError::InvalidTarget("value"));
     }
@@ -481,6 +496,7 @@ pub fn object_average_replicas(
     tolerances: Tolerances,
 ) -> Result<ValueProposal, CalcError> {
     tolerances.check()?;
+    check_replicas(status_replicas)?;
     if target_average <= 0 {
         return Err(CalcError::InvalidTarget("averageValue"));
     }
