@@ -248,3 +248,12 @@ def test_inputs_that_cannot_be_are_refused():
         rule.eval(float("nan"), True)
     with pytest.raises(ValueError, match="events_per_second"):
         slo.MultiwindowPolicy.standard("30d").validate(0.999, events_per_second=-1)
+
+
+def test_burn_rate_rules_take_duration_strings_and_default_the_short_window():
+    r = slo.BurnRateRule("1h", None, 14.4, "page", for_="2m")  # type: ignore[arg-type]
+    assert (r.long_window, r.short_window, r.for_) == (dt.timedelta(hours=1), dt.timedelta(minutes=5), dt.timedelta(minutes=2))
+    pol = slo.MultiwindowPolicy("30d", [r])
+    assert pol.validate(0.999) == []
+    with pytest.raises(ValueError, match="factor"):
+        slo.MultiwindowPolicy("30d", [slo.BurnRateRule("1h", "5m", float("nan"), "page")]).validate(0.999)  # type: ignore[arg-type]

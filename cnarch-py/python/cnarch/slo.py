@@ -105,12 +105,25 @@ def budget_status(objective: float, good: int, total: int) -> Dict[str, Any]:
 
 @dataclass(frozen=True)
 class BurnRateRule:
+    """One multiwindow burn-rate alert. Durations may be given as timedelta, a string like
+    `"1h"` or seconds (stored as timedelta); a `short_window` of None is the workbook's default,
+    long_window / 12."""
+
     long_window: _dt.timedelta
     short_window: _dt.timedelta
     factor: float
     severity: str
     for_: _dt.timedelta = _dt.timedelta(0)
     keep_firing_for: _dt.timedelta = _dt.timedelta(0)
+
+    def __post_init__(self) -> None:
+        long = _dt.timedelta(seconds=_secs(self.long_window))
+        short_in: Any = self.short_window
+        short = long / 12 if short_in is None else _dt.timedelta(seconds=_secs(short_in))
+        object.__setattr__(self, "long_window", long)
+        object.__setattr__(self, "short_window", short)
+        object.__setattr__(self, "for_", _dt.timedelta(seconds=_secs(self.for_)))
+        object.__setattr__(self, "keep_firing_for", _dt.timedelta(seconds=_secs(self.keep_firing_for)))
 
 
 class MultiwindowPolicy:
