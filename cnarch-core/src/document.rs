@@ -537,6 +537,46 @@ fn typed<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// One value of structured input (options, pods, a trace) read as `T`: a failure is one
+/// violation at the path of the value at fault (below `prefix`), with the same codes and
+/// messages as documents get (`unknown_field`, `invalid_type`, `missing_field`, ...).
+pub(crate) fn read_input<T: serde::de::DeserializeOwned>(
+    v: &serde_json::Value,
+    prefix: &str,
+) -> Result<T, Violation> {
+    match serde_path_to_error::deserialize::<_, T>(v) {
+        Ok(t) => Ok(t),
+        Err(e) => {
+            let mut segs: Vec<Seg> = prefix_segments(prefix);
+            segs.extend(e.path().iter().filter_map(Seg::from_segment));
+            let message = humanize(&e.inner().to_string());
+            let (code, at) = classify(&message, segs);
+            Err(Violation::at(render(&at), code, message))
+        }
+    }
+}
+
+/// `a.b[0].c` as segments.
+fn prefix_segments(prefix: &str) -> Vec<Seg> {
+    let mut segs = Vec::new();
+    for part in prefix.split('.').filter(|p| !p.is_empty()) {
+        let (key, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            segs.push(Seg::Key(key.to_string()));
+        }
+        while let Some(end) = rest.find(']') {
+            if let Ok(i) = rest[1..end].parse() {
+                segs.push(Seg::Index(i));
+            }
+            rest = &rest[end + 1..];
+        }
+    }
+    segs
+}
+
 /// A path step inside a document value.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Seg {

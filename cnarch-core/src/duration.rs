@@ -597,3 +597,5 @@ mod tests {
         assert!(PromDuration::parse("-1h").is_err());
     }
 }
+
+crate::error::coded!(DurationError, crate::error::ErrorKind::Parse);

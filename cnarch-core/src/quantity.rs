@@ -77,6 +77,18 @@ pub enum QuantityError {
         /// The rejected text.
         input: String,
     },
+    /// A sum or difference past the representable range.
+    #[error("quantity {op} out of range: `{left}` {sign} `{right}` exceeds 10^29")]
+    Overflow {
+        /// `sum` or `difference`.
+        op: &'static str,
+        /// `+` or `-`.
+        sign: &'static str,
+        /// The left operand, canonical.
+        left: String,
+        /// The right operand, canonical.
+        right: String,
+    },
 }
 
 impl QuantityError {
@@ -86,6 +98,7 @@ impl QuantityError {
             QuantityError::Format { .. } => "invalid_quantity",
             QuantityError::Suffix { .. } => "invalid_quantity_suffix",
             QuantityError::OutOfRange { .. } => "quantity_out_of_range",
+            QuantityError::Overflow { .. } => "quantity_overflow",
         }
     }
 }
@@ -427,6 +440,30 @@ impl Quantity {
     /// Difference, or `None` past the representable range (format rule as in
     /// [`Quantity::checked_add`]).
     pub fn checked_sub(&self, rhs: &Quantity) -> Option<Quantity> {
+        self.checked_sub_inner(rhs)
+    }
+
+    /// The sum, or [`QuantityError::Overflow`] past the representable range.
+    pub fn try_add(&self, rhs: &Quantity) -> Result<Quantity, QuantityError> {
+        self.checked_add(rhs).ok_or_else(|| QuantityError::Overflow {
+            op: "sum",
+            sign: "+",
+            left: self.to_string(),
+            right: rhs.to_string(),
+        })
+    }
+
+    /// The difference, or [`QuantityError::Overflow`] past the representable range.
+    pub fn try_sub(&self, rhs: &Quantity) -> Result<Quantity, QuantityError> {
+        self.checked_sub(rhs).ok_or_else(|| QuantityError::Overflow {
+            op: "difference",
+            sign: "-",
+            left: self.to_string(),
+            right: rhs.to_string(),
+        })
+    }
+
+    fn checked_sub_inner(&self, rhs: &Quantity) -> Option<Quantity> {
         let format = if self.nanos == 0 {
             rhs.format
         } else {
@@ -626,5 +663,17 @@ mod tests {
             Quantity::parse("1e40").unwrap_err().code(),
             "quantity_out_of_range"
         );
+    }
+}
+
+impl crate::error::Coded for QuantityError {
+    fn code(&self) -> &'static str {
+        QuantityError::code(self)
+    }
+    fn kind(&self) -> crate::error::ErrorKind {
+        match self {
+            QuantityError::Overflow { .. } => crate::error::ErrorKind::Overflow,
+            _ => crate::error::ErrorKind::Parse,
+        }
     }
 }

@@ -775,3 +775,5 @@ mod tests {
         }
     }
 }
+
+crate::error::coded!(ScheduleError, crate::error::ErrorKind::Parse);

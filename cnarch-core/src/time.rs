@@ -30,12 +30,28 @@ impl Instant {
     /// From seconds since the origin, refusing what the timeline cannot hold: negative, NaN,
     /// infinite, or past `u64::MAX` nanoseconds (about 584 years). Valid input gives the same
     /// instant as [`Instant::from_secs_f64`].
-    pub fn try_from_secs_f64(s: f64) -> Result<Instant, String> {
+    pub fn try_from_secs_f64(s: f64) -> Result<Instant, TimeError> {
         if s.is_finite() && s >= 0.0 && s * 1e9 < u64::MAX as f64 {
             Ok(Instant::from_secs_f64(s))
         } else {
-            Err(format!(
-                "expected a time of 0 s or more on the caller's clock (finite, below 1.8e10 s), found {s}"
+            Err(TimeError::new(
+                "now",
+                format!("expected a time of 0 s or more on the caller's clock (finite, below 1.8e10 s), found {s}"),
+            ))
+        }
+    }
+
+    /// As [`Instant::try_from_secs_f64`], for a time in `unit` (seconds or milliseconds),
+    /// naming `field` (as the core names it) in the error.
+    pub fn try_from_unit(value: f64, unit: TimeUnit, field: &str) -> Result<Instant, TimeError> {
+        let secs = value * unit.seconds();
+        if secs.is_finite() && secs >= 0.0 && secs * 1e9 < u64::MAX as f64 {
+            Ok(Instant::from_secs_f64(secs))
+        } else {
+            let bound = 1.8e10 / unit.seconds();
+            Err(TimeError::new(
+                field,
+                format!("expected `{field}` as a time of 0 {u} or more on the caller's clock (finite, below {bound:e} {u}), found {value}", u = unit.symbol()),
             ))
         }
     }
@@ -62,15 +78,83 @@ impl Instant {
 /// A duration from seconds given as a float (what the bindings receive), refusing what
 /// `std::time::Duration` cannot hold instead of panicking: negative, NaN, infinite, or more
 /// than about 584 years.
-pub fn duration_from_secs(s: f64) -> Result<std::time::Duration, String> {
+pub fn duration_from_secs(s: f64) -> Result<std::time::Duration, TimeError> {
     if s.is_finite() && (0.0..1.8e10).contains(&s) {
         Ok(std::time::Duration::from_nanos((s * 1e9).round() as u64))
     } else {
-        Err(format!(
-            "expected a duration of zero or more seconds (finite, at most 1.8e10), found {s}"
+        Err(TimeError::new(
+            "duration",
+            format!("expected a duration of zero or more seconds (finite, at most 1.8e10), found {s}"),
         ))
     }
 }
+
+/// As [`duration_from_secs`], for a number in `unit`, naming `field` in the error.
+pub fn duration_from_unit(
+    value: f64,
+    unit: TimeUnit,
+    field: &str,
+) -> Result<std::time::Duration, TimeError> {
+    let secs = value * unit.seconds();
+    if secs.is_finite() && (0.0..1.8e10).contains(&secs) {
+        Ok(std::time::Duration::from_nanos((secs * 1e9).round() as u64))
+    } else {
+        let bound = 1.8e10 / unit.seconds();
+        Err(TimeError::new(
+            field,
+            format!("expected `{field}` as a duration of 0 {u} or more (finite, below {bound:e} {u}), found {value}", u = unit.symbol()),
+        ))
+    }
+}
+
+/// The unit a binding counts time in: seconds in Python, milliseconds in JavaScript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimeUnit {
+    /// Seconds (Python).
+    Seconds,
+    /// Milliseconds (JavaScript).
+    Millis,
+}
+
+impl TimeUnit {
+    /// Seconds in one unit.
+    pub fn seconds(self) -> f64 {
+        match self {
+            TimeUnit::Seconds => 1.0,
+            TimeUnit::Millis => 0.001,
+        }
+    }
+
+    /// `s` or `ms`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            TimeUnit::Seconds => "s",
+            TimeUnit::Millis => "ms",
+        }
+    }
+
+    /// A duration as a number in this unit.
+    pub fn of(self, d: std::time::Duration) -> f64 {
+        match self {
+            TimeUnit::Seconds => d.as_secs_f64(),
+            TimeUnit::Millis => d.as_secs_f64() * 1000.0,
+        }
+    }
+
+    /// An instant as a number in this unit.
+    pub fn of_instant(self, t: Instant) -> f64 {
+        t.as_nanos() as f64 / 1e9 / self.seconds()
+    }
+}
+
+crate::error::field_error!(
+    /// A time or duration a caller passed that the timeline cannot hold: negative, NaN,
+    /// infinite, or past `u64::MAX` nanoseconds.
+    TimeError,
+    "",
+    "invalid_time",
+    crate::error::ErrorKind::Argument
+);
 
 /// A source of monotonic time.
 pub trait Clock: Send + Sync {

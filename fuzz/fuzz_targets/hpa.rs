@@ -3,7 +3,7 @@
 //! [min, max] unless scaling is disabled.
 #![no_main]
 use cnarch_core::autoscale::hpa::{ControllerOptions, HorizontalAutoscaler, HpaSpec, Observation};
-use cnarch_core::autoscale::io::{metric_inputs_from_json, pods_from_json};
+use cnarch_core::ffi::autoscale::{metric_inputs_from_json, pods_from_json};
 use cnarch_core::time::Instant;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! inputs never panics, and an accepted timeline is computed in bounded time, in time order,
 //! before the horizon.
 #![no_main]
-use cnarch_core::slo::io::{escalation_inputs, routing_inputs};
+use cnarch_core::ffi::slo::{escalation_inputs, routing_inputs};
 use cnarch_core::alerting::routing::notifications;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! Any JSON `{config, trace}`: reading a simulation never panics, and an accepted run finishes
 //! with as many rows as decisions, replicas within the pod limit.
 #![no_main]
-use cnarch_core::autoscale::io::{sim_config_from_json, trace_from_json};
+use cnarch_core::ffi::autoscale::{sim_config_from_json, trace_from_json};
 use cnarch_core::autoscale::simulate::{simulate, MAX_PODS};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;

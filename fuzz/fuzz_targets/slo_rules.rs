@@ -3,7 +3,7 @@
 #![no_main]
 use std::time::Duration;
 
-use cnarch_core::slo::io::spec_from_json;
+use cnarch_core::ffi::slo::spec_from_json;
 use cnarch_core::slo::rules::generate;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;

@@ -76,6 +76,17 @@ pub struct Finding {
 const H: u64 = 3600;
 
 impl MultiwindowPolicy {
+    /// The period [`MultiwindowPolicy::standard`] is usually given (Sloth's and the workbook's
+    /// 30 days).
+    pub const STANDARD_PERIOD: Duration = Duration::from_secs(30 * 24 * H);
+    /// The period Pyrra's windows are written for (28 days).
+    pub const PYRRA_PERIOD: Duration = Duration::from_secs(28 * 24 * H);
+    /// The severity of a custom rule that names none (Sloth's `page`).
+    pub const DEFAULT_SEVERITY: &'static str = "page";
+    /// The fewest events a short window should hold before one error can page (the
+    /// workbook's low-traffic advice), for [`MultiwindowPolicy::validate`].
+    pub const DEFAULT_MIN_EVENTS: f64 = 10.0;
+
     /// Sloth's four alerts with factors for `period`.
     pub fn standard(period: Duration) -> MultiwindowPolicy {
         let rules = crate::slo::rules::SLOTH_ALERTS
@@ -128,19 +139,22 @@ impl MultiwindowPolicy {
     pub fn from_seconds(
         period_secs: f64,
         rules: &[(f64, f64, f64, String, f64, f64)],
-    ) -> Result<MultiwindowPolicy, String> {
+    ) -> Result<MultiwindowPolicy, PolicyRulesError> {
         let d = |x: f64, what: &str, i: usize| {
-            crate::time::duration_from_secs(x).map_err(|e| format!("rules[{i}].{what}: {e}"))
+            crate::time::duration_from_secs(x).map_err(|e| {
+                PolicyRulesError::new(format!("rules[{i}].{what}"), format!("rules[{i}].{what}: {e}"))
+            })
         };
-        let period =
-            crate::time::duration_from_secs(period_secs).map_err(|e| format!("period: {e}"))?;
+        let period = crate::time::duration_from_secs(period_secs)
+            .map_err(|e| PolicyRulesError::new("period", format!("period: {e}")))?;
         let rules = rules
             .iter()
             .enumerate()
             .map(|(i, (l, s, f, sev, fr, kf))| {
                 if !(f.is_finite() && *f > 0.0) {
-                    return Err(format!(
-                        "rules[{i}].factor: expected a positive number, found {f}"
+                    return Err(PolicyRulesError::new(
+                        format!("rules[{i}].factor"),
+                        format!("rules[{i}].factor: expected a positive number, found {f}"),
                     ));
                 }
                 Ok(BurnRateRule {
@@ -152,7 +166,7 @@ impl MultiwindowPolicy {
                     keep_firing_for: d(*kf, "keep_firing_for", i)?,
                 })
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, PolicyRulesError>>()?;
         Ok(MultiwindowPolicy { period, rules })
     }
 
@@ -164,14 +178,15 @@ impl MultiwindowPolicy {
         o: &Objective,
         events_per_second: Option<f64>,
         min_events: f64,
-    ) -> Result<Vec<Finding>, String> {
+    ) -> Result<Vec<Finding>, crate::slo::budget::BudgetInputError> {
         for (name, v) in [
             ("events_per_second", events_per_second.unwrap_or(0.0)),
             ("min_events", min_events),
         ] {
             if !(v.is_finite() && v >= 0.0) {
-                return Err(format!(
-                    "{name}: expected a finite number of 0 or more, found {v}"
+                return Err(crate::slo::budget::BudgetInputError::new(
+                    name,
+                    format!("{name}: expected a finite number of 0 or more, found {v}"),
                 ));
             }
         }
@@ -209,3 +224,12 @@ impl MultiwindowPolicy {
         Ok(out)
     }
 }
+
+crate::error::field_error!(
+    /// Burn-rate rules that cannot be evaluated (a negative or non-finite window, a factor of
+    /// zero or less).
+    PolicyRulesError,
+    "",
+    "invalid_policy_rules",
+    crate::error::ErrorKind::Config
+);

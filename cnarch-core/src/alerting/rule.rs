@@ -8,6 +8,7 @@
 //!   resets that clock;
 //! - a resolved alert that matches again starts over as pending.
 
+use crate::time::TimeError;
 use serde::Serialize;
 
 /// Alert states.
@@ -61,11 +62,12 @@ impl AlertRule {
 
     /// As [`AlertRule::new`], refusing a `for` or `keep_firing_for` that is negative, NaN or
     /// infinite (Prometheus' durations are finite and never negative).
-    pub fn try_new(for_secs: f64, keep_firing_for_secs: f64) -> Result<AlertRule, String> {
+    pub fn try_new(for_secs: f64, keep_firing_for_secs: f64) -> Result<AlertRule, TimeError> {
         for (name, v) in [("for", for_secs), ("keep_firing_for", keep_firing_for_secs)] {
             if !(v.is_finite() && v >= 0.0) {
-                return Err(format!(
-                    "{name}: expected a finite duration of 0 s or more, found {v}"
+                return Err(TimeError::new(
+                    name,
+                    format!("{name}: expected a finite duration of 0 s or more, found {v}"),
                 ));
             }
         }
@@ -74,13 +76,17 @@ impl AlertRule {
 
     /// As [`AlertRule::eval`], refusing a time that is not finite or comes before the last
     /// evaluation (Prometheus evaluates a rule at increasing times).
-    pub fn try_eval(&mut self, t: f64, active: bool) -> Result<AlertState, String> {
+    pub fn try_eval(&mut self, t: f64, active: bool) -> Result<AlertState, TimeError> {
         if !t.is_finite() {
-            return Err(format!("t: expected a finite time, found {t}"));
+            return Err(TimeError::new(
+                "t",
+                format!("t: expected a finite time, found {t}"),
+            ));
         }
         if let Some(last) = self.last_eval.filter(|&last| t < last) {
-            return Err(format!(
-                "t: expected evaluations in time order, found {t} after {last}"
+            return Err(TimeError::new(
+                "t",
+                format!("t: expected evaluations in time order, found {t} after {last}"),
             ));
         }
         Ok(self.eval(t, active))

@@ -660,13 +660,18 @@ pub struct Observation {
     pub metrics: Vec<MetricInput>,
 }
 
+fn condition_status<S: serde::Serializer>(status: &bool, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(if *status { "True" } else { "False" })
+}
+
 /// A status condition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Condition {
     /// `AbleToScale`, `ScalingActive` or `ScalingLimited`.
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// `True` or `False`.
+    /// `True` or `False` (serialized as Kubernetes writes it: `"True"`, `"False"`).
+    #[serde(serialize_with = "condition_status")]
     pub status: bool,
     /// Reason.
     pub reason: &'static str,
@@ -1505,6 +1510,21 @@ impl HorizontalAutoscaler {
         match old {
             Some(i) => events[i] = e,
             None => events.push(e),
+        }
+    }
+}
+
+impl crate::error::Coded for DecideError {
+    fn code(&self) -> &'static str {
+        DecideError::code(self)
+    }
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Argument
+    }
+    fn field(&self) -> Option<&str> {
+        match self {
+            DecideError::NegativeReplicas { field, .. } => Some(field),
+            _ => None,
         }
     }
 }

@@ -72,17 +72,13 @@ impl Default for KedaConfig {
     }
 }
 
-/// A configuration KEDA's webhook would refuse.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid ScaledObject: {0}")]
-pub struct KedaConfigError(String);
-
-impl KedaConfigError {
-    /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
-        "invalid_scaled_object"
-    }
-}
+crate::error::field_error!(
+    /// A configuration KEDA's webhook would refuse.
+    KedaConfigError,
+    "invalid ScaledObject: ",
+    "invalid_scaled_object",
+    crate::error::ErrorKind::Config
+);
 
 /// Whether a trigger with this value is active.
 pub fn is_active(value: f64, activation_threshold: f64) -> bool {
@@ -114,19 +110,19 @@ impl ScaledObject {
     /// Checks the fields as KEDA's admission webhook does.
     pub fn new(config: KedaConfig) -> Result<ScaledObject, KedaConfigError> {
         if config.triggers.is_empty() {
-            return Err(KedaConfigError(
-                "triggers: expected at least one trigger".into(),
+            return Err(KedaConfigError::new("triggers", 
+                "triggers: expected at least one trigger",
             ));
         }
         if config.min_replica_count > config.max_replica_count {
-            return Err(KedaConfigError(format!(
+            return Err(KedaConfigError::new("minReplicaCount", format!(
                 "minReplicaCount ({}) must not exceed maxReplicaCount ({})",
                 config.min_replica_count, config.max_replica_count
             )));
         }
         if let Some(idle) = config.idle_replica_count {
             if idle >= config.min_replica_count {
-                return Err(KedaConfigError(format!(
+                return Err(KedaConfigError::new("idleReplicaCount", format!(
                     "idleReplicaCount ({idle}) must be less than minReplicaCount ({})",
                     config.min_replica_count
                 )));
@@ -134,13 +130,13 @@ impl ScaledObject {
         }
         for (i, t) in config.triggers.iter().enumerate() {
             if !(t.threshold.is_finite() && t.threshold > 0.0) {
-                return Err(KedaConfigError(format!(
+                return Err(KedaConfigError::new(format!("triggers[{i}].threshold"), format!(
                     "triggers[{i}].threshold: expected a positive number, found {}",
                     t.threshold
                 )));
             }
             if !t.activation_threshold.is_finite() {
-                return Err(KedaConfigError(format!(
+                return Err(KedaConfigError::new(format!("triggers[{i}].activationThreshold"), format!(
                     "triggers[{i}].activationThreshold: expected a number"
                 )));
             }

@@ -105,34 +105,29 @@ impl Default for KpaConfig {
     }
 }
 
-/// A configuration Knative would refuse.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid KPA config: {0}")]
-pub struct KpaConfigError(String);
+crate::error::field_error!(
+    /// A configuration Knative would refuse.
+    KpaConfigError,
+    "invalid KPA config: ",
+    "invalid_kpa_config",
+    crate::error::ErrorKind::Config
+);
 
-impl KpaConfigError {
-    /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
-        "invalid_kpa_config"
-    }
-}
-
-/// An observation the decider cannot use: a stable or panic average that is negative, NaN or
-/// infinite (Knative's metrics never produce one; a host passing one has a bug to hear about).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct KpaObservationError(String);
-
-impl KpaObservationError {
-    /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
-        "invalid_observation"
-    }
-}
+crate::error::field_error!(
+    /// An observation the decider cannot use: a stable or panic average that is negative, NaN or
+    /// infinite (Knative's metrics never produce one; a host passing one has a bug to hear about).
+    KpaObservationError,
+    "",
+    "invalid_observation",
+    crate::error::ErrorKind::Argument
+);
 
 impl KpaConfig {
     fn check(&self) -> Result<(), KpaConfigError> {
-        let err = |m: String| Err(KpaConfigError(m));
+        let err = |m: String| {
+            let field = m.split([':', ' ']).next().unwrap_or_default().to_string();
+            Err(KpaConfigError::new(field, m))
+        };
         if !(self.target_utilization_percentage > 0.0
             && self.target_utilization_percentage <= 100.0)
         {
@@ -362,7 +357,7 @@ impl ServerlessAutoscaler {
     ) -> Result<KpaDecision, KpaObservationError> {
         for (name, v) in [("stable", stable), ("panic", panic)] {
             if !(v.is_finite() && v >= 0.0) {
-                return Err(KpaObservationError(format!(
+                return Err(KpaObservationError::new(name, format!(
                     "{name}: expected a finite average of 0 or more, found {v}"
                 )));
             }

@@ -1,7 +1,6 @@
 //! Autoscaling decisions as the controllers make them: the Kubernetes HPA's replica calculator
 //! ([`replica`]) and controller ([`hpa`]).
 pub mod hpa;
-pub mod io;
 pub mod keda;
 pub mod kpa;
 pub mod replica;

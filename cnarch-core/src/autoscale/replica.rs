@@ -513,3 +513,17 @@ pub fn object_average_replicas(
     };
     Ok(ValueProposal { replicas, value })
 }
+
+impl crate::error::Coded for CalcError {
+    fn code(&self) -> &'static str {
+        CalcError::code(self)
+    }
+    fn kind(&self) -> crate::error::ErrorKind {
+        match self {
+            CalcError::InvalidTarget(_) | CalcError::InvalidReplicas(_) | CalcError::InvalidTolerance(_) => {
+                crate::error::ErrorKind::Argument
+            }
+            _ => crate::error::ErrorKind::Calculation,
+        }
+    }
+}

@@ -478,3 +478,16 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Requirement>, SelectorParseError> 
     }
     Parser { items, at: 0 }.requirements()
 }
+
+impl crate::error::Coded for SelectorParseError {
+    fn code(&self) -> &'static str {
+        self.code
+    }
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Parse
+    }
+    /// A selector is one line: line 1, column = byte offset + 1.
+    fn position(&self) -> Option<(usize, usize)> {
+        Some((1, self.position + 1))
+    }
+}

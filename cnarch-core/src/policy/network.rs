@@ -677,3 +677,5 @@ impl NetworkPolicyEngine {
             .collect()
     }
 }
+
+crate::error::coded!(PolicyError, crate::error::ErrorKind::Policy);

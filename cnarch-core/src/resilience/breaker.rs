@@ -144,17 +144,13 @@ impl Default for BreakerConfig {
     }
 }
 
-/// Why a configuration was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid circuit breaker config: {0}")]
-pub struct BreakerConfigError(String);
-
-impl BreakerConfigError {
-    /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
-        "invalid_breaker_config"
-    }
-}
+crate::error::field_error!(
+    /// Why a configuration was refused.
+    BreakerConfigError,
+    "invalid circuit breaker config: ",
+    "invalid_breaker_config",
+    crate::error::ErrorKind::Config
+);
 
 impl BreakerConfig {
     fn check(&self) -> Result<(), BreakerConfigError> {
@@ -162,7 +158,7 @@ impl BreakerConfig {
             if v > 0.0 && v <= 100.0 {
                 Ok(())
             } else {
-                Err(BreakerConfigError(format!(
+                Err(BreakerConfigError::new(name, format!(
                     "expected {name} in (0, 100], found {v}"
                 )))
             }
@@ -178,20 +174,20 @@ impl BreakerConfig {
             ),
         ] {
             if v == 0 {
-                return Err(BreakerConfigError(format!(
+                return Err(BreakerConfigError::new(name, format!(
                     "expected {name} of at least 1, found 0"
                 )));
             }
         }
         if !(self.wait_multiplier.is_finite() && self.wait_multiplier >= 1.0) {
-            return Err(BreakerConfigError(format!(
+            return Err(BreakerConfigError::new("wait_multiplier", format!(
                 "expected wait_multiplier of at least 1, found {}",
                 self.wait_multiplier
             )));
         }
         if self.consecutive_failures == Some(0) {
-            return Err(BreakerConfigError(
-                "expected consecutive_failures of at least 1, found 0".into(),
+            return Err(BreakerConfigError::new("consecutive_failures", 
+                "expected consecutive_failures of at least 1, found 0",
             ));
         }
         Ok(())
@@ -709,17 +705,13 @@ pub struct BreakerSnapshot {
     pub not_permitted: u64,
 }
 
-/// A snapshot that does not fit the configuration.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid breaker snapshot: {0}")]
-pub struct SnapshotError(String);
-
-impl SnapshotError {
-    /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
-        "invalid_breaker_snapshot"
-    }
-}
+crate::error::field_error!(
+    /// A snapshot that does not fit the configuration.
+    SnapshotError,
+    "invalid breaker snapshot: ",
+    "invalid_breaker_snapshot",
+    crate::error::ErrorKind::Config
+);
 
 impl CircuitBreaker {
     /// The breaker's state as data.
@@ -764,18 +756,21 @@ impl CircuitBreaker {
         config: BreakerConfig,
         snap: &BreakerSnapshot,
     ) -> Result<CircuitBreaker, SnapshotError> {
-        let cb = CircuitBreaker::new(config).map_err(|e| SnapshotError(e.to_string()))?;
+        let cb = CircuitBreaker::new(config).map_err(|e| {
+            let BreakerConfigError::Field { field, message } = e;
+            SnapshotError::new(field, message)
+        })?;
         let [hc, hf, hs] = snap.half_open;
         if hf > hc || hs > hc {
-            return Err(SnapshotError(
-                "half_open: failed and slow cannot exceed calls".into(),
+            return Err(SnapshotError::new("half_open", 
+                "half_open: failed and slow cannot exceed calls",
             ));
         }
         let mut window = Window::new(&cb.config);
         match &mut window {
             Window::Count { ring, size, total } => {
                 if snap.window.len() > *size {
-                    return Err(SnapshotError(format!(
+                    return Err(SnapshotError::new("window", format!(
                         "window: expected at most {} calls (sliding_window_size), found {}",
                         size,
                         snap.window.len()
@@ -783,7 +778,7 @@ impl CircuitBreaker {
                 }
                 for (i, e) in snap.window.iter().enumerate() {
                     if e.second.is_some() || e.calls != 1 || e.failed > 1 || e.slow > 1 {
-                        return Err(SnapshotError(format!(
+                        return Err(SnapshotError::new(format!("window[{i}]"), format!(
                             "window[{i}]: expected one call without `second` (count-based window)"
                         )));
                     }
@@ -795,12 +790,12 @@ impl CircuitBreaker {
                 let mut last = None;
                 for (i, e) in snap.window.iter().enumerate() {
                     let Some(sec) = e.second else {
-                        return Err(SnapshotError(format!(
+                        return Err(SnapshotError::new(format!("window[{i}]"), format!(
                             "window[{i}]: expected `second` (time-based window)"
                         )));
                     };
                     if last.is_some_and(|l| sec <= l) || e.failed > e.calls || e.slow > e.calls {
-                        return Err(SnapshotError(format!(
+                        return Err(SnapshotError::new(format!("window[{i}]"), format!(
                             "window[{i}]: expected increasing seconds and failed, slow ≤ calls"
                         )));
                     }

@@ -21,16 +21,22 @@ pub struct RetryThrottle {
 impl RetryThrottle {
     /// `max_tokens` in (0, 1000], `token_ratio` > 0 (rounded to thousandths), as gRFC A6 bounds
     /// them; `None` when out of range.
-    pub fn new(max_tokens: u32, token_ratio: f64) -> Option<RetryThrottle> {
-        if max_tokens == 0 || max_tokens > 1000 || !(token_ratio.is_finite() && token_ratio > 0.0) {
-            return None;
+    pub fn new(max_tokens: u32, token_ratio: f64) -> Result<RetryThrottle, RetryThrottleError> {
+        if max_tokens == 0 || max_tokens > 1000 {
+            return Err(RetryThrottleError::new(
+                "max_tokens",
+                format!("expected max_tokens in 1..=1000 (gRFC A6), found {max_tokens}"),
+            ));
         }
         let ratio_milli = (token_ratio * 1000.0).round() as u64;
-        if ratio_milli == 0 {
-            return None;
+        if !(token_ratio.is_finite() && token_ratio > 0.0) || ratio_milli == 0 {
+            return Err(RetryThrottleError::new(
+                "token_ratio",
+                format!("expected token_ratio of at least 0.001 (gRFC A6 keeps three decimals), found {token_ratio}"),
+            ));
         }
         let max_milli = u64::from(max_tokens) * 1000;
-        Some(RetryThrottle {
+        Ok(RetryThrottle {
             max_milli,
             ratio_milli,
             tokens_milli: max_milli,
@@ -78,11 +84,14 @@ impl Default for RetryBudget {
 
 impl RetryBudget {
     /// A budget; `budget_percent` must be in [0, 100] (Envoy's `Percent`).
-    pub fn new(budget_percent: f64, min_retry_concurrency: u32) -> Result<RetryBudget, String> {
+    pub fn new(
+        budget_percent: f64,
+        min_retry_concurrency: u32,
+    ) -> Result<RetryBudget, RetryBudgetError> {
         if !(0.0..=100.0).contains(&budget_percent) {
-            return Err(format!(
+            return Err(RetryBudgetError::new("budget_percent", format!(
                 "expected budget_percent in [0, 100], found {budget_percent}"
-            ));
+            )));
         }
         Ok(RetryBudget {
             budget_percent,
@@ -158,3 +167,19 @@ impl RetryQuota {
         self.available = self.available.saturating_add(back).min(self.capacity);
     }
 }
+
+crate::error::field_error!(
+    /// gRPC retry throttling outside gRFC A6's limits.
+    RetryThrottleError,
+    "invalid retry throttling: ",
+    "invalid_retry_throttle",
+    crate::error::ErrorKind::Config
+);
+
+crate::error::field_error!(
+    /// An Envoy retry budget outside its limits.
+    RetryBudgetError,
+    "invalid retry budget: ",
+    "invalid_retry_budget",
+    crate::error::ErrorKind::Config
+);

@@ -205,3 +205,21 @@ impl Bulkhead {
         self.max_concurrent - self.lock().active
     }
 }
+
+impl crate::error::Coded for BulkheadError {
+    fn code(&self) -> &'static str {
+        BulkheadError::code(self)
+    }
+    fn kind(&self) -> crate::error::ErrorKind {
+        match self {
+            BulkheadError::Invalid => crate::error::ErrorKind::Config,
+            BulkheadError::NotHeld => crate::error::ErrorKind::State,
+        }
+    }
+    fn field(&self) -> Option<&str> {
+        match self {
+            BulkheadError::Invalid => Some("max_concurrent"),
+            BulkheadError::NotHeld => None,
+        }
+    }
+}

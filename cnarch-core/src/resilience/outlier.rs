@@ -124,12 +124,12 @@ impl OutlierConfig {
 
     fn check(&self) -> Result<(), OutlierConfigError> {
         if self.interval.is_zero() {
-            return Err(OutlierConfigError(
-                "expected a positive interval, found 0s".into(),
+            return Err(OutlierConfigError::new("interval", 
+                "expected a positive interval, found 0s",
             ));
         }
         if self.max_ejection() < self.base_ejection_time {
-            return Err(OutlierConfigError(format!(
+            return Err(OutlierConfigError::new("max_ejection_time", format!(
                 "max_ejection_time ({:?}) cannot be smaller than base_ejection_time ({:?})",
                 self.max_ejection(),
                 self.base_ejection_time
@@ -153,7 +153,7 @@ impl OutlierConfig {
             ),
         ] {
             if v > 100 {
-                return Err(OutlierConfigError(format!(
+                return Err(OutlierConfigError::new(name, format!(
                     "expected {name} in [0, 100], found {v}"
                 )));
             }
@@ -174,17 +174,13 @@ impl From<&crate::model::mesh::CircuitBreaker> for OutlierConfig {
     }
 }
 
-/// Why a configuration was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid outlier detection config: {0}")]
-pub struct OutlierConfigError(String);
-
-impl OutlierConfigError {
-    /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
-        "invalid_outlier_config"
-    }
-}
+crate::error::field_error!(
+    /// Why a configuration was refused.
+    OutlierConfigError,
+    "invalid outlier detection config: ",
+    "invalid_outlier_config",
+    crate::error::ErrorKind::Config
+);
 
 /// The result of one request to a host. Local-origin events count as Envoy counts them when
 /// external and local errors are not split: a connect failure as 503, a timeout as 504.

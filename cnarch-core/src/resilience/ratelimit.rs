@@ -167,3 +167,21 @@ impl<K, L> Keyed<K, L> {
         self.limiters.is_empty()
     }
 }
+
+impl crate::error::Coded for RateLimitError {
+    fn code(&self) -> &'static str {
+        RateLimitError::code(self)
+    }
+    fn kind(&self) -> crate::error::ErrorKind {
+        match self {
+            RateLimitError::Config { .. } => crate::error::ErrorKind::Config,
+            RateLimitError::ExceedsBurst { .. } => crate::error::ErrorKind::Argument,
+        }
+    }
+    fn field(&self) -> Option<&str> {
+        match self {
+            RateLimitError::Config { .. } => None,
+            RateLimitError::ExceedsBurst { .. } => Some("n"),
+        }
+    }
+}

@@ -68,7 +68,7 @@ impl Backoff {
             "constant" => Ok(Backoff::Constant),
             "linear" => Ok(Backoff::Linear),
             "exponential" => Ok(Backoff::Exponential { multiplier }),
-            other => Err(RetryPolicyError(format!(
+            other => Err(RetryPolicyError::new("backoff", format!(
                 "expected backoff `constant`, `linear` or `exponential`, found `{other}`"
             ))),
         }
@@ -84,24 +84,20 @@ impl std::str::FromStr for Jitter {
             "full" => Ok(Jitter::Full),
             "equal" => Ok(Jitter::Equal),
             "decorrelated" => Ok(Jitter::Decorrelated),
-            other => Err(RetryPolicyError(format!(
+            other => Err(RetryPolicyError::new("jitter", format!(
                 "expected jitter `none`, `full`, `equal` or `decorrelated`, found `{other}`"
             ))),
         }
     }
 }
 
-/// Why a retry policy was rejected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid retry policy: {0}")]
-pub struct RetryPolicyError(String);
-
-impl RetryPolicyError {
-    /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
-        "invalid_retry_policy"
-    }
-}
+crate::error::field_error!(
+    /// Why a retry policy was rejected.
+    RetryPolicyError,
+    "",
+    "invalid_retry_policy",
+    crate::error::ErrorKind::Config
+);
 
 /// A retry policy.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,7 +117,7 @@ pub struct RetryPolicy {
 }
 
 fn secs(s: f64, what: &str) -> Result<Duration, RetryPolicyError> {
-    crate::time::duration_from_secs(s).map_err(|e| RetryPolicyError(format!("{what}: {e}")))
+    crate::time::duration_from_secs(s).map_err(|e| RetryPolicyError::new(what, format!("{what}: {e}")))
 }
 
 /// The waits of a [`RetryPolicy`] for one seed, in order ([`RetryPolicy::delay_iter`]).
@@ -204,19 +200,19 @@ impl RetryPolicy {
         max_delay: Duration,
     ) -> Result<RetryPolicy, RetryPolicyError> {
         if max_attempts == 0 {
-            return Err(RetryPolicyError(
-                "expected max_attempts of at least 1, found 0".into(),
+            return Err(RetryPolicyError::new("max_attempts", 
+                "expected max_attempts of at least 1, found 0",
             ));
         }
         if let Backoff::Exponential { multiplier } = backoff {
             if !(multiplier.is_finite() && multiplier >= 1.0) {
-                return Err(RetryPolicyError(format!(
+                return Err(RetryPolicyError::new("multiplier", format!(
                     "expected a multiplier of at least 1, found {multiplier}"
                 )));
             }
         }
         if max_delay < initial {
-            return Err(RetryPolicyError(format!(
+            return Err(RetryPolicyError::new("max_delay", format!(
                 "expected max_delay ({max_delay:?}) at least initial ({initial:?})"
             )));
         }
@@ -251,20 +247,20 @@ impl RetryPolicy {
         backoff_multiplier: f64,
     ) -> Result<RetryPolicy, RetryPolicyError> {
         if max_attempts < 2 {
-            return Err(RetryPolicyError(format!(
-                "expected maxAttempts of at least 2 (gRFC A6), found {max_attempts}"
+            return Err(RetryPolicyError::new("max_attempts", format!(
+                "expected max_attempts of at least 2 (gRFC A6), found {max_attempts}"
             )));
         }
         let initial = secs(initial_backoff, "initialBackoff")?;
         let max = secs(max_backoff, "maxBackoff")?;
         if initial.is_zero() || max.is_zero() {
-            return Err(RetryPolicyError(
-                "expected initialBackoff and maxBackoff greater than 0 (gRFC A6)".into(),
+            return Err(RetryPolicyError::new("initial_backoff", 
+                "expected initial_backoff and max_backoff greater than 0 (gRFC A6)",
             ));
         }
         if !(backoff_multiplier.is_finite() && backoff_multiplier > 0.0) {
-            return Err(RetryPolicyError(format!(
-                "expected backoffMultiplier greater than 0 (gRFC A6), found {backoff_multiplier}"
+            return Err(RetryPolicyError::new("backoff_multiplier", format!(
+                "expected backoff_multiplier greater than 0 (gRFC A6), found {backoff_multiplier}"
             )));
         }
         Ok(RetryPolicy {

@@ -66,7 +66,7 @@ impl std::str::FromStr for CallOutcome {
             other => {
                 if let Some(name) = other.strip_prefix("grpc:") {
                     CallOutcome::Grpc(grpc_code(name).ok_or_else(|| {
-                        RetryOnError(format!(
+                        RetryOnError::new("outcome", format!(
                             "expected a gRPC status code name after `grpc:`, found `{name}`"
                         ))
                     })?)
@@ -74,7 +74,7 @@ impl std::str::FromStr for CallOutcome {
                     match other.parse::<u16>() {
                         Ok(code) if (100..600).contains(&code) => CallOutcome::Http(code),
                         _ => {
-                            return Err(RetryOnError(format!(
+                            return Err(RetryOnError::new("outcome", format!(
                                 "expected an outcome (an HTTP status, grpc:<NAME>, connect_failure, reset, refused_stream, per_try_timeout, retryable, not_retryable), found `{other}`"
                             )))
                         }
@@ -115,17 +115,13 @@ pub fn grpc_code(name: &str) -> Option<u8> {
         .and_then(|i| u8::try_from(i).ok())
 }
 
-/// Why a condition list was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid retry condition: {0}")]
-pub struct RetryOnError(String);
-
-impl RetryOnError {
-    /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
-        "invalid_retry_on"
-    }
-}
+crate::error::field_error!(
+    /// Why a condition list was refused.
+    RetryOnError,
+    "",
+    "invalid_retry_on",
+    crate::error::ErrorKind::Config
+);
 
 /// A set of retry conditions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -164,7 +160,7 @@ impl RetryOn {
                 other => match other.parse::<u16>() {
                     Ok(code) if (100..600).contains(&code) => r.status_codes.push(code),
                     _ => {
-                        return Err(RetryOnError(format!(
+                        return Err(RetryOnError::new("retry_on", format!(
                             "expected an Envoy retry_on condition (5xx, gateway-error, reset, connect-failure, refused-stream, retriable-4xx, retriable-status-codes, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) or an HTTP status, found `{other}`"
                         )))
                     }
@@ -185,7 +181,7 @@ impl RetryOn {
         let mut r = RetryOn::default();
         for n in names {
             let code = grpc_code(n.as_ref()).ok_or_else(|| {
-                RetryOnError(format!(
+                RetryOnError::new("codes", format!(
                     "expected a gRPC status code name (e.g. UNAVAILABLE), found `{}`",
                     n.as_ref()
                 ))

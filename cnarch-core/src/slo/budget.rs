@@ -42,23 +42,19 @@ pub struct Objective {
     scale: u32,
 }
 
-/// An objective outside (0, 1).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid objective: {0}")]
-pub struct ObjectiveError(String);
-
-impl ObjectiveError {
-    /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
-        "invalid_objective"
-    }
-}
+crate::error::field_error!(
+    /// An objective outside (0, 1).
+    ObjectiveError,
+    "invalid objective: ",
+    "invalid_objective",
+    crate::error::ErrorKind::Config
+);
 
 impl Objective {
     /// From a fraction in (0, 1) (`0.999`), read as its shortest decimal form.
     pub fn new(fraction: f64) -> Result<Objective, ObjectiveError> {
         if !(fraction > 0.0 && fraction < 1.0) {
-            return Err(ObjectiveError(format!(
+            return Err(ObjectiveError::new("objective", format!(
                 "expected a fraction strictly between 0 and 1 (e.g. 0.999), found {fraction}"
             )));
         }
@@ -68,7 +64,7 @@ impl Objective {
     /// From a percentage in (0, 100) (`99.9`, as Sloth writes it).
     pub fn from_percent(percent: f64) -> Result<Objective, ObjectiveError> {
         if !(percent > 0.0 && percent < 100.0) {
-            return Err(ObjectiveError(format!(
+            return Err(ObjectiveError::new("objective", format!(
                 "expected a percentage strictly between 0 and 100 (e.g. 99.9), found {percent}"
             )));
         }
@@ -84,13 +80,13 @@ impl Objective {
 
     fn checked(num: u64, scale: u32, shown: &str) -> Result<Objective, ObjectiveError> {
         if scale > 17 {
-            return Err(ObjectiveError(format!(
+            return Err(ObjectiveError::new("objective", format!(
                 "expected at most 15 fraction digits, found `{shown}`"
             )));
         }
         let o = Objective { num, scale };
         if num == 0 || o.num >= o.den() {
-            return Err(ObjectiveError(format!(
+            return Err(ObjectiveError::new("objective", format!(
                 "expected an objective strictly between 0 and 1, found `{shown}`"
             )));
         }
@@ -137,14 +133,14 @@ fn decimal_parts(text: &str) -> Result<(u64, u32), ObjectiveError> {
     let (int, frac) = t.split_once('.').unwrap_or((t, ""));
     let digits = format!("{int}{frac}");
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 15 {
-        return Err(ObjectiveError(format!(
+        return Err(ObjectiveError::new("objective", format!(
             "expected a decimal with at most 15 fraction digits, found `{text}`"
         )));
     }
     let frac = frac.trim_end_matches('0');
     let num: u64 = format!("{int}{frac}")
         .parse()
-        .map_err(|_| ObjectiveError(format!("expected a decimal, found `{text}`")))?;
+        .map_err(|_| ObjectiveError::new("objective", format!("expected a decimal, found `{text}`")))?;
     Ok((num, frac.len() as u32))
 }
 
@@ -168,24 +164,20 @@ impl std::fmt::Display for Objective {
     }
 }
 
-/// A number or duration outside what the budget math is defined for: an error ratio outside
-/// [0, 1], a negative or non-finite factor or share, a zero period or window.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct BudgetInputError(String);
-
-impl BudgetInputError {
-    /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
-        "invalid_argument"
-    }
-}
+crate::error::field_error!(
+    /// A number or duration outside what the budget math is defined for: an error ratio outside
+    /// [0, 1], a negative or non-finite factor or share, a zero period or window.
+    BudgetInputError,
+    "",
+    "invalid_budget_input",
+    crate::error::ErrorKind::Argument
+);
 
 fn error_ratio_in(x: f64) -> Result<f64, BudgetInputError> {
     if (0.0..=1.0).contains(&x) {
         Ok(x)
     } else {
-        Err(BudgetInputError(format!(
+        Err(BudgetInputError::new("error_ratio", format!(
             "error_ratio: expected a ratio between 0 and 1, found {x}"
         )))
     }
@@ -195,7 +187,7 @@ fn non_negative(x: f64, what: &str) -> Result<f64, BudgetInputError> {
     if x.is_finite() && x >= 0.0 {
         Ok(x)
     } else {
-        Err(BudgetInputError(format!(
+        Err(BudgetInputError::new(what, format!(
             "{what}: expected a finite number of 0 or more, found {x}"
         )))
     }
@@ -203,7 +195,7 @@ fn non_negative(x: f64, what: &str) -> Result<f64, BudgetInputError> {
 
 fn non_zero(d: Duration, what: &str) -> Result<Duration, BudgetInputError> {
     if d.is_zero() {
-        Err(BudgetInputError(format!(
+        Err(BudgetInputError::new(what, format!(
             "{what}: expected a duration above zero"
         )))
     } else {

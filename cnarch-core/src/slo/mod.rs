@@ -2,7 +2,6 @@
 //! budgeting methods ([`window`]), and Prometheus rule generation ([`rules`]), after the Google SRE
 //! book and workbook, OpenSLO and Sloth.
 pub mod budget;
-pub mod io;
 pub mod rules;
 pub mod window;
 

@@ -26,17 +26,13 @@ pub enum CalendarUnit {
     Quarter,
 }
 
-/// Why a calendar window cannot be computed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid calendar window: {0}")]
-pub struct WindowError(String);
-
-impl WindowError {
-    /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
-        "invalid_window"
-    }
-}
+crate::error::field_error!(
+    /// Why a calendar window cannot be computed.
+    WindowError,
+    "invalid calendar window: ",
+    "invalid_window",
+    crate::error::ErrorKind::Config
+);
 
 /// A calendar window in a fixed offset from UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +47,7 @@ impl CalendarWindow {
     /// The window containing `at` (Unix seconds): `(start, end)` in Unix seconds, end exclusive.
     pub fn bounds(&self, at: i64) -> Result<(i64, i64), WindowError> {
         let tz = FixedOffset::east_opt(self.utc_offset_seconds).ok_or_else(|| {
-            WindowError(format!(
+            WindowError::new("zone", format!(
                 "offset {} s is out of range",
                 self.utc_offset_seconds
             ))
@@ -69,7 +65,7 @@ impl CalendarWindow {
         at: i64,
     ) -> Result<(i64, i64), WindowError> {
         let tz: chrono_tz::Tz = zone.parse().map_err(|_| {
-            WindowError(format!(
+            WindowError::new("zone", format!(
                 "expected an IANA time zone such as Europe/Berlin, found `{zone}`"
             ))
         })?;
@@ -85,7 +81,7 @@ impl std::str::FromStr for CalendarUnit {
             "week" => Ok(CalendarUnit::Week),
             "month" => Ok(CalendarUnit::Month),
             "quarter" => Ok(CalendarUnit::Quarter),
-            _ => Err(WindowError(format!(
+            _ => Err(WindowError::new("unit", format!(
                 "expected a unit of day, week, month or quarter, found `{s}`"
             ))),
         }
@@ -130,7 +126,7 @@ impl CalendarWindow {
         }
         #[cfg(not(feature = "tz"))]
         {
-            Err(WindowError(format!(
+            Err(WindowError::new("zone", format!(
                 "expected a fixed UTC offset such as +02:00, found `{zone}` (IANA time zones need the tz database, which this build leaves out)"
             )))
         }
@@ -142,7 +138,7 @@ fn bounds_with<Tz: TimeZone>(
     unit: CalendarUnit,
     at: i64,
 ) -> Result<(i64, i64), WindowError> {
-    let out_of_range = || WindowError(format!("time {at} is out of range for calendar windows"));
+    let out_of_range = || WindowError::new("at", format!("time {at} is out of range for calendar windows"));
     let utc = Utc
         .timestamp_opt(at, 0)
         .single()

@@ -1,0 +1,348 @@
+//! Reading SLO and alert-routing inputs from plain data for hosts and bindings (times in
+//! seconds), with path-naming errors.
+
+use serde_json::Value;
+
+use crate::slo::rules::SlothSpec;
+use crate::alerting::routing::{
+    Alert, EscalationPolicy, EscalationStep, InhibitRule, Matcher, Route,
+};
+use crate::error::Violation;
+
+fn violation(path: String, message: String) -> Violation {
+    Violation {
+        document: 0,
+        name: None,
+        path,
+        code: "invalid_value".into(),
+        message,
+    }
+}
+
+fn read<T: serde::de::DeserializeOwned>(v: &Value, prefix: &str) -> Result<T, Vec<Violation>> {
+    crate::document::read_input(v, prefix).map_err(|v| vec![v])
+}
+
+/// A Sloth `prometheus/v1` spec, or a model `ServiceLevelObjectives` document (`kind` or
+/// `slos` with fractions) for `service` (default: the document's name).
+pub fn spec_from_json(v: &Value, service: Option<&str>) -> Result<SlothSpec, Vec<Violation>> {
+    if v.get("version").is_some() {
+        return SlothSpec::from_json(v);
+    }
+    let mut doc = v.clone();
+    if let Value::Object(m) = &mut doc {
+        m.remove("apiVersion");
+        m.remove("kind");
+    }
+    let slos: crate::model::observability::ServiceLevelObjectives = read(&doc, "")?;
+    let svc = service
+        .map(str::to_string)
+        .unwrap_or_else(|| slos.name.clone());
+    SlothSpec::from_model(&slos, &svc)
+}
+
+fn matchers(v: Option<&Value>, path: &str) -> Result<Vec<Matcher>, Vec<Violation>> {
+    let Some(v) = v else { return Ok(Vec::new()) };
+    let items: Vec<String> = read(v, path)?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, m)| Matcher::parse(m).map_err(|e| vec![violation(format!("{path}[{i}]"), e)]))
+        .collect()
+}
+
+/// A route (`group_by`, `group_wait`, `group_interval`, `repeat_interval` in seconds,
+/// `send_resolved`), inhibit rules (`source_matchers`, `target_matchers` as `"name=value"`
+/// strings, `equal`) and alerts (`labels`, `starts_at`, `ends_at`).
+pub fn routing_inputs(
+    route: &Value,
+    inhibit: &Value,
+    alerts: &Value,
+) -> Result<(Route, Vec<InhibitRule>, Vec<Alert>), Vec<Violation>> {
+    let route: Route = if route.is_null() {
+        Route::default()
+    } else {
+        read(route, "route")?
+    };
+    let mut rules = Vec::new();
+    let items: &[Value] = match inhibit {
+        Value::Null => &[],
+        Value::Array(items) => items,
+        other => {
+            return Err(vec![violation(
+                "inhibit".into(),
+                format!("expected a list of inhibit rules, found {other}"),
+            )])
+        }
+    };
+    {
+        for (i, r) in items.iter().enumerate() {
+            let p = format!("inhibit[{i}]");
+            rules.push(InhibitRule {
+                source_matchers: matchers(
+                    r.get("source_matchers"),
+                    &format!("{p}.source_matchers"),
+                )?,
+                target_matchers: matchers(
+                    r.get("target_matchers"),
+                    &format!("{p}.target_matchers"),
+                )?,
+                equal: match r.get("equal") {
+                    Some(e) => read(e, &format!("{p}.equal"))?,
+                    None => Vec::new(),
+                },
+            });
+        }
+    }
+    let alerts: Vec<Alert> = read(alerts, "alerts")?;
+    Ok((route, rules, alerts))
+}
+
+/// An escalation policy (`steps` of `delay` seconds, `channels`, `condition` as
+/// `"name=value"`; `repeat`; `max_repeat`) and an alert.
+pub fn escalation_inputs(
+    policy: &Value,
+    alert: &Value,
+) -> Result<(EscalationPolicy, Alert), Vec<Violation>> {
+    let steps = policy
+        .get("steps")
+        .and_then(Value::as_array)
+        .ok_or_else(|| {
+            vec![violation(
+                "policy.steps".into(),
+                "expected a list of steps".into(),
+            )]
+        })?;
+    let mut out = Vec::new();
+    for (i, s) in steps.iter().enumerate() {
+        let p = format!("policy.steps[{i}]");
+        out.push(EscalationStep {
+            delay: read(
+                s.get("delay").unwrap_or(&Value::Null),
+                &format!("{p}.delay"),
+            )?,
+            channels: read(
+                s.get("channels").unwrap_or(&Value::Array(Vec::new())),
+                &format!("{p}.channels"),
+            )?,
+            condition: match s.get("condition") {
+                Some(Value::String(c)) => Some(
+                    Matcher::parse(c).map_err(|e| vec![violation(format!("{p}.condition"), e)])?,
+                ),
+                None | Some(Value::Null) => None,
+                Some(other) => {
+                    return Err(vec![violation(
+                        format!("{p}.condition"),
+                        format!("expected a matcher string `name=value`, found {other}"),
+                    )])
+                }
+            },
+        });
+    }
+    let repeat: bool = match policy.get("repeat") {
+        None | Some(Value::Null) => false,
+        Some(v) => read(v, "policy.repeat")?,
+    };
+    let max_repeat: Option<u32> = match policy.get("max_repeat") {
+        None => None,
+        Some(v) => read(v, "policy.max_repeat")?,
+    };
+    let alert: Alert = read(alert, "alert")?;
+    Ok((
+        EscalationPolicy {
+            steps: out,
+            repeat,
+            max_repeat,
+        },
+        alert,
+    ))
+}
+
+// ---- binding-facing calls -------------------------------------------------------------------
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Error, Host};
+use crate::alerting::policy::{BurnRateRule, MultiwindowPolicy};
+use crate::error::InvalidInput;
+
+/// A duration as a caller gives it: a number in the host's unit, or text in Go or
+/// Prometheus syntax (`"30d"`, `"1h30m"`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Span {
+    /// A number in the host's unit.
+    Number(f64),
+    /// Duration text.
+    Text(String),
+}
+
+impl Span {
+    /// The duration, or an error naming `field`.
+    pub fn resolve(&self, host: Host, field: &str) -> Result<Duration, Error> {
+        match self {
+            Span::Number(x) => host.duration(*x, field),
+            Span::Text(t) => {
+                let d = crate::duration::parse_any(t).map_err(|e| host.error(&e))?;
+                d.to_std().ok_or_else(|| {
+                    host.error(&crate::time::TimeError::new(
+                        field,
+                        format!("expected `{field}` of zero or more, found `{t}`"),
+                    ))
+                })
+            }
+        }
+    }
+}
+
+/// A span from plain data (`null` or absent: `None`).
+pub fn span(host: Host, v: Option<&Value>, field: &str) -> Result<Option<Duration>, Error> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => {
+            let s: Span = read(v, field).map_err(|e| host.error(&InvalidInput { violations: e }))?;
+            s.resolve(host, field).map(Some)
+        }
+    }
+}
+
+/// One burn-rate rule as a caller gives it; an absent `short_window` is the workbook's
+/// long / 12, an absent `severity` is [`MultiwindowPolicy::DEFAULT_SEVERITY`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleArgs {
+    /// Long window.
+    pub long_window: Span,
+    /// Short window.
+    pub short_window: Option<Span>,
+    /// Burn factor.
+    pub factor: f64,
+    /// Severity.
+    pub severity: Option<String>,
+    /// Prometheus `for`.
+    #[serde(rename = "for")]
+    pub for_: Option<Span>,
+    /// Prometheus `keep_firing_for`.
+    pub keep_firing_for: Option<Span>,
+}
+
+/// One rule as the bindings return it (durations in the host's unit).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleOut {
+    /// Long window.
+    pub long_window: f64,
+    /// Short window.
+    pub short_window: f64,
+    /// Burn factor.
+    pub factor: f64,
+    /// Severity.
+    pub severity: String,
+    /// Prometheus `for`.
+    #[serde(rename = "for")]
+    pub for_: f64,
+    /// Prometheus `keep_firing_for`.
+    pub keep_firing_for: f64,
+}
+
+/// `standard` (Sloth's four alerts) or `pyrra`, over `period` (default 30 and 28 days).
+pub fn policy(host: Host, kind: &str, period: Option<&Value>) -> Result<MultiwindowPolicy, Error> {
+    let p = span(host, period, "period")?;
+    match kind {
+        "standard" => Ok(MultiwindowPolicy::standard(
+            p.unwrap_or(MultiwindowPolicy::STANDARD_PERIOD),
+        )),
+        "pyrra" => Ok(MultiwindowPolicy::pyrra(
+            p.unwrap_or(MultiwindowPolicy::PYRRA_PERIOD),
+        )),
+        other => Err(host.error(&InvalidInput {
+            violations: vec![violation(
+                "kind".into(),
+                format!("expected `standard` or `pyrra`, found `{other}`"),
+            )],
+        })),
+    }
+}
+
+/// Custom rules over `period`.
+pub fn policy_from_rules(host: Host, period: &Value, rules: &Value) -> Result<MultiwindowPolicy, Error> {
+    let period = span(host, Some(period), "period")?.unwrap_or(Duration::ZERO);
+    let items: Vec<RuleArgs> = read(&host.input(rules.clone(), &[]), "rules")
+        .map_err(|e| host.error(&InvalidInput { violations: e }))?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, r) in items.iter().enumerate() {
+        let f = |name: &str| format!("rules[{i}].{name}");
+        let long = r.long_window.resolve(host, &f("long_window"))?;
+        let mut rule = BurnRateRule::new(
+            long,
+            r.factor,
+            r.severity.as_deref().unwrap_or(MultiwindowPolicy::DEFAULT_SEVERITY),
+        );
+        if let Some(s) = &r.short_window {
+            rule.short_window = s.resolve(host, &f("short_window"))?;
+        }
+        if let Some(s) = &r.for_ {
+            rule.for_ = s.resolve(host, &f("for"))?;
+        }
+        if let Some(s) = &r.keep_firing_for {
+            rule.keep_firing_for = s.resolve(host, &f("keep_firing_for"))?;
+        }
+        if !(r.factor.is_finite() && r.factor > 0.0) {
+            return Err(host.error(&crate::alerting::policy::PolicyRulesError::new(
+                f("factor"),
+                format!("{}: expected a positive number, found {}", f("factor"), r.factor),
+            )));
+        }
+        out.push(rule);
+    }
+    Ok(MultiwindowPolicy { period, rules: out })
+}
+
+/// The rules of `p` with durations in the host's unit.
+pub fn rules_out(host: Host, p: &MultiwindowPolicy) -> Vec<RuleOut> {
+    p.rules
+        .iter()
+        .map(|r| RuleOut {
+            long_window: host.of(r.long_window),
+            short_window: host.of(r.short_window),
+            factor: r.factor,
+            severity: r.severity.clone(),
+            for_: host.of(r.for_),
+            keep_firing_for: host.of(r.keep_firing_for),
+        })
+        .collect()
+}
+
+/// [`MultiwindowPolicy::validate`] with the default `min_events`.
+pub fn validate_policy(
+    host: Host,
+    p: &MultiwindowPolicy,
+    objective: f64,
+    events_per_second: Option<f64>,
+    min_events: Option<f64>,
+) -> Result<Vec<crate::alerting::policy::Finding>, Error> {
+    let o = crate::slo::budget::Objective::new(objective).map_err(|e| host.error(&e))?;
+    p.validate(
+        &o,
+        events_per_second,
+        min_events.unwrap_or(MultiwindowPolicy::DEFAULT_MIN_EVENTS),
+    )
+    .map_err(|e| host.error(&e))
+}
+
+/// Prometheus rule groups (YAML) from a Sloth spec or a ServiceLevelObjectives document over
+/// `period` (default [`MultiwindowPolicy::STANDARD_PERIOD`]).
+pub fn prometheus_rules(
+    host: Host,
+    spec: &Value,
+    period: Option<&Value>,
+    service: Option<&str>,
+) -> Result<String, Error> {
+    let sloth =
+        spec_from_json(spec, service).map_err(|v| host.error(&InvalidInput { violations: v }))?;
+    let p = span(host, period, "period")?.unwrap_or(MultiwindowPolicy::STANDARD_PERIOD);
+    crate::slo::rules::generate(&sloth, p)
+        .map(|r| r.to_yaml())
+        .map_err(|v| host.error(&InvalidInput { violations: v }))
+}
