@@ -533,6 +533,8 @@ text_serde!(
 );
 pub(crate) use text_serde;
 
+crate::error::coded!(DurationError, crate::error::ErrorKind::Parse);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -597,5 +599,3 @@ mod tests {
         assert!(PromDuration::parse("-1h").is_err());
     }
 }
-
-crate::error::coded!(DurationError, crate::error::ErrorKind::Parse);

@@ -319,6 +319,15 @@ macro_rules! coded {
 }
 pub(crate) use coded;
 
+field_error!(
+    /// A name that is not one of those allowed (a breaker state, a protocol, a host result, a
+    /// pod phase).
+    UnknownName,
+    "",
+    "unknown_name",
+    ErrorKind::Argument
+);
+
 /// One error code: its kind and what it means. [`CODES`] lists every code an error (not a
 /// violation) can carry; `docs/errors.md` is the same table, and tests keep them equal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -380,6 +389,7 @@ codes! {
     "invalid_target" => Argument, "an autoscaling target of zero or less";
     "exceeds_burst" => Argument, "a rate-limit request for more tokens than the bucket holds";
     "invalid_budget_input" => Argument, "a number or duration outside what the error-budget math is defined for";
+    "unknown_name" => Argument, "a name that is not one of those allowed (a breaker state, a protocol, a host result, a pod phase)";
     "invalid_argument_type" => Type, "an argument of the wrong type";
     "invalid_endpoint" => Policy, "an endpoint that is neither `namespace/name` nor an IP address";
     "unknown_pod" => Policy, "an endpoint naming a pod the engine does not know";

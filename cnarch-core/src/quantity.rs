@@ -445,22 +445,24 @@ impl Quantity {
 
     /// The sum, or [`QuantityError::Overflow`] past the representable range.
     pub fn try_add(&self, rhs: &Quantity) -> Result<Quantity, QuantityError> {
-        self.checked_add(rhs).ok_or_else(|| QuantityError::Overflow {
-            op: "sum",
-            sign: "+",
-            left: self.to_string(),
-            right: rhs.to_string(),
-        })
+        self.checked_add(rhs)
+            .ok_or_else(|| QuantityError::Overflow {
+                op: "sum",
+                sign: "+",
+                left: self.to_string(),
+                right: rhs.to_string(),
+            })
     }
 
     /// The difference, or [`QuantityError::Overflow`] past the representable range.
     pub fn try_sub(&self, rhs: &Quantity) -> Result<Quantity, QuantityError> {
-        self.checked_sub(rhs).ok_or_else(|| QuantityError::Overflow {
-            op: "difference",
-            sign: "-",
-            left: self.to_string(),
-            right: rhs.to_string(),
-        })
+        self.checked_sub(rhs)
+            .ok_or_else(|| QuantityError::Overflow {
+                op: "difference",
+                sign: "-",
+                left: self.to_string(),
+                right: rhs.to_string(),
+            })
     }
 
     fn checked_sub_inner(&self, rhs: &Quantity) -> Option<Quantity> {
@@ -620,6 +622,18 @@ impl<'de> Deserialize<'de> for Quantity {
     }
 }
 
+impl crate::error::Coded for QuantityError {
+    fn code(&self) -> &'static str {
+        QuantityError::code(self)
+    }
+    fn kind(&self) -> crate::error::ErrorKind {
+        match self {
+            QuantityError::Overflow { .. } => crate::error::ErrorKind::Overflow,
+            _ => crate::error::ErrorKind::Parse,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -663,17 +677,5 @@ mod tests {
             Quantity::parse("1e40").unwrap_err().code(),
             "quantity_out_of_range"
         );
-    }
-}
-
-impl crate::error::Coded for QuantityError {
-    fn code(&self) -> &'static str {
-        QuantityError::code(self)
-    }
-    fn kind(&self) -> crate::error::ErrorKind {
-        match self {
-            QuantityError::Overflow { .. } => crate::error::ErrorKind::Overflow,
-            _ => crate::error::ErrorKind::Parse,
-        }
     }
 }

@@ -717,6 +717,8 @@ crate::duration::text_serde!(
     "a schedule like `*/5 * * * *`, `@daily` or `rate(5 minutes)`"
 );
 
+crate::error::coded!(ScheduleError, crate::error::ErrorKind::Parse);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -775,5 +777,3 @@ mod tests {
         }
     }
 }
-
-crate::error::coded!(ScheduleError, crate::error::ErrorKind::Parse);

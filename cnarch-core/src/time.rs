@@ -51,7 +51,7 @@ impl Instant {
             let bound = 1.8e10 / unit.seconds();
             Err(TimeError::new(
                 field,
-                format!("expected `{field}` as a time of 0 {u} or more on the caller's clock (finite, below {bound:e} {u}), found {value}", u = unit.symbol()),
+                format!("expected a time of 0 {u} or more for `{field}` on the caller's clock (finite, below {bound:e} {u}), found {value}", u = unit.symbol()),
             ))
         }
     }
@@ -84,7 +84,9 @@ pub fn duration_from_secs(s: f64) -> Result<std::time::Duration, TimeError> {
     } else {
         Err(TimeError::new(
             "duration",
-            format!("expected a duration of zero or more seconds (finite, at most 1.8e10), found {s}"),
+            format!(
+                "expected a duration of zero or more seconds (finite, at most 1.8e10), found {s}"
+            ),
         ))
     }
 }
@@ -102,7 +104,7 @@ pub fn duration_from_unit(
         let bound = 1.8e10 / unit.seconds();
         Err(TimeError::new(
             field,
-            format!("expected `{field}` as a duration of 0 {u} or more (finite, below {bound:e} {u}), found {value}", u = unit.symbol()),
+            format!("expected a duration of 0 {u} or more for `{field}` (finite, below {bound:e} {u}), found {value}", u = unit.symbol()),
         ))
     }
 }

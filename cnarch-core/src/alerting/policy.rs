@@ -142,7 +142,10 @@ impl MultiwindowPolicy {
     ) -> Result<MultiwindowPolicy, PolicyRulesError> {
         let d = |x: f64, what: &str, i: usize| {
             crate::time::duration_from_secs(x).map_err(|e| {
-                PolicyRulesError::new(format!("rules[{i}].{what}"), format!("rules[{i}].{what}: {e}"))
+                PolicyRulesError::new(
+                    format!("rules[{i}].{what}"),
+                    format!("rules[{i}].{what}: {e}"),
+                )
             })
         };
         let period = crate::time::duration_from_secs(period_secs)

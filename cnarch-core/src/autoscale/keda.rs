@@ -110,35 +110,46 @@ impl ScaledObject {
     /// Checks the fields as KEDA's admission webhook does.
     pub fn new(config: KedaConfig) -> Result<ScaledObject, KedaConfigError> {
         if config.triggers.is_empty() {
-            return Err(KedaConfigError::new("triggers", 
+            return Err(KedaConfigError::new(
+                "triggers",
                 "triggers: expected at least one trigger",
             ));
         }
         if config.min_replica_count > config.max_replica_count {
-            return Err(KedaConfigError::new("minReplicaCount", format!(
-                "minReplicaCount ({}) must not exceed maxReplicaCount ({})",
-                config.min_replica_count, config.max_replica_count
-            )));
+            return Err(KedaConfigError::new(
+                "minReplicaCount",
+                format!(
+                    "minReplicaCount ({}) must not exceed maxReplicaCount ({})",
+                    config.min_replica_count, config.max_replica_count
+                ),
+            ));
         }
         if let Some(idle) = config.idle_replica_count {
             if idle >= config.min_replica_count {
-                return Err(KedaConfigError::new("idleReplicaCount", format!(
-                    "idleReplicaCount ({idle}) must be less than minReplicaCount ({})",
-                    config.min_replica_count
-                )));
+                return Err(KedaConfigError::new(
+                    "idleReplicaCount",
+                    format!(
+                        "idleReplicaCount ({idle}) must be less than minReplicaCount ({})",
+                        config.min_replica_count
+                    ),
+                ));
             }
         }
         for (i, t) in config.triggers.iter().enumerate() {
             if !(t.threshold.is_finite() && t.threshold > 0.0) {
-                return Err(KedaConfigError::new(format!("triggers[{i}].threshold"), format!(
-                    "triggers[{i}].threshold: expected a positive number, found {}",
-                    t.threshold
-                )));
+                return Err(KedaConfigError::new(
+                    format!("triggers[{i}].threshold"),
+                    format!(
+                        "triggers[{i}].threshold: expected a positive number, found {}",
+                        t.threshold
+                    ),
+                ));
             }
             if !t.activation_threshold.is_finite() {
-                return Err(KedaConfigError::new(format!("triggers[{i}].activationThreshold"), format!(
-                    "triggers[{i}].activationThreshold: expected a number"
-                )));
+                return Err(KedaConfigError::new(
+                    format!("triggers[{i}].activationThreshold"),
+                    format!("triggers[{i}].activationThreshold: expected a number"),
+                ));
             }
         }
         Ok(ScaledObject {

@@ -357,9 +357,10 @@ impl ServerlessAutoscaler {
     ) -> Result<KpaDecision, KpaObservationError> {
         for (name, v) in [("stable", stable), ("panic", panic)] {
             if !(v.is_finite() && v >= 0.0) {
-                return Err(KpaObservationError::new(name, format!(
-                    "{name}: expected a finite average of 0 or more, found {v}"
-                )));
+                return Err(KpaObservationError::new(
+                    name,
+                    format!("{name}: expected a finite average of 0 or more, found {v}"),
+                ));
             }
         }
         let c = self.spec;

@@ -42,8 +42,8 @@ pub enum PodPhase {
 }
 
 impl std::str::FromStr for PodPhase {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::error::UnknownName;
+    fn from_str(s: &str) -> Result<Self, crate::error::UnknownName> {
         Ok(match s {
             "Pending" => PodPhase::Pending,
             "Running" => PodPhase::Running,
@@ -51,8 +51,9 @@ impl std::str::FromStr for PodPhase {
             "Failed" => PodPhase::Failed,
             "Unknown" => PodPhase::Unknown,
             other => {
-                return Err(format!(
-                    "expected a pod phase (Pending, Running, Succeeded, Failed, Unknown), found `{other}`"
+                return Err(crate::error::UnknownName::new(
+                    "phase",
+                    format!("expected a pod phase (Pending, Running, Succeeded, Failed, Unknown), found `{other}`"),
                 ))
             }
         })
@@ -520,9 +521,9 @@ impl crate::error::Coded for CalcError {
     }
     fn kind(&self) -> crate::error::ErrorKind {
         match self {
-            CalcError::InvalidTarget(_) | CalcError::InvalidReplicas(_) | CalcError::InvalidTolerance(_) => {
-                crate::error::ErrorKind::Argument
-            }
+            CalcError::InvalidTarget(_)
+            | CalcError::InvalidReplicas(_)
+            | CalcError::InvalidTolerance(_) => crate::error::ErrorKind::Argument,
             _ => crate::error::ErrorKind::Calculation,
         }
     }

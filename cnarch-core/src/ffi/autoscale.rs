@@ -260,7 +260,10 @@ pub fn kpa_config_from_json(v: &Value, unit: f64) -> Result<KpaConfig, Vec<Viola
 
 /// A KPA decider spec (Knative's `DeciderSpec` fields in snake_case; durations in `unit`
 /// seconds), for hosts that set the decision's inputs directly.
-pub fn decider_from_json(v: &Value, unit: f64) -> Result<crate::autoscale::kpa::DeciderSpec, Vec<Violation>> {
+pub fn decider_from_json(
+    v: &Value,
+    unit: f64,
+) -> Result<crate::autoscale::kpa::DeciderSpec, Vec<Violation>> {
     let mut v = v.clone();
     durations_in(&mut v, unit, KPA_DURATIONS, "decider")?;
     read(&v, "decider")
@@ -311,7 +314,9 @@ pub fn trace_from_json(v: &Value, unit: f64) -> Result<Vec<(f64, f64)>, Vec<Viol
 // ---- binding-facing calls -------------------------------------------------------------------
 
 use super::{Error, Host};
-use crate::autoscale::hpa::{ControllerOptions, Decision, HorizontalAutoscaler, HpaSpec, Observation};
+use crate::autoscale::hpa::{
+    ControllerOptions, Decision, HorizontalAutoscaler, HpaSpec, Observation,
+};
 use crate::autoscale::replica::{CalcOptions, Tolerances};
 use crate::error::InvalidInput;
 
@@ -390,7 +395,9 @@ pub struct CalcArgs {
 
 impl CalcArgs {
     fn tolerances(&self) -> Tolerances {
-        let t = self.tolerance.unwrap_or(ControllerOptions::default().tolerance);
+        let t = self
+            .tolerance
+            .unwrap_or(ControllerOptions::default().tolerance);
         Tolerances {
             up: self.scale_up_tolerance.unwrap_or(t),
             down: self.scale_down_tolerance.unwrap_or(t),
@@ -418,6 +425,21 @@ fn milli(host: Host, v: &Value, path: &str) -> Result<i64, Error> {
         .map_err(|e| invalid(host, e))
 }
 
+/// The controller's clock when the caller gives none: the latest sample time of the pods (the
+/// metrics' timestamp, which the controller reads at about "now"); without sample times, the
+/// latest pod time plus the longer initialization window, so every pod counts as started
+/// long ago (as absent pod times do).
+fn default_now(pods: &[PodSample], window: Duration) -> Instant {
+    if let Some(t) = pods.iter().filter_map(|p| p.sample_time).max() {
+        return t;
+    }
+    pods.iter()
+        .filter_map(|p| p.start_time.max(p.ready_transition_time))
+        .max()
+        .unwrap_or(Instant::ZERO)
+        .saturating_add(window)
+}
+
 /// The replica calculator for one per-pod metric (Resource with `resource`, Pods with
 /// `resource: null`), exactly one of `target_utilization` and `target_average_value`.
 pub fn replica_calc(
@@ -430,24 +452,25 @@ pub fn replica_calc(
     let pods = pods_from_json(&host.input(pods.clone(), &[]), host.unit_seconds(), "pods")
         .map_err(|e| invalid(host, e))?;
     let defaults = ControllerOptions::default();
+    let cpu_initialization_period = match a.cpu_initialization_period {
+        Some(x) => host.duration(x, "cpu_initialization_period")?,
+        None => defaults.cpu_initialization_period,
+    };
+    let initial_readiness_delay = match a.initial_readiness_delay {
+        Some(x) => host.duration(x, "initial_readiness_delay")?,
+        None => defaults.initial_readiness_delay,
+    };
     let now = match a.now {
         Some(t) => host.instant(t, "now")?,
-        None => pods
-            .iter()
-            .filter_map(|p| p.start_time.max(p.ready_transition_time).max(p.sample_time))
-            .max()
-            .unwrap_or(Instant::ZERO),
+        None => default_now(
+            &pods,
+            cpu_initialization_period.max(initial_readiness_delay),
+        ),
     };
     let o = CalcOptions {
         tolerances: a.tolerances(),
-        cpu_initialization_period: match a.cpu_initialization_period {
-            Some(x) => host.duration(x, "cpu_initialization_period")?,
-            None => defaults.cpu_initialization_period,
-        },
-        initial_readiness_delay: match a.initial_readiness_delay {
-            Some(x) => host.duration(x, "initial_readiness_delay")?,
-            None => defaults.initial_readiness_delay,
-        },
+        cpu_initialization_period,
+        initial_readiness_delay,
         now,
     };
     let resource = a.resource.clone().unwrap_or_else(|| Some("cpu".into()));
@@ -643,4 +666,97 @@ pub fn hpa_decide(
     };
     hpa.decide(host.instant(now, "now")?, &obs)
         .map_err(|e| host.error(&e))
+}
+
+/// Knative's KPA from `config-autoscaler` keys (durations in the host's unit), optionally
+/// with the decider's inputs set directly, starting at `start` with `start_ready` pods.
+pub fn serverless_autoscaler(
+    host: Host,
+    config: Option<&Value>,
+    decider: Option<&Value>,
+    start: f64,
+    start_ready: u32,
+) -> Result<crate::autoscale::kpa::ServerlessAutoscaler, Error> {
+    let unit = host.unit_seconds();
+    let c = match config {
+        None | Some(Value::Null) => Value::Object(serde_json::Map::new()),
+        Some(v) => host.input(v.clone(), &[]),
+    };
+    let c = kpa_config_from_json(&c, unit).map_err(|e| invalid(host, e))?;
+    let mut k = crate::autoscale::kpa::ServerlessAutoscaler::new(c).map_err(|e| host.error(&e))?;
+    if let Some(d) = decider.filter(|d| !d.is_null()) {
+        k = k.with_decider(
+            decider_from_json(&host.input(d.clone(), &[]), unit).map_err(|e| invalid(host, e))?,
+        );
+    }
+    Ok(k.starting_with(host.instant(start, "start")?, start_ready))
+}
+
+/// KEDA's executor for a ScaledObject's scaling fields (camelCase as in its spec, seconds as
+/// there, in every language).
+pub fn scaled_object(
+    host: Host,
+    config: &Value,
+) -> Result<crate::autoscale::keda::ScaledObject, Error> {
+    let c = keda_config_from_json(config).map_err(|e| invalid(host, e))?;
+    crate::autoscale::keda::ScaledObject::new(c).map_err(|e| host.error(&e))
+}
+
+/// A simulation configuration: `{"hpa": spec}` or `{"kpa": config}` plus the run's settings
+/// (durations in the host's unit).
+pub fn sim_config(host: Host, config: &Value) -> Result<SimConfig, Error> {
+    let mut c = host.input(config.clone(), &["hpa", "spec"]);
+    if let Value::Object(map) = &mut c {
+        for key in ["hpa", "kpa"] {
+            if let Some(v) = map.remove(key) {
+                map.insert("scaler".into(), serde_json::json!({ key: v }));
+            }
+        }
+    }
+    sim_config_from_json(&c, host.unit_seconds()).map_err(|e| invalid(host, e))
+}
+
+/// A result's times in the host's unit (the `*_seconds` totals keep their unit).
+fn result_in(
+    host: Host,
+    mut r: crate::autoscale::simulate::SimResult,
+) -> crate::autoscale::simulate::SimResult {
+    let k = 1.0 / host.unit_seconds();
+    if k != 1.0 {
+        for t in r.timeline.time.iter_mut() {
+            *t *= k;
+        }
+        r.summary.duration *= k;
+    }
+    r
+}
+
+/// Replays `trace` through `config` with `seed`.
+pub fn simulate(
+    host: Host,
+    config: &Value,
+    trace: &Value,
+    seed: u64,
+) -> Result<crate::autoscale::simulate::SimResult, Error> {
+    let c = sim_config(host, config)?;
+    let t = trace_from_json(trace, host.unit_seconds()).map_err(|e| invalid(host, e))?;
+    let r = crate::autoscale::simulate::simulate(&c, &t, seed).map_err(|e| invalid(host, e))?;
+    Ok(result_in(host, r))
+}
+
+/// Both configurations on the same trace and seed.
+pub fn compare(
+    host: Host,
+    a: &Value,
+    b: &Value,
+    trace: &Value,
+    seed: u64,
+) -> Result<crate::autoscale::simulate::Comparison, Error> {
+    let (a, b) = (sim_config(host, a)?, sim_config(host, b)?);
+    let t = trace_from_json(trace, host.unit_seconds()).map_err(|e| invalid(host, e))?;
+    let mut c =
+        crate::autoscale::simulate::compare(&a, &b, &t, seed).map_err(|e| invalid(host, e))?;
+    c.a = result_in(host, c.a);
+    c.b = result_in(host, c.b);
+    Ok(c)
 }

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::error::{Coded, ErrorKind, Violation};
 use super::host::{Case, Host};
+use crate::error::{Coded, ErrorKind, Violation};
 
 /// A position in source text, 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -43,6 +43,26 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// An `Error` is already rendered for its host; rendering it again changes nothing (the
+/// re-spelling is idempotent).
+impl Coded for Error {
+    fn code(&self) -> &'static str {
+        self.code
+    }
+    fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+    fn field(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    fn position(&self) -> Option<(usize, usize)> {
+        self.position.map(|p| (p.line, p.column))
+    }
+    fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+}
+
 impl Error {
     /// A core error for `host`: option and argument names re-spelled for its language (in the
     /// message, the path and the violations of structured input); documents' violations keep
@@ -62,7 +82,11 @@ impl Error {
             .map(|v| {
                 let mut v = v.clone();
                 if respell_violations {
-                    v.message = respell(&v.message, &v.path);
+                    v.message = if v.code == "unknown_field" {
+                        render_path(&v.message)
+                    } else {
+                        respell(&v.message, &v.path)
+                    };
                     v.path = render_path(&v.path);
                 }
                 v
@@ -219,10 +243,16 @@ mod tests {
     #[test]
     fn paths_and_messages_are_respelled_for_javascript() {
         assert_eq!(render_path("rules[2].long_window"), "rules[2].longWindow");
-        assert_eq!(render_path("spec.metrics[0].resource"), "spec.metrics[0].resource");
+        assert_eq!(
+            render_path("spec.metrics[0].resource"),
+            "spec.metrics[0].resource"
+        );
         assert_eq!(render_path("consecutive_5xx"), "consecutive5xx");
         assert_eq!(
-            respell("expected wait_multiplier of at least 1, found `my_value`", "wait_multiplier"),
+            respell(
+                "expected wait_multiplier of at least 1, found `my_value`",
+                "wait_multiplier"
+            ),
             "expected waitMultiplier of at least 1, found `my_value`"
         );
     }

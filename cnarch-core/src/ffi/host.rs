@@ -55,7 +55,6 @@ impl Host {
         Error::from_coded(e, *self)
     }
 
-
     /// Seconds in one of this host's time units.
     pub fn unit_seconds(&self) -> f64 {
         self.unit.seconds()
@@ -95,9 +94,8 @@ impl Host {
     /// A result as plain data with names in this host's spelling (snake_case keys become
     /// camelCase for JavaScript).
     pub fn output<T: Serialize + ?Sized>(&self, value: &T) -> Result<Value, Error> {
-        let v = serde_json::to_value(value).map_err(|e| {
-            Error::internal(&format!("a result could not be written as data: {e}"))
-        })?;
+        let v = serde_json::to_value(value)
+            .map_err(|e| Error::internal(&format!("a result could not be written as data: {e}")))?;
         Ok(match self.case {
             Case::Snake => v,
             Case::Camel => rename_keys(v, render_path, &["labels"]),
@@ -151,7 +149,12 @@ mod tests {
 
     #[test]
     fn names_round_trip_between_cases() {
-        for k in ["failure_rate_threshold", "consecutive_5xx", "max_ejection_time", "tick"] {
+        for k in [
+            "failure_rate_threshold",
+            "consecutive_5xx",
+            "max_ejection_time",
+            "tick",
+        ] {
             assert_eq!(snake(&render_path(k)), k);
         }
         assert_eq!(snake("slidingWindowSize"), "sliding_window_size");

@@ -32,6 +32,7 @@
 //! ```
 
 pub mod autoscale;
+pub mod data;
 pub mod error;
 pub mod host;
 pub mod slo;
@@ -40,3 +41,58 @@ pub use crate::error::ErrorKind;
 pub use crate::time::TimeUnit;
 pub use error::{Error, OrFfi};
 pub use host::{Case, Host};
+pub mod policy;
+pub mod resilience;
+
+use serde_json::Value;
+
+use crate::error::{InvalidInput, Violation};
+
+/// Reads `T` from plain data the caller gave, at `path` (an argument name): names in the
+/// host's spelling become the core's (values under `keep` stay as written), and a mismatch is
+/// a validation error whose violation names the field as the caller wrote it.
+pub fn read<T: serde::de::DeserializeOwned>(
+    host: Host,
+    v: &Value,
+    path: &str,
+    keep: &[&str],
+) -> Result<T, Error> {
+    crate::document::read_input(&host.input(v.clone(), keep), path).map_err(|v| {
+        host.error(&InvalidInput {
+            violations: vec![v],
+        })
+    })
+}
+
+/// Reads an options or configuration object (absent or `null`: `T::default()`, the core's
+/// defaults); anything but a mapping is refused, so a list is never read as a struct.
+pub fn options<T: serde::de::DeserializeOwned + Default>(
+    host: Host,
+    v: Option<&Value>,
+    path: &str,
+    keep: &[&str],
+) -> Result<T, Error> {
+    match v {
+        None | Some(Value::Null) => Ok(T::default()),
+        Some(v @ Value::Object(_)) => read(host, v, path, keep),
+        Some(other) => Err(host.error(&InvalidInput {
+            violations: vec![Violation::at(
+                path,
+                "invalid_type",
+                format!("invalid type: expected a mapping, found {}", kind_of(other)),
+            )],
+        })),
+    }
+}
+
+/// What a JSON value is, in words.
+pub(crate) fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}

@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use crate::slo::rules::SlothSpec;
 use crate::alerting::routing::{
     Alert, EscalationPolicy, EscalationStep, InhibitRule, Matcher, Route,
 };
 use crate::error::Violation;
+use crate::slo::rules::SlothSpec;
 
 fn violation(path: String, message: String) -> Violation {
     Violation {
@@ -202,7 +202,8 @@ pub fn span(host: Host, v: Option<&Value>, field: &str) -> Result<Option<Duratio
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(v) => {
-            let s: Span = read(v, field).map_err(|e| host.error(&InvalidInput { violations: e }))?;
+            let s: Span =
+                read(v, field).map_err(|e| host.error(&InvalidInput { violations: e }))?;
             s.resolve(host, field).map(Some)
         }
     }
@@ -266,7 +267,11 @@ pub fn policy(host: Host, kind: &str, period: Option<&Value>) -> Result<Multiwin
 }
 
 /// Custom rules over `period`.
-pub fn policy_from_rules(host: Host, period: &Value, rules: &Value) -> Result<MultiwindowPolicy, Error> {
+pub fn policy_from_rules(
+    host: Host,
+    period: &Value,
+    rules: &Value,
+) -> Result<MultiwindowPolicy, Error> {
     let period = span(host, Some(period), "period")?.unwrap_or(Duration::ZERO);
     let items: Vec<RuleArgs> = read(&host.input(rules.clone(), &[]), "rules")
         .map_err(|e| host.error(&InvalidInput { violations: e }))?;
@@ -277,7 +282,9 @@ pub fn policy_from_rules(host: Host, period: &Value, rules: &Value) -> Result<Mu
         let mut rule = BurnRateRule::new(
             long,
             r.factor,
-            r.severity.as_deref().unwrap_or(MultiwindowPolicy::DEFAULT_SEVERITY),
+            r.severity
+                .as_deref()
+                .unwrap_or(MultiwindowPolicy::DEFAULT_SEVERITY),
         );
         if let Some(s) = &r.short_window {
             rule.short_window = s.resolve(host, &f("short_window"))?;
@@ -291,7 +298,11 @@ pub fn policy_from_rules(host: Host, period: &Value, rules: &Value) -> Result<Mu
         if !(r.factor.is_finite() && r.factor > 0.0) {
             return Err(host.error(&crate::alerting::policy::PolicyRulesError::new(
                 f("factor"),
-                format!("{}: expected a positive number, found {}", f("factor"), r.factor),
+                format!(
+                    "{}: expected a positive number, found {}",
+                    f("factor"),
+                    r.factor
+                ),
             )));
         }
         out.push(rule);

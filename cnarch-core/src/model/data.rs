@@ -448,15 +448,16 @@ pub enum NetworkProtocol {
 }
 
 impl std::str::FromStr for NetworkProtocol {
-    type Err = String;
+    type Err = crate::error::UnknownName;
     /// `TCP`, `UDP` or `SCTP`, as Kubernetes spells them.
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, crate::error::UnknownName> {
         match s {
             "TCP" => Ok(NetworkProtocol::Tcp),
             "UDP" => Ok(NetworkProtocol::Udp),
             "SCTP" => Ok(NetworkProtocol::Sctp),
-            other => Err(format!(
-                "expected protocol `TCP`, `UDP` or `SCTP`, found `{other}`"
+            other => Err(crate::error::UnknownName::new(
+                "protocol",
+                format!("expected protocol `TCP`, `UDP` or `SCTP`, found `{other}`"),
             )),
         }
     }

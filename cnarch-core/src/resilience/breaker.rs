@@ -73,12 +73,12 @@ impl std::fmt::Display for State {
 }
 
 impl std::str::FromStr for State {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::error::UnknownName;
+    fn from_str(s: &str) -> Result<Self, crate::error::UnknownName> {
         [State::Closed, State::Open, State::HalfOpen, State::Disabled, State::ForcedOpen, State::MetricsOnly]
             .into_iter()
             .find(|st| st.as_str() == s)
-            .ok_or_else(|| format!("expected a breaker state (closed, open, half_open, disabled, forced_open, metrics_only), found `{s}`"))
+            .ok_or_else(|| crate::error::UnknownName::new("state", format!("expected a breaker state (closed, open, half_open, disabled, forced_open, metrics_only), found `{s}`")))
     }
 }
 
@@ -158,9 +158,10 @@ impl BreakerConfig {
             if v > 0.0 && v <= 100.0 {
                 Ok(())
             } else {
-                Err(BreakerConfigError::new(name, format!(
-                    "expected {name} in (0, 100], found {v}"
-                )))
+                Err(BreakerConfigError::new(
+                    name,
+                    format!("expected {name} in (0, 100], found {v}"),
+                ))
             }
         };
         pct(self.failure_rate_threshold, "failure_rate_threshold")?;
@@ -174,19 +175,24 @@ impl BreakerConfig {
             ),
         ] {
             if v == 0 {
-                return Err(BreakerConfigError::new(name, format!(
-                    "expected {name} of at least 1, found 0"
-                )));
+                return Err(BreakerConfigError::new(
+                    name,
+                    format!("expected {name} of at least 1, found 0"),
+                ));
             }
         }
         if !(self.wait_multiplier.is_finite() && self.wait_multiplier >= 1.0) {
-            return Err(BreakerConfigError::new("wait_multiplier", format!(
-                "expected wait_multiplier of at least 1, found {}",
-                self.wait_multiplier
-            )));
+            return Err(BreakerConfigError::new(
+                "wait_multiplier",
+                format!(
+                    "expected wait_multiplier of at least 1, found {}",
+                    self.wait_multiplier
+                ),
+            ));
         }
         if self.consecutive_failures == Some(0) {
-            return Err(BreakerConfigError::new("consecutive_failures", 
+            return Err(BreakerConfigError::new(
+                "consecutive_failures",
                 "expected consecutive_failures of at least 1, found 0",
             ));
         }
@@ -762,7 +768,8 @@ impl CircuitBreaker {
         })?;
         let [hc, hf, hs] = snap.half_open;
         if hf > hc || hs > hc {
-            return Err(SnapshotError::new("half_open", 
+            return Err(SnapshotError::new(
+                "half_open",
                 "half_open: failed and slow cannot exceed calls",
             ));
         }
@@ -770,17 +777,23 @@ impl CircuitBreaker {
         match &mut window {
             Window::Count { ring, size, total } => {
                 if snap.window.len() > *size {
-                    return Err(SnapshotError::new("window", format!(
-                        "window: expected at most {} calls (sliding_window_size), found {}",
-                        size,
-                        snap.window.len()
-                    )));
+                    return Err(SnapshotError::new(
+                        "window",
+                        format!(
+                            "window: expected at most {} calls (sliding_window_size), found {}",
+                            size,
+                            snap.window.len()
+                        ),
+                    ));
                 }
                 for (i, e) in snap.window.iter().enumerate() {
                     if e.second.is_some() || e.calls != 1 || e.failed > 1 || e.slow > 1 {
-                        return Err(SnapshotError::new(format!("window[{i}]"), format!(
+                        return Err(SnapshotError::new(
+                            format!("window[{i}]"),
+                            format!(
                             "window[{i}]: expected one call without `second` (count-based window)"
-                        )));
+                        ),
+                        ));
                     }
                     ring.push_back((e.failed == 1, e.slow == 1));
                     total.add(e.failed == 1, e.slow == 1);
@@ -790,14 +803,18 @@ impl CircuitBreaker {
                 let mut last = None;
                 for (i, e) in snap.window.iter().enumerate() {
                     let Some(sec) = e.second else {
-                        return Err(SnapshotError::new(format!("window[{i}]"), format!(
-                            "window[{i}]: expected `second` (time-based window)"
-                        )));
+                        return Err(SnapshotError::new(
+                            format!("window[{i}]"),
+                            format!("window[{i}]: expected `second` (time-based window)"),
+                        ));
                     };
                     if last.is_some_and(|l| sec <= l) || e.failed > e.calls || e.slow > e.calls {
-                        return Err(SnapshotError::new(format!("window[{i}]"), format!(
-                            "window[{i}]: expected increasing seconds and failed, slow ≤ calls"
-                        )));
+                        return Err(SnapshotError::new(
+                            format!("window[{i}]"),
+                            format!(
+                                "window[{i}]: expected increasing seconds and failed, slow ≤ calls"
+                            ),
+                        ));
                     }
                     last = Some(sec);
                     let t = Tally {

@@ -89,9 +89,10 @@ impl RetryBudget {
         min_retry_concurrency: u32,
     ) -> Result<RetryBudget, RetryBudgetError> {
         if !(0.0..=100.0).contains(&budget_percent) {
-            return Err(RetryBudgetError::new("budget_percent", format!(
-                "expected budget_percent in [0, 100], found {budget_percent}"
-            )));
+            return Err(RetryBudgetError::new(
+                "budget_percent",
+                format!("expected budget_percent in [0, 100], found {budget_percent}"),
+            ));
         }
         Ok(RetryBudget {
             budget_percent,

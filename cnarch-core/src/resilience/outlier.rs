@@ -124,16 +124,20 @@ impl OutlierConfig {
 
     fn check(&self) -> Result<(), OutlierConfigError> {
         if self.interval.is_zero() {
-            return Err(OutlierConfigError::new("interval", 
+            return Err(OutlierConfigError::new(
+                "interval",
                 "expected a positive interval, found 0s",
             ));
         }
         if self.max_ejection() < self.base_ejection_time {
-            return Err(OutlierConfigError::new("max_ejection_time", format!(
-                "max_ejection_time ({:?}) cannot be smaller than base_ejection_time ({:?})",
-                self.max_ejection(),
-                self.base_ejection_time
-            )));
+            return Err(OutlierConfigError::new(
+                "max_ejection_time",
+                format!(
+                    "max_ejection_time ({:?}) cannot be smaller than base_ejection_time ({:?})",
+                    self.max_ejection(),
+                    self.base_ejection_time
+                ),
+            ));
         }
         for (v, name) in [
             (self.max_ejection_percent, "max_ejection_percent"),
@@ -153,9 +157,10 @@ impl OutlierConfig {
             ),
         ] {
             if v > 100 {
-                return Err(OutlierConfigError::new(name, format!(
-                    "expected {name} in [0, 100], found {v}"
-                )));
+                return Err(OutlierConfigError::new(
+                    name,
+                    format!("expected {name} in [0, 100], found {v}"),
+                ));
             }
         }
         Ok(())
@@ -205,16 +210,17 @@ impl HostResult {
 }
 
 impl std::str::FromStr for HostResult {
-    type Err = String;
+    type Err = crate::error::UnknownName;
     /// An HTTP status (`"503"`), `"connect_failure"` or `"timeout"`.
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, crate::error::UnknownName> {
         match s {
             "connect_failure" => Ok(HostResult::ConnectFailure),
             "timeout" => Ok(HostResult::Timeout),
             other => match other.parse::<u16>() {
                 Ok(code) if (100..600).contains(&code) => Ok(HostResult::Status(code)),
-                _ => Err(format!(
-                    "expected an HTTP status (100-599), connect_failure or timeout, found `{other}`"
+                _ => Err(crate::error::UnknownName::new(
+                    "result",
+                    format!("expected an HTTP status (100-599), connect_failure or timeout, found `{other}`"),
                 )),
             },
         }

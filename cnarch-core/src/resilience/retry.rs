@@ -68,9 +68,10 @@ impl Backoff {
             "constant" => Ok(Backoff::Constant),
             "linear" => Ok(Backoff::Linear),
             "exponential" => Ok(Backoff::Exponential { multiplier }),
-            other => Err(RetryPolicyError::new("backoff", format!(
-                "expected backoff `constant`, `linear` or `exponential`, found `{other}`"
-            ))),
+            other => Err(RetryPolicyError::new(
+                "backoff",
+                format!("expected backoff `constant`, `linear` or `exponential`, found `{other}`"),
+            )),
         }
     }
 }
@@ -84,9 +85,12 @@ impl std::str::FromStr for Jitter {
             "full" => Ok(Jitter::Full),
             "equal" => Ok(Jitter::Equal),
             "decorrelated" => Ok(Jitter::Decorrelated),
-            other => Err(RetryPolicyError::new("jitter", format!(
-                "expected jitter `none`, `full`, `equal` or `decorrelated`, found `{other}`"
-            ))),
+            other => Err(RetryPolicyError::new(
+                "jitter",
+                format!(
+                    "expected jitter `none`, `full`, `equal` or `decorrelated`, found `{other}`"
+                ),
+            )),
         }
     }
 }
@@ -117,7 +121,8 @@ pub struct RetryPolicy {
 }
 
 fn secs(s: f64, what: &str) -> Result<Duration, RetryPolicyError> {
-    crate::time::duration_from_secs(s).map_err(|e| RetryPolicyError::new(what, format!("{what}: {e}")))
+    crate::time::duration_from_secs(s)
+        .map_err(|e| RetryPolicyError::new(what, format!("{what}: {e}")))
 }
 
 /// The waits of a [`RetryPolicy`] for one seed, in order ([`RetryPolicy::delay_iter`]).
@@ -200,21 +205,24 @@ impl RetryPolicy {
         max_delay: Duration,
     ) -> Result<RetryPolicy, RetryPolicyError> {
         if max_attempts == 0 {
-            return Err(RetryPolicyError::new("max_attempts", 
+            return Err(RetryPolicyError::new(
+                "max_attempts",
                 "expected max_attempts of at least 1, found 0",
             ));
         }
         if let Backoff::Exponential { multiplier } = backoff {
             if !(multiplier.is_finite() && multiplier >= 1.0) {
-                return Err(RetryPolicyError::new("multiplier", format!(
-                    "expected a multiplier of at least 1, found {multiplier}"
-                )));
+                return Err(RetryPolicyError::new(
+                    "multiplier",
+                    format!("expected a multiplier of at least 1, found {multiplier}"),
+                ));
             }
         }
         if max_delay < initial {
-            return Err(RetryPolicyError::new("max_delay", format!(
-                "expected max_delay ({max_delay:?}) at least initial ({initial:?})"
-            )));
+            return Err(RetryPolicyError::new(
+                "max_delay",
+                format!("expected max_delay ({max_delay:?}) at least initial ({initial:?})"),
+            ));
         }
         Ok(RetryPolicy {
             max_attempts,
@@ -247,21 +255,26 @@ impl RetryPolicy {
         backoff_multiplier: f64,
     ) -> Result<RetryPolicy, RetryPolicyError> {
         if max_attempts < 2 {
-            return Err(RetryPolicyError::new("max_attempts", format!(
-                "expected max_attempts of at least 2 (gRFC A6), found {max_attempts}"
-            )));
+            return Err(RetryPolicyError::new(
+                "max_attempts",
+                format!("expected max_attempts of at least 2 (gRFC A6), found {max_attempts}"),
+            ));
         }
         let initial = secs(initial_backoff, "initialBackoff")?;
         let max = secs(max_backoff, "maxBackoff")?;
         if initial.is_zero() || max.is_zero() {
-            return Err(RetryPolicyError::new("initial_backoff", 
+            return Err(RetryPolicyError::new(
+                "initial_backoff",
                 "expected initial_backoff and max_backoff greater than 0 (gRFC A6)",
             ));
         }
         if !(backoff_multiplier.is_finite() && backoff_multiplier > 0.0) {
-            return Err(RetryPolicyError::new("backoff_multiplier", format!(
+            return Err(RetryPolicyError::new(
+                "backoff_multiplier",
+                format!(
                 "expected backoff_multiplier greater than 0 (gRFC A6), found {backoff_multiplier}"
-            )));
+            ),
+            ));
         }
         Ok(RetryPolicy {
             max_attempts: max_attempts.min(5),

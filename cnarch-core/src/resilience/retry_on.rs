@@ -66,9 +66,12 @@ impl std::str::FromStr for CallOutcome {
             other => {
                 if let Some(name) = other.strip_prefix("grpc:") {
                     CallOutcome::Grpc(grpc_code(name).ok_or_else(|| {
-                        RetryOnError::new("outcome", format!(
-                            "expected a gRPC status code name after `grpc:`, found `{name}`"
-                        ))
+                        RetryOnError::new(
+                            "outcome",
+                            format!(
+                                "expected a gRPC status code name after `grpc:`, found `{name}`"
+                            ),
+                        )
                     })?)
                 } else {
                     match other.parse::<u16>() {
@@ -181,10 +184,13 @@ impl RetryOn {
         let mut r = RetryOn::default();
         for n in names {
             let code = grpc_code(n.as_ref()).ok_or_else(|| {
-                RetryOnError::new("codes", format!(
-                    "expected a gRPC status code name (e.g. UNAVAILABLE), found `{}`",
-                    n.as_ref()
-                ))
+                RetryOnError::new(
+                    "codes",
+                    format!(
+                        "expected a gRPC status code name (e.g. UNAVAILABLE), found `{}`",
+                        n.as_ref()
+                    ),
+                )
             })?;
             r.grpc_codes.push(code);
         }

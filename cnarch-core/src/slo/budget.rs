@@ -54,9 +54,12 @@ impl Objective {
     /// From a fraction in (0, 1) (`0.999`), read as its shortest decimal form.
     pub fn new(fraction: f64) -> Result<Objective, ObjectiveError> {
         if !(fraction > 0.0 && fraction < 1.0) {
-            return Err(ObjectiveError::new("objective", format!(
-                "expected a fraction strictly between 0 and 1 (e.g. 0.999), found {fraction}"
-            )));
+            return Err(ObjectiveError::new(
+                "objective",
+                format!(
+                    "expected a fraction strictly between 0 and 1 (e.g. 0.999), found {fraction}"
+                ),
+            ));
         }
         Objective::parse(&format!("{fraction}"))
     }
@@ -64,9 +67,12 @@ impl Objective {
     /// From a percentage in (0, 100) (`99.9`, as Sloth writes it).
     pub fn from_percent(percent: f64) -> Result<Objective, ObjectiveError> {
         if !(percent > 0.0 && percent < 100.0) {
-            return Err(ObjectiveError::new("objective", format!(
-                "expected a percentage strictly between 0 and 100 (e.g. 99.9), found {percent}"
-            )));
+            return Err(ObjectiveError::new(
+                "objective",
+                format!(
+                    "expected a percentage strictly between 0 and 100 (e.g. 99.9), found {percent}"
+                ),
+            ));
         }
         let (num, scale) = decimal_parts(&format!("{percent}"))?;
         Objective::checked(num, scale + 2, &format!("{percent}%"))
@@ -80,15 +86,17 @@ impl Objective {
 
     fn checked(num: u64, scale: u32, shown: &str) -> Result<Objective, ObjectiveError> {
         if scale > 17 {
-            return Err(ObjectiveError::new("objective", format!(
-                "expected at most 15 fraction digits, found `{shown}`"
-            )));
+            return Err(ObjectiveError::new(
+                "objective",
+                format!("expected at most 15 fraction digits, found `{shown}`"),
+            ));
         }
         let o = Objective { num, scale };
         if num == 0 || o.num >= o.den() {
-            return Err(ObjectiveError::new("objective", format!(
-                "expected an objective strictly between 0 and 1, found `{shown}`"
-            )));
+            return Err(ObjectiveError::new(
+                "objective",
+                format!("expected an objective strictly between 0 and 1, found `{shown}`"),
+            ));
         }
         Ok(o)
     }
@@ -133,14 +141,15 @@ fn decimal_parts(text: &str) -> Result<(u64, u32), ObjectiveError> {
     let (int, frac) = t.split_once('.').unwrap_or((t, ""));
     let digits = format!("{int}{frac}");
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 15 {
-        return Err(ObjectiveError::new("objective", format!(
-            "expected a decimal with at most 15 fraction digits, found `{text}`"
-        )));
+        return Err(ObjectiveError::new(
+            "objective",
+            format!("expected a decimal with at most 15 fraction digits, found `{text}`"),
+        ));
     }
     let frac = frac.trim_end_matches('0');
-    let num: u64 = format!("{int}{frac}")
-        .parse()
-        .map_err(|_| ObjectiveError::new("objective", format!("expected a decimal, found `{text}`")))?;
+    let num: u64 = format!("{int}{frac}").parse().map_err(|_| {
+        ObjectiveError::new("objective", format!("expected a decimal, found `{text}`"))
+    })?;
     Ok((num, frac.len() as u32))
 }
 
@@ -177,9 +186,10 @@ fn error_ratio_in(x: f64) -> Result<f64, BudgetInputError> {
     if (0.0..=1.0).contains(&x) {
         Ok(x)
     } else {
-        Err(BudgetInputError::new("error_ratio", format!(
-            "error_ratio: expected a ratio between 0 and 1, found {x}"
-        )))
+        Err(BudgetInputError::new(
+            "error_ratio",
+            format!("error_ratio: expected a ratio between 0 and 1, found {x}"),
+        ))
     }
 }
 
@@ -187,17 +197,19 @@ fn non_negative(x: f64, what: &str) -> Result<f64, BudgetInputError> {
     if x.is_finite() && x >= 0.0 {
         Ok(x)
     } else {
-        Err(BudgetInputError::new(what, format!(
-            "{what}: expected a finite number of 0 or more, found {x}"
-        )))
+        Err(BudgetInputError::new(
+            what,
+            format!("{what}: expected a finite number of 0 or more, found {x}"),
+        ))
     }
 }
 
 fn non_zero(d: Duration, what: &str) -> Result<Duration, BudgetInputError> {
     if d.is_zero() {
-        Err(BudgetInputError::new(what, format!(
-            "{what}: expected a duration above zero"
-        )))
+        Err(BudgetInputError::new(
+            what,
+            format!("{what}: expected a duration above zero"),
+        ))
     } else {
         Ok(d)
     }

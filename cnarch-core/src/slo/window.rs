@@ -47,10 +47,10 @@ impl CalendarWindow {
     /// The window containing `at` (Unix seconds): `(start, end)` in Unix seconds, end exclusive.
     pub fn bounds(&self, at: i64) -> Result<(i64, i64), WindowError> {
         let tz = FixedOffset::east_opt(self.utc_offset_seconds).ok_or_else(|| {
-            WindowError::new("zone", format!(
-                "offset {} s is out of range",
-                self.utc_offset_seconds
-            ))
+            WindowError::new(
+                "zone",
+                format!("offset {} s is out of range", self.utc_offset_seconds),
+            )
         })?;
         bounds_with(&tz, self.unit, at)
     }
@@ -65,9 +65,10 @@ impl CalendarWindow {
         at: i64,
     ) -> Result<(i64, i64), WindowError> {
         let tz: chrono_tz::Tz = zone.parse().map_err(|_| {
-            WindowError::new("zone", format!(
-                "expected an IANA time zone such as Europe/Berlin, found `{zone}`"
-            ))
+            WindowError::new(
+                "zone",
+                format!("expected an IANA time zone such as Europe/Berlin, found `{zone}`"),
+            )
         })?;
         bounds_with(&tz, unit, at)
     }
@@ -81,9 +82,10 @@ impl std::str::FromStr for CalendarUnit {
             "week" => Ok(CalendarUnit::Week),
             "month" => Ok(CalendarUnit::Month),
             "quarter" => Ok(CalendarUnit::Quarter),
-            _ => Err(WindowError::new("unit", format!(
-                "expected a unit of day, week, month or quarter, found `{s}`"
-            ))),
+            _ => Err(WindowError::new(
+                "unit",
+                format!("expected a unit of day, week, month or quarter, found `{s}`"),
+            )),
         }
     }
 }
@@ -138,7 +140,12 @@ fn bounds_with<Tz: TimeZone>(
     unit: CalendarUnit,
     at: i64,
 ) -> Result<(i64, i64), WindowError> {
-    let out_of_range = || WindowError::new("at", format!("time {at} is out of range for calendar windows"));
+    let out_of_range = || {
+        WindowError::new(
+            "at",
+            format!("time {at} is out of range for calendar windows"),
+        )
+    };
     let utc = Utc
         .timestamp_opt(at, 0)
         .single()

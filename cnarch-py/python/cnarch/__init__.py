@@ -13,7 +13,20 @@ from typing import Any, Dict, List, Literal, Sequence, Union
 
 from . import _core, alerting, autoscale, labels, policy, resilience, slo
 from ._core import Quantity, __version__
-from ._errors import CnarchError, ParseError, PolicyError, ValidationError, Violation
+from ._errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    CalculationError,
+    CallNotPermitted,
+    CnarchError,
+    ConfigError,
+    ParseError,
+    PolicyError,
+    QuantityOverflowError,
+    StateError,
+    ValidationError,
+    Violation,
+)
 
 __all__ = [
     "__version__",
@@ -26,8 +39,15 @@ __all__ = [
     "Schedule",
     "CnarchError",
     "ParseError",
-    "PolicyError",
     "ValidationError",
+    "ConfigError",
+    "ArgumentError",
+    "ArgumentTypeError",
+    "PolicyError",
+    "CalculationError",
+    "StateError",
+    "QuantityOverflowError",
+    "CallNotPermitted",
     "Violation",
     "labels",
     "policy",

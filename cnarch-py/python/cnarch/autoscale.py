@@ -1,13 +1,13 @@
 """Autoscaling decisions from the Rust core (`cnarch_core::autoscale`): the Kubernetes HPA's
 replica calculator and controller, Knative's KPA, KEDA activation and a trace simulator.
 
-Times are seconds as floats (use Unix time, or any clock you like, consistently); values are
-milli-units as numbers, or quantity strings (`"250m"`, `"1.5"`).
+Times are seconds as floats on a clock you choose (use it consistently); values are
+milli-units as numbers, or quantity strings (`"250m"`, `"1.5"`). Every default is the
+controller's own, chosen in the core.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -42,8 +42,12 @@ class ReplicaCalcResult:
     value: Optional[int] = None
 
 
-def _tolerances(tolerance: float, up: Optional[float], down: Optional[float]) -> Tuple[float, float]:
-    return (tolerance if up is None else up, tolerance if down is None else down)
+def _given(**options: Any) -> Dict[str, Any]:
+    """The options the caller gave (None: the controller's default, chosen by the core)."""
+    return {k: v for k, v in options.items() if v is not None}
+
+
+_ABSENT: Any = object()
 
 
 def replica_calc(
@@ -52,25 +56,28 @@ def replica_calc(
     *,
     target_utilization: Optional[int] = None,
     target_average_value: Optional[Value] = None,
-    resource: Optional[str] = "cpu",
-    tolerance: float = 0.1,
+    resource: Optional[str] = _ABSENT,
+    tolerance: Optional[float] = None,
     scale_up_tolerance: Optional[float] = None,
     scale_down_tolerance: Optional[float] = None,
     now: Optional[float] = None,
-    cpu_initialization_period: float = 300,
-    initial_readiness_delay: float = 30,
+    cpu_initialization_period: Optional[float] = None,
+    initial_readiness_delay: Optional[float] = None,
 ) -> ReplicaCalcResult:
     """The replicas the HPA's replica calculator proposes for one per-pod metric (a Resource
-    metric with `resource`, or a Pods metric with `resource=None`). Raises `ValueError` with the
-    controller's message when it cannot propose (e.g. no usable samples)."""
-    up, down = _tolerances(tolerance, scale_up_tolerance, scale_down_tolerance)
-    replicas, utilization, raw = _core._replica_calc(
-        current_replicas, list(pods), target_utilization, target_average_value, resource, up, down,
-        time.time() if now is None else now, cpu_initialization_period, initial_readiness_delay,
+    metric with `resource`, default `"cpu"`, or a Pods metric with `resource=None`). Absent
+    options take kube-controller-manager's defaults (tolerance 0.1, CPU initialization period
+    300 s, initial readiness delay 30 s); `now` defaults to the latest time a pod reports.
+    Raises `CalculationError` with the controller's message when it cannot propose."""
+    options = _given(
+        target_utilization=target_utilization, target_average_value=target_average_value,
+        tolerance=tolerance, scale_up_tolerance=scale_up_tolerance, scale_down_tolerance=scale_down_tolerance,
+        now=now, cpu_initialization_period=cpu_initialization_period, initial_readiness_delay=initial_readiness_delay,
     )
-    if target_utilization is not None:
-        return ReplicaCalcResult(replicas, utilization, raw, raw)
-    return ReplicaCalcResult(replicas, None, raw, raw)
+    if resource is not _ABSENT:
+        options["resource"] = resource
+    r = _core._replica_calc(current_replicas, list(pods), options)
+    return ReplicaCalcResult(r["desired_replicas"], r["utilization"], r["raw_average"], r["value"])
 
 
 def object_replica_calc(
@@ -80,16 +87,20 @@ def object_replica_calc(
     target_value: Optional[Value] = None,
     target_average_value: Optional[Value] = None,
     ready_pod_count: Optional[int] = None,
-    tolerance: float = 0.1,
+    tolerance: Optional[float] = None,
     scale_up_tolerance: Optional[float] = None,
     scale_down_tolerance: Optional[float] = None,
 ) -> ReplicaCalcResult:
     """The proposal for an Object or External metric: `target_value` scales the ready pod count
-    by total / target (from 0 replicas: ceil of the ratio); `target_average_value` divides the
-    total by the per-pod target. `.value` is what the HPA status shows."""
-    up, down = _tolerances(tolerance, scale_up_tolerance, scale_down_tolerance)
-    replicas, value = _core._object_replica_calc(current_replicas, total, target_value, target_average_value, ready_pod_count, up, down)
-    return ReplicaCalcResult(replicas, None, None, value)
+    (default: the current replicas) by total / target (from 0 replicas: ceil of the ratio);
+    `target_average_value` divides the total by the per-pod target. `.value` is what the HPA
+    status shows."""
+    options = _given(
+        target_value=target_value, target_average_value=target_average_value, ready_pod_count=ready_pod_count,
+        tolerance=tolerance, scale_up_tolerance=scale_up_tolerance, scale_down_tolerance=scale_down_tolerance,
+    )
+    r = _core._object_replica_calc(current_replicas, total, options)
+    return ReplicaCalcResult(r["desired_replicas"], r["utilization"], r["raw_average"], r["value"])
 
 
 @dataclass(frozen=True)
@@ -117,19 +128,24 @@ class HorizontalAutoscaler:
         self,
         spec: Mapping[str, Any],
         *,
-        tolerance: float = 0.1,
-        downscale_stabilization: float = 300,
-        cpu_initialization_period: float = 300,
-        initial_readiness_delay: float = 30,
+        tolerance: Optional[float] = None,
+        downscale_stabilization: Optional[float] = None,
+        cpu_initialization_period: Optional[float] = None,
+        initial_readiness_delay: Optional[float] = None,
         recommendations: Iterable[Tuple[float, int]] = (),
         scale_events: Iterable[Tuple[float, int]] = (),
     ) -> None:
-        """`recommendations` (`(time, replicas)`) and `scale_events` (`(time, change)`, negative
+        """Absent options take kube-controller-manager's defaults (tolerance 0.1, 300 s
+        downscale stabilization and CPU initialization period, 30 s readiness delay).
+        `recommendations` (`(time, replicas)`) and `scale_events` (`(time, change)`, negative
         for scale-downs) restore the history a previous controller kept."""
-        self._inner = _core._HorizontalAutoscaler(
-            dict(spec), tolerance, downscale_stabilization, cpu_initialization_period, initial_readiness_delay,
-            [(float(t), int(n)) for t, n in recommendations], [(float(t), int(n)) for t, n in scale_events],
+        options = _given(
+            tolerance=tolerance, downscale_stabilization=downscale_stabilization,
+            cpu_initialization_period=cpu_initialization_period, initial_readiness_delay=initial_readiness_delay,
         )
+        options["recommendations"] = [list(x) for x in recommendations]
+        options["scale_events"] = [list(x) for x in scale_events]
+        self._inner = _core._HorizontalAutoscaler(dict(spec), options)
 
     @property
     def metric_names(self) -> List[str]:
@@ -150,8 +166,9 @@ class HorizontalAutoscaler:
         ContainerResource, Pods), a value (Object, External: milli-units or a quantity string),
         or `{"error": message}` when fetching it failed. `pods` is needed for Object/External
         `Value` targets (their ready count)."""
-        d = self._inner.decide(now, current_replicas, list(metrics), status_replicas, None if pods is None else list(pods))
-        conds = [(c["type"], "True" if c["status"] else "False", c["reason"]) for c in d["conditions"]]
+        options = _given(status_replicas=status_replicas, pods=None if pods is None else list(pods))
+        d = self._inner.decide(now, current_replicas, list(metrics), options)
+        conds = [(c["type"], c["status"], c["reason"]) for c in d["conditions"]]
         return HpaDecision(
             desired_replicas=d["desired_replicas"],
             rescale=d["rescale"],
@@ -218,21 +235,13 @@ class SimulationResult(Dict[str, List[Any]]):
     summary: Dict[str, Any]
 
 
-def _sim_config(config: Mapping[str, Any]) -> Dict[str, Any]:
-    c = dict(config)
-    for key in ("hpa", "kpa"):
-        if key in c:
-            c["scaler"] = {key: c.pop(key)}
-    return c
-
-
 def simulate(config: Mapping[str, Any], trace: Any, seed: int = 0) -> SimulationResult:
     """Replays `trace` (a list of `(seconds, demand)` pairs, or `{"time": [...], "demand":
     [...]}`) through `config`: `{"hpa": spec}` or `{"kpa": {...}}`, plus optional `pod`
     (`capacity`, `startup_delay`, `startup_jitter`, `cpu_request`, `cpu_idle`, `cpu_per_unit`),
     `tick`, `scrape_interval`, `metric_window`, `initial_replicas`, `demand_noise`. Columns:
     time, demand, replicas, ready, served, unserved, utilization, desired, reason."""
-    r = _core._simulate(_sim_config(config), trace, seed)
+    r = _core._simulate(dict(config), trace, seed)
     out = SimulationResult(r["timeline"])
     out.summary = r["summary"]
     return out
@@ -242,5 +251,5 @@ def compare(a: Mapping[str, Any], b: Mapping[str, Any], trace: Any, seed: int = 
     """Both configurations on the same trace and seed: `a` and `b` (each `{"timeline",
     "summary"}`) and the deltas b - a (`unserved_delta`, `pod_seconds_delta`,
     `overloaded_seconds_delta`)."""
-    result: Dict[str, Any] = _core._compare(_sim_config(a), _sim_config(b), trace, seed)
+    result: Dict[str, Any] = _core._compare(dict(a), dict(b), trace, seed)
     return result

@@ -10,12 +10,14 @@ resilience4j's in snake_case; absent ones take resilience4j's defaults.
 from __future__ import annotations
 
 import functools
+import inspect
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List, Optional, TypeVar
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Tuple, Type, TypeVar, Union
 
 from . import _core
 from ._core import RetryBudget, RetryOn, RetryQuota, RetryThrottle
+from ._errors import CallNotPermitted
 
 __all__ = [
     "CircuitBreaker",
@@ -38,19 +40,13 @@ __all__ = [
 
 T = TypeVar("T")
 
-_DURATIONS = (
-    "slow_call_duration_threshold",
-    "max_wait_duration_in_half_open_state",
-    "wait_duration_in_open_state",
-    "max_wait_duration_in_open_state",
-)
+DurationLike = Union[float, int, str, "Any"]
+Exceptions = Union[Type[BaseException], Tuple[Type[BaseException], ...]]
 
 
-def _duration(seconds: float) -> Dict[str, int]:
-    if seconds < 0:
-        raise ValueError(f"expected a duration of zero or more seconds, found {seconds}")
-    ns = round(seconds * 1e9)
-    return {"secs": ns // 1_000_000_000, "nanos": ns % 1_000_000_000}
+def _seconds(v: Any) -> Any:
+    """A timedelta as seconds; numbers and duration text go to the core as they are."""
+    return v.total_seconds() if hasattr(v, "total_seconds") else v
 
 
 class Permit:
@@ -76,14 +72,6 @@ class Rejected:
         return False
 
 
-class CallNotPermitted(Exception):
-    """Raised by `CircuitBreaker.call` when the breaker refuses the call."""
-
-    def __init__(self, rejected: Rejected) -> None:
-        super().__init__(f"call not permitted: breaker is {rejected.state}")
-        self.rejected = rejected
-
-
 class CircuitBreaker:
     """A thread-safe circuit breaker (resilience4j's states, windows and thresholds)."""
 
@@ -92,21 +80,29 @@ class CircuitBreaker:
         *,
         failure_rate_threshold: Optional[float] = None,
         slow_call_rate_threshold: Optional[float] = None,
-        slow_call_duration_threshold: Optional[float] = None,
+        slow_call_duration_threshold: Optional[DurationLike] = None,
         sliding_window_type: Optional[str] = None,
         sliding_window_size: Optional[int] = None,
         minimum_number_of_calls: Optional[int] = None,
         permitted_number_of_calls_in_half_open_state: Optional[int] = None,
-        max_wait_duration_in_half_open_state: Optional[float] = None,
-        wait_duration_in_open_state: Optional[float] = None,
+        max_wait_duration_in_half_open_state: Optional[DurationLike] = None,
+        wait_duration_in_open_state: Optional[DurationLike] = None,
         wait_multiplier: Optional[float] = None,
-        max_wait_duration_in_open_state: Optional[float] = None,
+        max_wait_duration_in_open_state: Optional[DurationLike] = None,
         automatic_transition_from_open_to_half_open_enabled: Optional[bool] = None,
         consecutive_failures: Optional[int] = None,
+        ignore_exceptions: Exceptions = (),
+        exclude: Exceptions = (),
     ) -> None:
-        given = {k: v for k, v in locals().items() if k != "self" and v is not None}
-        self._config = {k: (_duration(v) if k in _DURATIONS else v) for k, v in given.items()}
+        """Keywords are resilience4j's in snake_case (absent ones take its defaults); durations
+        are seconds, `timedelta` or text like `"60s"`. `call` does not count exceptions in
+        `ignore_exceptions` (resilience4j's `ignoreExceptions`) and counts those in `exclude`
+        as successes (pybreaker's `exclude`)."""
+        given = {k: v for k, v in locals().items() if k not in ("self", "ignore_exceptions", "exclude") and v is not None}
+        self._config = {k: _seconds(v) for k, v in given.items()}
         self._inner = _core._CircuitBreaker(self._config)
+        self._ignore = ignore_exceptions if isinstance(ignore_exceptions, tuple) else (ignore_exceptions,)
+        self._exclude = exclude if isinstance(exclude, tuple) else (exclude,)
 
     def snapshot(self) -> Dict[str, Any]:
         """The breaker's state as plain data (JSON-serializable) to persist; times are
@@ -159,27 +155,67 @@ class CircuitBreaker:
         self._inner.transition_to(now, "metrics_only")
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Calls `fn` under the breaker, timed with `time.monotonic()`; an exception counts as
-        a failure and is re-raised. Raises `CallNotPermitted` when refused."""
+        """Calls `fn` under the breaker, timed with the monotonic clock (`time.monotonic()`),
+        in one crossing into the native module. An `Exception` counts as a failure and is
+        re-raised (unless it is in `ignore_exceptions`, `exclude`, or is an inner breaker's
+        `CallNotPermitted`); `KeyboardInterrupt`, `SystemExit` and `GeneratorExit` pass
+        through uncounted. Raises `CallNotPermitted` when refused. For an `async def`, use
+        `async_call` (or the decorator, which picks it)."""
+        if inspect.iscoroutinefunction(fn):
+            raise TypeError("call() got an async function: await breaker.async_call(fn, ...) instead")
+        ok, value = self._inner.call(fn, args, kwargs or None, self._ignore, self._exclude)
+        if not ok:
+            state, retry_after = value
+            raise CallNotPermitted(Rejected(state, retry_after))
+        result: T = value
+        return result
+
+    async def async_call(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        """`call` for coroutine functions: the breaker times and records the awaited
+        result, not the creation of the coroutine."""
         start = time.monotonic()
         permit = self.try_acquire(start)
         if not isinstance(permit, Permit):
             raise CallNotPermitted(permit)
         try:
-            result = fn(*args, **kwargs)
-        except BaseException:
+            result = await fn(*args, **kwargs)
+        except CallNotPermitted:
+            end = time.monotonic()
+            self.record(end, permit, None, end - start)
+            raise
+        except self._ignore:
+            end = time.monotonic()
+            self.record(end, permit, None, end - start)
+            raise
+        except self._exclude:
+            end = time.monotonic()
+            self.record(end, permit, True, end - start)
+            raise
+        except Exception:
             end = time.monotonic()
             self.record(end, permit, False, end - start)
+            raise
+        except BaseException:
+            end = time.monotonic()
+            self.record(end, permit, None, end - start)
             raise
         end = time.monotonic()
         self.record(end, permit, True, end - start)
         return result
 
-    def __call__(self, fn: Callable[..., T]) -> Callable[..., T]:
-        """Use as a decorator: every call goes through `call`."""
+    def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """Use as a decorator: every call goes through `call` (or `async_call` for an
+        `async def`)."""
+        if inspect.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                return await self.async_call(fn, *args, **kwargs)
+
+            return async_wrapper
 
         @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> T:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             return self.call(fn, *args, **kwargs)
 
         return wrapper
@@ -327,9 +363,6 @@ class OutlierEvent:
     duration: Optional[float]
 
 
-_OUTLIER_DURATIONS = ("interval", "base_ejection_time", "max_ejection_time", "max_ejection_time_jitter")
-
-
 class OutlierDetector:
     """Envoy's outlier detection for a set of hosts (keyword names and defaults are Envoy's
     `OutlierDetection` fields; durations in seconds). Sweeps run every `interval` from `start`;
@@ -363,7 +396,7 @@ class OutlierDetector:
         enforcing_failure_percentage: Optional[int] = None,
     ) -> None:
         given = {k: v for k, v in locals().items() if k not in ("self", "hosts", "start", "seed") and v is not None}
-        config = {k: (_duration(v) if k in _OUTLIER_DURATIONS else v) for k, v in given.items()}
+        config = {k: _seconds(v) for k, v in given.items()}
         self._inner = _core._OutlierDetector(config, start, seed)
         for h in hosts:
             self._inner.add_host(h)

@@ -117,13 +117,16 @@ class BurnRateRule:
     keep_firing_for: _dt.timedelta = _dt.timedelta(0)
 
     def __post_init__(self) -> None:
-        long = _dt.timedelta(seconds=_secs(self.long_window))
         short_in: Any = self.short_window
-        short = long / 12 if short_in is None else _dt.timedelta(seconds=_secs(short_in))
-        object.__setattr__(self, "long_window", long)
-        object.__setattr__(self, "short_window", short)
-        object.__setattr__(self, "for_", _dt.timedelta(seconds=_secs(self.for_)))
-        object.__setattr__(self, "keep_firing_for", _dt.timedelta(seconds=_secs(self.keep_firing_for)))
+        given = {"long_window": _secs(self.long_window), "factor": self.factor, "severity": self.severity,
+                 "for": _secs(self.for_), "keep_firing_for": _secs(self.keep_firing_for)}
+        if short_in is not None:
+            given["short_window"] = _secs(short_in)
+        (r,) = _core._slo_rules([given])
+        object.__setattr__(self, "long_window", _dt.timedelta(seconds=r["long_window"]))
+        object.__setattr__(self, "short_window", _dt.timedelta(seconds=r["short_window"]))
+        object.__setattr__(self, "for_", _dt.timedelta(seconds=r["for"]))
+        object.__setattr__(self, "keep_firing_for", _dt.timedelta(seconds=r["keep_firing_for"]))
 
 
 class MultiwindowPolicy:
@@ -134,32 +137,34 @@ class MultiwindowPolicy:
         self.rules: List[BurnRateRule] = list(rules)
 
     @classmethod
-    def _native(cls, kind: str, period: DurationLike) -> "MultiwindowPolicy":
-        rows = _core._slo_policy(kind, _secs(period))
+    def _native(cls, kind: str, period: Optional[DurationLike]) -> "MultiwindowPolicy":
+        native = _core._slo_policy(kind, None if period is None else _secs(period))
         rules = [
-            BurnRateRule(_dt.timedelta(seconds=lw), _dt.timedelta(seconds=sw), f, sev, _dt.timedelta(seconds=fr), _dt.timedelta(seconds=kf))
-            for lw, sw, f, sev, fr, kf in rows
+            BurnRateRule(_dt.timedelta(seconds=r["long_window"]), _dt.timedelta(seconds=r["short_window"]), r["factor"], r["severity"],
+                         _dt.timedelta(seconds=r["for"]), _dt.timedelta(seconds=r["keep_firing_for"]))
+            for r in native["rules"]
         ]
-        return cls(period, rules)
+        return cls(_dt.timedelta(seconds=native["period"]), rules)
 
     @classmethod
-    def standard(cls, period: DurationLike = "30d") -> "MultiwindowPolicy":
+    def standard(cls, period: Optional[DurationLike] = None) -> "MultiwindowPolicy":
         """Sloth's page 1h/5m (2 %), page 6h/30m (5 %), ticket 1d/2h (10 %), ticket 3d/6h (10 %),
         factors derived for the period (14.4, 6, 3, 1 for 30 days)."""
         return cls._native("standard", period)
 
     @classmethod
-    def pyrra(cls, period: DurationLike = "28d") -> "MultiwindowPolicy":
+    def pyrra(cls, period: Optional[DurationLike] = None) -> "MultiwindowPolicy":
         """Pyrra's windows scaled from 28 days (factors 14, 7, 2, 1, with `for`)."""
         return cls._native("pyrra", period)
 
-    def _rows(self) -> List[Any]:
+    def _rows(self) -> List[Dict[str, Any]]:
         return [
-            (r.long_window.total_seconds(), r.short_window.total_seconds(), r.factor, r.severity, r.for_.total_seconds(), r.keep_firing_for.total_seconds())
+            {"long_window": r.long_window.total_seconds(), "short_window": r.short_window.total_seconds(), "factor": r.factor,
+             "severity": r.severity, "for": r.for_.total_seconds(), "keep_firing_for": r.keep_firing_for.total_seconds()}
             for r in self.rules
         ]
 
-    def validate(self, objective: float, events_per_second: Optional[float] = None, min_events: float = 10) -> List[Dict[str, Any]]:
+    def validate(self, objective: float, events_per_second: Optional[float] = None, min_events: Optional[float] = None) -> List[Dict[str, Any]]:
         """Findings: rules that can never fire (`never_fires`) and short windows with fewer than
         `min_events` events at the given rate (`low_traffic`)."""
         r: List[Dict[str, Any]] = _core._slo_validate(self.period.total_seconds(), self._rows(), objective, events_per_second, min_events)
@@ -219,8 +224,8 @@ def calendar_window(at: Union[_dt.datetime, float], unit: str = "month", zone: s
     return _dt.datetime.fromtimestamp(s, utc), _dt.datetime.fromtimestamp(e, utc)
 
 
-def prometheus_rules(spec: Mapping[str, Any], period: DurationLike = "30d", service: Optional[str] = None) -> str:
+def prometheus_rules(spec: Mapping[str, Any], period: Optional[DurationLike] = None, service: Optional[str] = None) -> str:
     """Prometheus rule groups (YAML) with Sloth's names and labels, from a Sloth
     `prometheus/v1` spec or a ServiceLevelObjectives document (for `service`)."""
-    y: str = _core._slo_prometheus_rules(dict(spec), _secs(period), service)
+    y: str = _core._slo_prometheus_rules(dict(spec), None if period is None else _secs(period), service)
     return y

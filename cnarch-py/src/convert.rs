@@ -1,0 +1,60 @@
+//! Conversions between Python values and the core's: times (seconds on the caller's clock),
+//! durations, plain data (dicts and lists as JSON values) and results.
+
+use cnarch_core::ffi;
+use cnarch_core::time::Instant;
+use pyo3::prelude::*;
+use serde::Serialize;
+
+use crate::error::{OrPy, HOST};
+
+/// A time argument (seconds on the caller's clock), refused when negative, NaN, infinite or
+/// past the nanosecond timeline.
+pub fn time_in(s: f64) -> PyResult<Instant> {
+    HOST.instant(s, "now").or_py()
+}
+
+/// A duration argument in seconds, naming `field` when refused.
+pub fn dur(s: f64, field: &str) -> PyResult<std::time::Duration> {
+    HOST.duration(s, field).or_py()
+}
+
+/// Seconds of a duration.
+pub fn secs(d: std::time::Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+/// Python data (dicts, lists, numbers, strings, None) as a JSON value; anything else, or a
+/// NaN or infinite float, is refused naming the argument and the path inside it.
+pub fn json_of(v: &Bound<'_, PyAny>, argument: &str) -> PyResult<serde_json::Value> {
+    let mut de = pythonize::Depythonizer::from_object(v);
+    ffi::data::data(&mut de, argument).or_py()
+}
+
+/// An optional argument as plain data (`None` stays absent).
+pub fn opt_json(
+    v: Option<&Bound<'_, PyAny>>,
+    argument: &str,
+) -> PyResult<Option<serde_json::Value>> {
+    v.filter(|x| !x.is_none())
+        .map(|x| json_of(x, argument))
+        .transpose()
+}
+
+/// Reads `T` from Python data with the core's path-naming errors.
+pub fn read<T: serde::de::DeserializeOwned>(v: &Bound<'_, PyAny>, argument: &str) -> PyResult<T> {
+    ffi::read(HOST, &json_of(v, argument)?, argument, &[]).or_py()
+}
+
+/// A result as Python data.
+pub fn to_py<T: Serialize + ?Sized>(py: Python<'_>, v: &T) -> PyResult<Py<PyAny>> {
+    Ok(pythonize::pythonize(py, v)?.unbind())
+}
+
+/// A hash for `__hash__`.
+pub fn hash_of<T: std::hash::Hash>(value: &T) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
