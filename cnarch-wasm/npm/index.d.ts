@@ -37,19 +37,45 @@ export interface Violation {
   message: string;
 }
 
-/** Thrown for malformed YAML/JSON or an invalid quantity, duration or schedule. */
-export interface ParseError extends Error {
-  name: "ParseError";
+/** What every thrown cnarch error carries (docs/errors.md lists every code, its kind and name). */
+export interface CnarchError extends Error {
+  name:
+    | "ParseError"
+    | "ValidationError"
+    | "ConfigError"
+    | "RangeError"
+    | "TypeError"
+    | "PolicyError"
+    | "CalculationError"
+    | "StateError"
+    | "QuantityOverflowError"
+    | "CallNotPermittedError"
+    | "InternalError";
+  /** Stable snake_case code, the same in Rust and Python. */
   code: string;
-  /** 1-based line and column, where known. */
+  /** The option or argument at fault, as you spelled it (camelCase), or `null`. */
+  path: string | null;
+  /** 1-based line and column, for errors in text; else `null`. */
   position: { line: number; column: number } | null;
+  /** Every violation, for validation errors; else empty. */
+  violations: Violation[];
 }
 
-/** Thrown when documents break the schema or its rules; lists every violation. */
-export interface ValidationError extends Error {
+/** Thrown for malformed YAML/JSON or an invalid quantity, duration, schedule or selector. */
+export interface ParseError extends CnarchError {
+  name: "ParseError";
+}
+
+/** Thrown when documents (`invalid_document`) or structured input (`invalid_input`) break the
+ * rules; lists every violation. */
+export interface ValidationError extends CnarchError {
   name: "ValidationError";
-  code: "invalid_document";
-  violations: Violation[];
+  code: "invalid_document" | "invalid_input";
+}
+
+/** Thrown for a configuration that breaks its rules (breaker, retry policy, limiter, autoscaler, objective). */
+export interface ConfigError extends CnarchError {
+  name: "ConfigError";
 }
 
 /** The library version. */
@@ -79,9 +105,9 @@ export class Quantity {
   compare(other: Quantity): number;
   /** Equal values (`1Ki` equals `1024`). */
   equals(other: Quantity): boolean;
-  /** The sum; throws `RangeError` past the representable range. */
+  /** The sum; throws `QuantityOverflowError` past the representable range. */
   add(other: Quantity): Quantity;
-  /** The difference; throws `RangeError` past the representable range. */
+  /** The difference; throws `QuantityOverflowError` past the representable range. */
   sub(other: Quantity): Quantity;
   /** The negated value. */
   neg(): Quantity;
@@ -264,13 +290,15 @@ export class CircuitBreaker {
   /** `true` success, `false` failure, `null` not counted; duration in milliseconds. */
   record(now: number, permit: Permit, success: boolean | null, duration?: number): void;
   state(now: number): Rejected["state"];
-  metrics(now: number): { failure_rate: number | null; slow_call_rate: number | null; calls: number; failed: number; slow: number; not_permitted: number };
+  metrics(now: number): { failureRate: number | null; slowCallRate: number | null; calls: number; failed: number; slow: number; notPermitted: number };
   /** Calls `fn` (sync or async) under the breaker, timed by `clock` (ms; default `performance.now`).
-   * Rejects with the function's error (counted as a failure) or a `CallNotPermittedError`. */
+   * Rejects with the function's error (counted as a failure, except an inner breaker's
+   * `CallNotPermittedError`) or a `CallNotPermittedError` when refused. */
   execute<T>(fn: () => T | PromiseLike<T>, clock?: () => number): Promise<T>;
   /** The state as plain JSON data, to persist. */
   snapshot(): BreakerSnapshot;
-  /** A breaker with `config` in the state of `snapshot`; `RangeError` when it does not fit. */
+  /** A breaker with `config` in the state of `snapshot`; */
+  /** `ConfigError` (`invalid_breaker_snapshot`) when the snapshot does not fit. */
   static restore(config: BreakerConfig | undefined, snapshot: BreakerSnapshot): CircuitBreaker;
   transitionToClosed(now: number): void;
   transitionToOpen(now: number): void;
@@ -282,7 +310,7 @@ export class CircuitBreaker {
 }
 
 /** What `CircuitBreaker.execute` rejects with when the breaker refuses. */
-export interface CallNotPermittedError extends Error {
+export interface CallNotPermittedError extends CnarchError {
   name: "CallNotPermittedError";
   code: "call_not_permitted";
   state: Rejected["state"];
@@ -357,9 +385,9 @@ export interface OutlierEvent {
 
 /** Envoy's outlier detection over string-named hosts. */
 export class OutlierDetector {
-  constructor(hosts?: string[], config?: OutlierConfig, start?: number, seed?: bigint);
+  constructor(hosts?: string[], config?: OutlierConfig, start?: number, seed?: number | bigint);
   /** What Istio's `outlierDetection` programs into Envoy (success-rate ejection off). */
-  static istio(consecutive5xxErrors: number, interval: number, baseEjectionTime: number, hosts?: string[], start?: number, seed?: bigint): OutlierDetector;
+  static istio(consecutive5xxErrors: number, interval: number, baseEjectionTime: number, hosts?: string[], start?: number, seed?: number | bigint): OutlierDetector;
   addHost(host: string): void;
   removeHost(host: string): boolean;
   /** A status number, `"connect_failure"` (as 503) or `"timeout"` (as 504). */
@@ -411,14 +439,27 @@ export class RetryOn {
   free(): void;
 }
 
+/** A retry policy's options (times in ms or duration text like `"250ms"`). */
+export interface RetryOptions {
+  maxAttempts: number;
+  backoff?: "constant" | "linear" | "exponential";
+  initial?: number | string;
+  multiplier?: number;
+  maxDelay?: number | string;
+  jitter?: "none" | "full" | "equal" | "decorrelated";
+}
+
 /** Attempts, backoff and jitter (milliseconds). */
 export class RetryPolicy {
-  constructor(maxAttempts: number, backoff: "constant" | "linear" | "exponential", initial: number, multiplier: number, maxDelay: number, jitter: "none" | "full" | "equal" | "decorrelated");
+  /** Absent options: exponential backoff ×2 from 100 ms, capped at 10 s, full jitter. */
+  constructor(options: RetryOptions);
+  /** The positional form. */
+  constructor(maxAttempts: number, backoff?: "constant" | "linear" | "exponential", initial?: number, multiplier?: number, maxDelay?: number, jitter?: "none" | "full" | "equal" | "decorrelated");
   static envoy(): RetryPolicy;
   /** gRFC A6, seconds as in the service config. */
   static grpc(maxAttempts: number, initialBackoff: number, maxBackoff: number, backoffMultiplier: number): RetryPolicy;
   /** Waits in milliseconds before attempts 2..maxAttempts; the same seed gives the same delays in every language. */
-  delays(seed: bigint): Float64Array;
+  delays(seed?: number | bigint): Float64Array;
   readonly maxAttempts: number;
   free(): void;
 }
@@ -487,7 +528,7 @@ export interface ReplicaCalcResult {
   value: number;
 }
 
-/** The HPA replica calculator for one per-pod metric. Throws `RangeError` with the controller's message when it cannot propose. */
+/** The HPA replica calculator for one per-pod metric. Throws `CalculationError` with the controller's message when it cannot propose. */
 export function replicaCalc(currentReplicas: number, pods: PodInput[], options: ReplicaCalcOptions): ReplicaCalcResult;
 
 /** The proposal for an Object or External metric. */
@@ -495,7 +536,8 @@ export function objectReplicaCalc(currentReplicas: number, total: number | strin
 
 export interface HpaCondition {
   type: "AbleToScale" | "ScalingActive" | "ScalingLimited";
-  status: boolean;
+  /** As Kubernetes writes it. */
+  status: "True" | "False";
   reason: string;
   message: string;
 }
@@ -555,13 +597,13 @@ export interface SimulationResult {
 export type Trace = [number, number][] | { time: number[]; demand: number[] };
 
 /** Replays a demand trace through `{hpa: spec}` or `{kpa: {...}}` with a pod model. */
-export function simulate(config: Record<string, unknown>, trace: Trace, seed?: bigint): SimulationResult;
-export function compare(a: Record<string, unknown>, b: Record<string, unknown>, trace: Trace, seed?: bigint): { a: SimulationResult; b: SimulationResult; unservedDelta: number; podSecondsDelta: number; overloadedSecondsDelta: number };
+export function simulate(config: Record<string, unknown>, trace: Trace, seed?: number | bigint): SimulationResult;
+export function compare(a: Record<string, unknown>, b: Record<string, unknown>, trace: Trace, seed?: number | bigint): { a: SimulationResult; b: SimulationResult; unservedDelta: number; podSecondsDelta: number; overloadedSecondsDelta: number };
 
 // ---- slo and alerting (durations in milliseconds or strings like "30d") ----
 
 export type Span = number | string;
-/** The calendar window (`day`, `week` from Monday, `month` (default), `quarter`) containing `at`, in a fixed UTC offset ("UTC" (default), "+02:00", "-0530"), as ms since the epoch, `end` exclusive. IANA zone names throw a RangeError: this build has no tz database. */
+/** The calendar window (`day`, `week` from Monday, `month` (default), `quarter`) containing `at`, in a fixed UTC offset ("UTC" (default), "+02:00", "-0530"), as ms since the epoch, `end` exclusive. IANA zone names throw a ConfigError: this build has no tz database. */
 export function calendarWindow(at: number | Date, unit?: "day" | "week" | "month" | "quarter", zone?: string): { start: number; end: number };
 
 export function burnRate(errorRatio: number, objective: number): number;

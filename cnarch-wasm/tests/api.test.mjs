@@ -77,7 +77,7 @@ test("numbers are checked, not coerced: NaN and infinities in options, wrapped c
   // serde_json would read NaN as null ("absent", so the default tolerance) and wasm-bindgen's
   // u32 conversion would wrap -1 to 4294967295; both are refused with the argument's name.
   const pods = [{ request: 1000, usage: 500, phase: "Running", ready: true }];
-  assert.throws(() => cnarch.replicaCalc(1, pods, { targetUtilization: 50, tolerance: NaN }), (e) => e.name === "TypeError" && /tolerance/.test(e.message) && /finite/.test(e.message));
+  assert.throws(() => cnarch.replicaCalc(1, pods, { targetUtilization: 50, tolerance: NaN }), (e) => e.name === "RangeError" && e.code === "invalid_number" && e.path === "options.tolerance" && /finite/.test(e.message));
   assert.throws(() => cnarch.replicaCalc(-1, pods, { targetUtilization: 50 }), (e) => e.name === "RangeError" && /current replicas/.test(e.message));
   assert.throws(() => cnarch.replicaCalc(1.5, pods, { targetUtilization: 50 }), (e) => e.name === "RangeError");
   assert.equal(cnarch.replicaCalc(1, pods, { targetUtilization: 50 }).desiredReplicas, 1);

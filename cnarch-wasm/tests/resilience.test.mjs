@@ -56,10 +56,10 @@ test("bad durations and names are errors, not crashes", () => {
   const cb = new CircuitBreaker();
   const permit = cb.tryAcquire(0);
   assert.ok(permit instanceof Permit);
-  for (const bad of [Infinity, NaN, -1]) assert.throws(() => cb.record(0, permit, true, bad), { name: "TypeError" });
-  assert.throws(() => new RetryPolicy(3, "exponential", 100, 2, Infinity, "full"), { name: "TypeError" });
-  assert.throws(() => new RetryPolicy(3, "fibonacci", 100, 2, 1000, "full"), { name: "TypeError", code: "invalid_retry_policy" });
-  assert.throws(() => new CircuitBreaker({ waitDurationInOpenState: -5 }), { name: "TypeError" });
+  for (const bad of [Infinity, NaN, -1]) assert.throws(() => cb.record(0, permit, true, bad), { name: "RangeError", code: "invalid_time", path: "duration" });
+  assert.throws(() => new RetryPolicy(3, "exponential", 100, 2, Infinity, "full"), { name: "RangeError", code: "invalid_number", path: "maxDelay" });
+  assert.throws(() => new RetryPolicy(3, "fibonacci", 100, 2, 1000, "full"), { name: "ConfigError", code: "invalid_retry_policy", path: "backoff" });
+  assert.throws(() => new CircuitBreaker({ waitDurationInOpenState: -5 }), { name: "RangeError", code: "invalid_time", path: "waitDurationInOpenState" });
   cb.record(0, permit, true, 5);
   assert.equal(cb.metrics(0).calls, 1);
   // Times are checked too: NaN, negative or past the nanosecond timeline is a RangeError.

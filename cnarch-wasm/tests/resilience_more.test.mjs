@@ -32,9 +32,9 @@ test("outlier detection scenarios", () => {
 });
 
 test("outlier detection refuses bad input", () => {
-  assert.throws(() => new OutlierDetector([], { maxEjectionPercent: 150 }), { name: "RangeError", message: /max_ejection_percent/ });
-  assert.throws(() => new OutlierDetector([], { consecutive5xx: "five" }), { name: "TypeError" });
-  assert.throws(() => new OutlierDetector([], { baseEjectionTime: -1 }), { name: "TypeError" });
+  assert.throws(() => new OutlierDetector([], { maxEjectionPercent: 150 }), { name: "ConfigError", path: "maxEjectionPercent", message: /maxEjectionPercent/ });
+  assert.throws(() => new OutlierDetector([], { consecutive5xx: "five" }), (e) => e.name === "ValidationError" && e.violations[0].path === "config.consecutive5xx");
+  assert.throws(() => new OutlierDetector([], { baseEjectionTime: -1 }), { name: "RangeError", path: "baseEjectionTime" });
   const d = new OutlierDetector(["a"], { consecutive5xx: 2 });
   assert.throws(() => d.record(0, "a", "teapot"), { name: "RangeError", message: /HTTP status/ });
   assert.throws(() => d.record(0, "a", {}), { name: "TypeError" });
@@ -50,8 +50,8 @@ test("retry condition vectors", () => {
     const on = c.istio_default ? RetryOn.istioDefault() : c.grpc_codes ? RetryOn.grpc(c.grpc_codes) : new RetryOn(c.retry_on, c.status_codes ?? []);
     assert.equal(on.shouldRetry(c.outcome), c.retry, JSON.stringify(c));
   }
-  for (const bad of v.invalid) assert.throws(() => new RetryOn(bad), { name: "RangeError", code: "invalid_retry_on" });
-  assert.throws(() => new RetryOn("5xx").shouldRetry("explosion"), { name: "RangeError" });
+  for (const bad of v.invalid) assert.throws(() => new RetryOn(bad), { name: "ConfigError", code: "invalid_retry_on" });
+  assert.throws(() => new RetryOn("5xx").shouldRetry("explosion"), { name: "ConfigError", code: "invalid_retry_on", path: "outcome" });
 });
 
 test("bulkhead scenarios", () => {
@@ -70,7 +70,7 @@ test("bulkhead scenarios", () => {
       if (step.active !== undefined) assert.deepEqual([b.active, b.queued], [step.active, step.queued], what);
     }
   }
-  assert.throws(() => new Bulkhead(0), { name: "RangeError", code: "invalid_bulkhead_config" });
+  assert.throws(() => new Bulkhead(0), { name: "ConfigError", code: "invalid_bulkhead_config", path: "maxConcurrent" });
   assert.throws(() => new Bulkhead(1).release(0), { code: "bulkhead_not_held" });
 });
 
@@ -90,7 +90,7 @@ test("breaker snapshot, restore and manual transitions", () => {
   b.transitionToClosed(2000);
   assert.equal(b.state(2000), "closed");
   snap.window = [...snap.window, ...snap.window];
-  assert.throws(() => CircuitBreaker.restore(cfg, snap), { name: "RangeError", code: "invalid_breaker_snapshot" });
+  assert.throws(() => CircuitBreaker.restore(cfg, snap), { name: "ConfigError", code: "invalid_breaker_snapshot" });
 });
 
 test("execute runs sync and async functions and records their outcomes", async () => {
@@ -105,7 +105,7 @@ test("execute runs sync and async functions and records their outcomes", async (
   await assert.rejects(cb.execute(() => 1, clock), (e) => e.name === "CallNotPermittedError" && e.state === "open" && e.retryAfter === 1000);
   const m = cb.metrics(t);
   assert.equal(m.failed, 2);
-  assert.equal(m.not_permitted, 1);
+  assert.equal(m.notPermitted, 1);
   // Default clock: performance.now.
   const fresh = new CircuitBreaker();
   assert.equal(await fresh.execute(async () => "x"), "x");
@@ -137,7 +137,7 @@ test("retry budget vectors", () => {
     }
     assert.equal(q.available, step.available, JSON.stringify(step));
   }
-  assert.throws(() => new RetryThrottle(0, 0.1), { name: "RangeError", code: "invalid_retry_throttle" });
-  assert.throws(() => new RetryBudget(150), { name: "RangeError", code: "invalid_retry_budget" });
+  assert.throws(() => new RetryThrottle(0, 0.1), { name: "ConfigError", code: "invalid_retry_throttle", path: "maxTokens" });
+  assert.throws(() => new RetryBudget(150), { name: "ConfigError", code: "invalid_retry_budget", path: "budgetPercent" });
   assert.equal(new RetryBudget().maxActiveRetries(100), 20);
 });

@@ -1,6 +1,7 @@
 // Compiled with `tsc --strict` against the package's declarations: every export, used as a
 // TypeScript user would.
 import {
+  type ConfigError,
   dump,
   load,
   parseDuration,
@@ -103,6 +104,8 @@ if (acquired instanceof Permit) cb.record(1, acquired, true, 1);
 else console.log(acquired.retryAfter, acquired.state);
 const st: string = cb.state(2) + cb.metrics(2).calls;
 const delays: Float64Array = RetryPolicy.grpc(4, 0.1, 1, 2).delays(1n);
+const fromOptions: Float64Array = new RetryPolicy({ maxAttempts: 3, initial: "50ms", jitter: "equal" }).delays(7);
+const configProblem = (e: unknown): string => ((e as ConfigError).name === "ConfigError" ? `${(e as ConfigError).code} at ${(e as ConfigError).path ?? "?"}` : "");
 const rd = new TokenBucket(10, 5).check(0, 2);
 const rg = new Gcra(10, 5).check(0);
 const limited: boolean = rd.allowed && rg.retryAfter === null;
@@ -172,4 +175,4 @@ function describe(e: unknown): string {
   return String(e);
 }
 
-export const used = [st, delays, limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];
+export const used = [st, delays, fromOptions, configProblem(null), limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];

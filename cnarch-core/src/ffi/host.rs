@@ -98,7 +98,7 @@ impl Host {
             .map_err(|e| Error::internal(&format!("a result could not be written as data: {e}")))?;
         Ok(match self.case {
             Case::Snake => v,
-            Case::Camel => rename_keys(v, render_path, &["labels"]),
+            Case::Camel => rename_keys(v, render_path, &["labels", "group"]),
         })
     }
 }

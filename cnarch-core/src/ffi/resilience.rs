@@ -94,3 +94,70 @@ fn respelled(host: Host, e: Error) -> Error {
     let violations: Vec<Violation> = e.violations;
     host.error(&InvalidInput { violations })
 }
+
+/// A retry policy as a caller describes it; absent fields take [`RetryArgs::default`]:
+/// exponential backoff ×2 from 100 ms, capped at 10 s, with full jitter (AWS's
+/// "exponential backoff and jitter" shape; `max_attempts` has no default).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetryArgs {
+    /// Attempts in all (the first call included).
+    pub max_attempts: Option<u32>,
+    /// `constant`, `linear` or `exponential`.
+    pub backoff: String,
+    /// The first wait, in the host's unit or as text.
+    pub initial: Option<super::slo::Span>,
+    /// The exponential multiplier.
+    pub multiplier: f64,
+    /// The cap on a wait, in the host's unit or as text.
+    pub max_delay: Option<super::slo::Span>,
+    /// `none`, `full`, `equal` or `decorrelated`.
+    pub jitter: String,
+}
+
+impl Default for RetryArgs {
+    fn default() -> Self {
+        RetryArgs {
+            max_attempts: None,
+            backoff: "exponential".into(),
+            initial: None,
+            multiplier: 2.0,
+            max_delay: None,
+            jitter: "full".into(),
+        }
+    }
+}
+
+/// The first wait when none is given (100 ms).
+pub const DEFAULT_INITIAL: std::time::Duration = std::time::Duration::from_millis(100);
+/// The cap when none is given (10 s).
+pub const DEFAULT_MAX_DELAY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A retry policy from its description (an options object in the host's spelling).
+pub fn retry_policy(
+    host: Host,
+    args: Option<&Value>,
+) -> Result<crate::resilience::retry::RetryPolicy, Error> {
+    use crate::resilience::retry::{Backoff, Jitter, RetryPolicy};
+    let a: RetryArgs = options(host, args, "options", &[])?;
+    let Some(max_attempts) = a.max_attempts else {
+        return Err(host.error(&InvalidInput {
+            violations: vec![Violation::at(
+                "options.max_attempts",
+                "missing_field",
+                "missing field: expected `max_attempts`, found nothing",
+            )],
+        }));
+    };
+    let backoff = Backoff::from_name(&a.backoff, a.multiplier).map_err(|e| host.error(&e))?;
+    let jitter: Jitter = a.jitter.parse().map_err(|e| host.error(&e))?;
+    let initial = match &a.initial {
+        Some(s) => s.resolve(host, "initial")?,
+        None => DEFAULT_INITIAL,
+    };
+    let max_delay = match &a.max_delay {
+        Some(s) => s.resolve(host, "max_delay")?,
+        None => DEFAULT_MAX_DELAY,
+    };
+    RetryPolicy::new(max_attempts, backoff, jitter, initial, max_delay).map_err(|e| host.error(&e))
+}

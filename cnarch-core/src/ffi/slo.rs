@@ -357,3 +357,135 @@ pub fn prometheus_rules(
         .map(|r| r.to_yaml())
         .map_err(|v| host.error(&InvalidInput { violations: v }))
 }
+
+/// `good`/`total` per sample, or error ratios per sample.
+#[derive(Debug, Clone, Copy)]
+pub enum Series<'a> {
+    /// Good and total events per sample.
+    Counts(&'a [f64], &'a [f64]),
+    /// Error ratios per sample (NaN: no data).
+    Ratios(&'a [f64]),
+}
+
+/// Replays `policy` over a series with timestamps in the host's unit; the evaluation's
+/// times and durations come back in the host's unit.
+pub fn evaluate(
+    host: Host,
+    policy: &MultiwindowPolicy,
+    objective: f64,
+    timestamps: &[f64],
+    series: Series<'_>,
+) -> Result<crate::alerting::evaluate::Evaluation, Error> {
+    let o = crate::slo::budget::Objective::new(objective).map_err(|e| host.error(&e))?;
+    let k = host.unit_seconds();
+    let t: Vec<f64> = timestamps.iter().map(|x| x * k).collect();
+    let invalid = |v: Vec<Violation>| host.error(&InvalidInput { violations: v });
+    let mut e = match series {
+        Series::Counts(good, total) => {
+            crate::alerting::evaluate::evaluate(policy, &o, &t, good, total).map_err(invalid)?
+        }
+        Series::Ratios(r) => {
+            crate::alerting::evaluate::evaluate_ratios(policy, &o, &t, r).map_err(invalid)?
+        }
+    };
+    if k != 1.0 {
+        let s = 1.0 / k;
+        for r in e.rules.iter_mut() {
+            r.long_window *= s;
+            r.short_window *= s;
+            for ep in r.episodes.iter_mut() {
+                ep.pending_at *= s;
+                for x in [
+                    &mut ep.fired_at,
+                    &mut ep.resolved_at,
+                    &mut ep.detection_time,
+                    &mut ep.reset_time,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    *x *= s;
+                }
+            }
+        }
+    }
+    Ok(e)
+}
+
+/// The time fields of routing and escalation inputs.
+const ROUTING_TIMES: [&str; 6] = [
+    "starts_at",
+    "ends_at",
+    "group_wait",
+    "group_interval",
+    "repeat_interval",
+    "delay",
+];
+
+/// Numbers under the routing time keys, from the host's unit to seconds.
+fn routing_seconds(host: Host, v: Value) -> Value {
+    let k = host.unit_seconds();
+    if k == 1.0 {
+        return v;
+    }
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(key, x)| {
+                    let x = match (&x, ROUTING_TIMES.contains(&key.as_str())) {
+                        (Value::Number(n), true) => {
+                            serde_json::json!(n.as_f64().unwrap_or(f64::NAN) * k)
+                        }
+                        _ => routing_seconds(host, x),
+                    };
+                    (key, x)
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(|x| routing_seconds(host, x)).collect()),
+        other => other,
+    }
+}
+
+/// Alertmanager's notifications for `alerts` under `route` and `inhibit` rules, up to
+/// `until` (host unit); notification times in the host's unit.
+pub fn notifications(
+    host: Host,
+    alerts: &Value,
+    route: &Value,
+    inhibit: &Value,
+    until: f64,
+) -> Result<Vec<crate::alerting::routing::Notification>, Error> {
+    let prep = |v: &Value| routing_seconds(host, host.input(v.clone(), &["labels"]));
+    let (route, inhibit, alerts) = routing_inputs(&prep(route), &prep(inhibit), &prep(alerts))
+        .map_err(|v| host.error(&InvalidInput { violations: v }))?;
+    let mut out = crate::alerting::routing::notifications(&route, &inhibit, &alerts, until * host.unit_seconds())
+        .map_err(|v| host.error(&InvalidInput { violations: v }))?;
+    let s = 1.0 / host.unit_seconds();
+    for n in out.iter_mut() {
+        n.at *= s;
+    }
+    Ok(out)
+}
+
+/// An escalation policy's notices for one alert up to `until` (host unit; absent: no end,
+/// which a repeating policy refuses as unbounded).
+pub fn escalation(
+    host: Host,
+    policy: &Value,
+    alert: &Value,
+    until: Option<f64>,
+) -> Result<Vec<crate::alerting::routing::Escalation>, Error> {
+    let prep = |v: &Value| routing_seconds(host, host.input(v.clone(), &["labels"]));
+    let (p, a) = escalation_inputs(&prep(policy), &prep(alert))
+        .map_err(|v| host.error(&InvalidInput { violations: v }))?;
+    let until = until.map_or(f64::INFINITY, |u| u * host.unit_seconds());
+    let mut out = p
+        .notices(&a, until)
+        .map_err(|v| host.error(&InvalidInput { violations: v }))?;
+    let s = 1.0 / host.unit_seconds();
+    for n in out.iter_mut() {
+        n.at *= s;
+    }
+    Ok(out)
+}

@@ -163,7 +163,7 @@ impl RetryOn {
                 other => match other.parse::<u16>() {
                     Ok(code) if (100..600).contains(&code) => r.status_codes.push(code),
                     _ => {
-                        return Err(RetryOnError::new("retry_on", format!(
+                        return Err(RetryOnError::new("conditions", format!(
                             "expected an Envoy retry_on condition (5xx, gateway-error, reset, connect-failure, refused-stream, retriable-4xx, retriable-status-codes, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) or an HTTP status, found `{other}`"
                         )))
                     }
