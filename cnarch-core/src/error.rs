@@ -264,8 +264,8 @@ macro_rules! field_error {
         }
 
         impl $name {
-            #[allow(dead_code)]
-            pub(crate) fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+            /// An error about `field` (as the core names it) with what was expected and found.
+            pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
                 $name::Field {
                     field: field.into(),
                     message: message.into(),
@@ -321,7 +321,7 @@ pub(crate) use coded;
 
 field_error!(
     /// A name that is not one of those allowed (a breaker state, a protocol, a host result, a
-    /// pod phase).
+    /// pod phase, an output format).
     UnknownName,
     "",
     "unknown_name",
@@ -389,7 +389,7 @@ codes! {
     "invalid_target" => Argument, "an autoscaling target of zero or less";
     "exceeds_burst" => Argument, "a rate-limit request for more tokens than the bucket holds";
     "invalid_budget_input" => Argument, "a number or duration outside what the error-budget math is defined for";
-    "unknown_name" => Argument, "a name that is not one of those allowed (a breaker state, a protocol, a host result, a pod phase)";
+    "unknown_name" => Argument, "a name that is not one of those allowed (a breaker state, a protocol, a host result, a pod phase, an output format)";
     "invalid_argument_type" => Type, "an argument of the wrong type";
     "invalid_endpoint" => Policy, "an endpoint that is neither `namespace/name` nor an IP address";
     "unknown_pod" => Policy, "an endpoint naming a pod the engine does not know";

@@ -1,13 +1,12 @@
 //! Loading, validating and writing documents, and durations.
 
 use cnarch_core::duration::parse_any;
-use cnarch_core::ffi;
 use cnarch_py_macros::guarded;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
 use crate::convert::json_of;
-use crate::error::{ffi_err, violation_objects, OrPy};
+use crate::error::{violation_objects, OrPy};
 
 /// Loads and validates YAML or JSON text; returns the documents as plain data.
 #[guarded]
@@ -35,10 +34,9 @@ pub fn dump(docs: &Bound<'_, PyAny>, format: &str) -> PyResult<String> {
     match format {
         "yaml" => cnarch_core::to_yaml(&docs).or_py(),
         "json" => cnarch_core::to_json(&docs).or_py(),
-        other => Err(ffi_err(ffi::Error::number(
+        other => Err(crate::error::err(cnarch_core::error::UnknownName::new(
             "format",
-            "to be \"yaml\" or \"json\"",
-            format!("{other:?}"),
+            format!("expected format `yaml` or `json`, found `{other}`"),
         ))),
     }
 }

@@ -58,10 +58,20 @@ struct RoutingOptions {
 /// targetMatchers, equal}], until}`.
 #[wasm_bindgen]
 pub fn notifications(alerts: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let o: RoutingOptions = ffi::options(HOST, opt_data(&options, "options")?.as_ref(), "options", &["route", "inhibit"]).or_js()?;
+    let o: RoutingOptions = ffi::options(
+        HOST,
+        opt_data(&options, "options")?.as_ref(),
+        "options",
+        &["route", "inhibit"],
+    )
+    .or_js()?;
     let null = serde_json::Value::Null;
     let until = o.until.ok_or_else(|| {
-        crate::error::to_js(ffi::Error::type_error("options.until", "a time in ms", "nothing"))
+        crate::error::to_js(ffi::Error::type_error(
+            "options.until",
+            "a time in ms",
+            "nothing",
+        ))
     })?;
     let n = ffi::slo::notifications(
         HOST,
@@ -77,6 +87,12 @@ pub fn notifications(alerts: JsValue, options: JsValue) -> Result<JsValue, JsVal
 /// An escalation policy's notices for one alert (ms).
 #[wasm_bindgen]
 pub fn escalation(policy: JsValue, alert: JsValue, until: Option<f64>) -> Result<JsValue, JsValue> {
-    let n = ffi::slo::escalation(HOST, &data(&policy, "policy")?, &data(&alert, "alert")?, until).or_js()?;
+    let n = ffi::slo::escalation(
+        HOST,
+        &data(&policy, "policy")?,
+        &data(&alert, "alert")?,
+        until,
+    )
+    .or_js()?;
     out(&n)
 }

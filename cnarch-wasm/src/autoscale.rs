@@ -16,7 +16,11 @@ use crate::error::{type_error, OrJs, HOST};
 /// `scaleDownTolerance`, `now` (ms; absent: the latest time a pod reports),
 /// `cpuInitializationPeriod`, `initialReadinessDelay` (ms).
 #[wasm_bindgen(js_name = replicaCalc)]
-pub fn replica_calc(current_replicas: JsValue, pods: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn replica_calc(
+    current_replicas: JsValue,
+    pods: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
     let r = ffi::autoscale::replica_calc(
         HOST,
         whole(&current_replicas, "currentReplicas")?,
@@ -30,7 +34,11 @@ pub fn replica_calc(current_replicas: JsValue, pods: JsValue, options: JsValue) 
 /// The proposal for an Object or External metric: options `targetValue` or
 /// `targetAverageValue`, `readyPodCount`, tolerances. `{desiredReplicas, value}`.
 #[wasm_bindgen(js_name = objectReplicaCalc)]
-pub fn object_replica_calc(current_replicas: JsValue, total: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn object_replica_calc(
+    current_replicas: JsValue,
+    total: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
     let r = ffi::autoscale::object_replica_calc(
         HOST,
         whole(&current_replicas, "currentReplicas")?,
@@ -53,15 +61,25 @@ impl HorizontalAutoscaler {
     /// (`[ms, change]`). Throws `ValidationError` naming the spec's fields.
     #[wasm_bindgen(constructor)]
     pub fn new(spec: JsValue, options: JsValue) -> Result<HorizontalAutoscaler, JsValue> {
-        ffi::autoscale::horizontal_autoscaler(HOST, &data(&spec, "spec")?, opt_data(&options, "options")?.as_ref())
-            .map(HorizontalAutoscaler)
-            .or_js()
+        ffi::autoscale::horizontal_autoscaler(
+            HOST,
+            &data(&spec, "spec")?,
+            opt_data(&options, "options")?.as_ref(),
+        )
+        .map(HorizontalAutoscaler)
+        .or_js()
     }
 
     /// One reconcile: `metrics` has one entry per metric (an array of pods, a value, or
     /// `{error}`); `options` may give `statusReplicas` and `pods`. Returns the decision with
     /// camelCase keys; conditions' `status` is `"True"` or `"False"`, as Kubernetes writes it.
-    pub fn decide(&mut self, now: f64, current_replicas: JsValue, metrics: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    pub fn decide(
+        &mut self,
+        now: f64,
+        current_replicas: JsValue,
+        metrics: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let d = ffi::autoscale::hpa_decide(
             HOST,
             &mut self.0,
@@ -101,7 +119,13 @@ impl ServerlessAutoscaler {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, options: JsValue) -> Result<ServerlessAutoscaler, JsValue> {
         // The decider is re-spelled by the call below, with the configuration.
-        let o: KpaStart = ffi::options(HOST, opt_data(&options, "options")?.as_ref(), "options", &["decider"]).or_js()?;
+        let o: KpaStart = ffi::options(
+            HOST,
+            opt_data(&options, "options")?.as_ref(),
+            "options",
+            &["decider"],
+        )
+        .or_js()?;
         ffi::autoscale::serverless_autoscaler(
             HOST,
             opt_data(&config, "config")?.as_ref(),
@@ -114,10 +138,23 @@ impl ServerlessAutoscaler {
     }
 
     /// `{desiredReplicas, autoscalerReplicas, panicking, excessBurstCapacity, reason}`.
-    pub fn scale(&mut self, now: f64, stable: f64, panic: f64, ready_pods: JsValue, reachable: Option<bool>) -> Result<JsValue, JsValue> {
+    pub fn scale(
+        &mut self,
+        now: f64,
+        stable: f64,
+        panic: f64,
+        ready_pods: JsValue,
+        reachable: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
         let d = self
             .0
-            .scale_reachable(time(now, "now")?, stable, panic, whole(&ready_pods, "readyPods")?, reachable.unwrap_or(true))
+            .scale_reachable(
+                time(now, "now")?,
+                stable,
+                panic,
+                whole(&ready_pods, "readyPods")?,
+                reachable.unwrap_or(true),
+            )
             .or_js()?;
         out(&d)
     }
@@ -139,7 +176,12 @@ impl ScaledObject {
     }
 
     /// One poll (`now` in ms; `values` one per trigger, `null` when its scaler erred).
-    pub fn poll(&mut self, now: f64, current_replicas: f64, values: Vec<JsValue>) -> Result<JsValue, JsValue> {
+    pub fn poll(
+        &mut self,
+        now: f64,
+        current_replicas: f64,
+        values: Vec<JsValue>,
+    ) -> Result<JsValue, JsValue> {
         let current_replicas: u32 = whole_f64(current_replicas, "currentReplicas")?;
         let values: Vec<Option<f64>> = values
             .iter()
@@ -147,7 +189,11 @@ impl ScaledObject {
             .map(|(i, v)| match v.as_f64() {
                 Some(x) => Ok(Some(x)),
                 None if v.is_null() || v.is_undefined() => Ok(None),
-                None => Err(type_error(&format!("values[{i}]"), "a number, or null when the scaler erred", v)),
+                None => Err(type_error(
+                    &format!("values[{i}]"),
+                    "a number, or null when the scaler erred",
+                    v,
+                )),
             })
             .collect::<Result<_, _>>()?;
         out(&self.0.poll(time(now, "now")?, current_replicas, &values))
@@ -173,15 +219,31 @@ pub fn keda_activation(value: f64, activation_threshold: Option<f64>) -> bool {
 /// summary}`.
 #[wasm_bindgen]
 pub fn simulate(config: JsValue, trace: JsValue, seed_arg: JsValue) -> Result<JsValue, JsValue> {
-    let r = ffi::autoscale::simulate(HOST, &data(&config, "config")?, &data(&trace, "trace")?, seed(&seed_arg, "seed")?)
-        .or_js()?;
+    let r = ffi::autoscale::simulate(
+        HOST,
+        &data(&config, "config")?,
+        &data(&trace, "trace")?,
+        seed(&seed_arg, "seed")?,
+    )
+    .or_js()?;
     out(&r)
 }
 
 /// Both configurations on the same trace and seed.
 #[wasm_bindgen]
-pub fn compare(a: JsValue, b: JsValue, trace: JsValue, seed_arg: JsValue) -> Result<JsValue, JsValue> {
-    let r = ffi::autoscale::compare(HOST, &data(&a, "a")?, &data(&b, "b")?, &data(&trace, "trace")?, seed(&seed_arg, "seed")?)
-        .or_js()?;
+pub fn compare(
+    a: JsValue,
+    b: JsValue,
+    trace: JsValue,
+    seed_arg: JsValue,
+) -> Result<JsValue, JsValue> {
+    let r = ffi::autoscale::compare(
+        HOST,
+        &data(&a, "a")?,
+        &data(&b, "b")?,
+        &data(&trace, "trace")?,
+        seed(&seed_arg, "seed")?,
+    )
+    .or_js()?;
     out(&r)
 }

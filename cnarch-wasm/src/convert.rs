@@ -66,7 +66,8 @@ pub fn opt_whole<T: TryFrom<i64>>(v: &JsValue, argument: &str, default: T) -> Re
 
 /// A number argument.
 pub fn number(v: &JsValue, argument: &str) -> Result<f64, JsValue> {
-    v.as_f64().ok_or_else(|| type_error(argument, "a number", v))
+    v.as_f64()
+        .ok_or_else(|| type_error(argument, "a number", v))
 }
 
 /// A seed: a whole number from 0 to 2^53, or a BigInt up to 2^64 − 1; absent is 0.
@@ -115,12 +116,20 @@ pub fn epoch_ms(v: &JsValue, argument: &str) -> Result<f64, JsValue> {
     } else if let Some(n) = v.as_f64() {
         n
     } else {
-        return Err(type_error(argument, "a Date or milliseconds since the epoch", v));
+        return Err(type_error(
+            argument,
+            "a Date or milliseconds since the epoch",
+            v,
+        ));
     };
     if ms.is_finite() && ms.abs() <= 8.64e15 {
         Ok(ms)
     } else {
-        Err(to_js(ffi::Error::number(argument, "to be a valid date", ms)))
+        Err(to_js(ffi::Error::number(
+            argument,
+            "to be a valid date",
+            ms,
+        )))
     }
 }
 

@@ -19,7 +19,8 @@ pub fn load(text: JsValue) -> Result<JsValue, JsValue> {
     let docs = cnarch_core::load_str(&string(&text, "text")?).or_js()?;
     // One JSON string and the engine's `JSON.parse` build large object graphs several times
     // faster than setting each property across the boundary.
-    let json = serde_json::to_string(&docs).map_err(|e| to_js(ffi::Error::internal(&e.to_string())))?;
+    let json =
+        serde_json::to_string(&docs).map_err(|e| to_js(ffi::Error::internal(&e.to_string())))?;
     js_sys::JSON::parse(&json)
 }
 
@@ -37,10 +38,9 @@ pub fn dump(docs: JsValue, format: JsValue) -> Result<String, JsValue> {
     match opt_string(&format, "format")?.as_deref().unwrap_or("yaml") {
         "yaml" => cnarch_core::to_yaml(&docs).or_js(),
         "json" => cnarch_core::to_json(&docs).or_js(),
-        other => Err(to_js(ffi::Error::type_error(
+        other => Err(crate::error::err(cnarch_core::error::UnknownName::new(
             "format",
-            "\"yaml\" or \"json\"",
-            &format!("{other:?}"),
+            format!("expected format `yaml` or `json`, found `{other}`"),
         ))),
     }
 }

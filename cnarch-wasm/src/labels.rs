@@ -138,4 +138,3 @@ impl SelectorIndex {
         self.0.len()
     }
 }
-

@@ -40,7 +40,8 @@ impl NetworkPolicyEngine {
         protocol: JsValue,
     ) -> Result<JsValue, JsValue> {
         let port: u16 = whole(&port, "port")?;
-        let proto = ffi::policy::protocol(HOST, opt_string(&protocol, "protocol")?.as_deref()).or_js()?;
+        let proto =
+            ffi::policy::protocol(HOST, opt_string(&protocol, "protocol")?.as_deref()).or_js()?;
         let v = self
             .0
             .evaluate_str(&string(&from, "from")?, &string(&to, "to")?, port, proto)
@@ -51,13 +52,18 @@ impl NetworkPolicyEngine {
     /// The pod-to-pod truth table for one port.
     pub fn connectivity(&self, port: JsValue, protocol: JsValue) -> Result<JsValue, JsValue> {
         let port: u16 = whole(&port, "port")?;
-        let proto = ffi::policy::protocol(HOST, opt_string(&protocol, "protocol")?.as_deref()).or_js()?;
+        let proto =
+            ffi::policy::protocol(HOST, opt_string(&protocol, "protocol")?.as_deref()).or_js()?;
         to_js_value(&self.0.connectivity(port, proto))
     }
 
     /// `namespace/name` of the policies that select a pod.
     #[wasm_bindgen(js_name = policiesSelecting)]
-    pub fn policies_selecting(&self, namespace: JsValue, name: JsValue) -> Result<JsValue, JsValue> {
+    pub fn policies_selecting(
+        &self,
+        namespace: JsValue,
+        name: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let v = self
             .0
             .policies_selecting(&string(&namespace, "namespace")?, &string(&name, "name")?)
@@ -69,7 +75,11 @@ impl NetworkPolicyEngine {
 /// Decides a request against mesh policies with Istio AuthorizationPolicy semantics.
 #[wasm_bindgen]
 pub fn authorize(policies: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
-    let v = ffi::policy::authorize(HOST, &data(&policies, "policies")?, &data(&request, "request")?)
-        .or_js()?;
+    let v = ffi::policy::authorize(
+        HOST,
+        &data(&policies, "policies")?,
+        &data(&request, "request")?,
+    )
+    .or_js()?;
     to_js_value(&v)
 }

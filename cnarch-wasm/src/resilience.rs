@@ -11,7 +11,9 @@ use cnarch_core::resilience::budget::{
     RetryBudget as CoreBudget, RetryQuota as CoreQuota, RetryThrottle as CoreThrottle,
 };
 use cnarch_core::resilience::bulkhead::{Admission, Bulkhead as CoreBulkhead, Ticket};
-use cnarch_core::resilience::outlier::{HostResult, OutlierAction, OutlierConfig, OutlierDetector as CoreOutlier};
+use cnarch_core::resilience::outlier::{
+    HostResult, OutlierAction, OutlierConfig, OutlierDetector as CoreOutlier,
+};
 use cnarch_core::resilience::ratelimit::{RateDecision, TokenBucket as CoreBucket};
 use cnarch_core::resilience::retry::RetryPolicy as CoreRetry;
 use cnarch_core::resilience::retry_on::{CallOutcome, RetryOn as CoreRetryOn};
@@ -19,7 +21,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::convert::{
-    data, millis, ms, number, opt_data, opt_string, out, string, time, to_js_value, whole, whole_f64,
+    data, millis, ms, number, opt_data, opt_string, out, string, time, to_js_value, whole,
+    whole_f64,
 };
 use crate::error::{set, to_js, type_error, OrJs, HOST};
 
@@ -36,7 +39,13 @@ pub struct CircuitBreaker(Rc<CoreBreaker>);
 fn rejected_js(r: &cnarch_core::resilience::breaker::Rejected) -> JsValue {
     let o: JsValue = js_sys::Object::new().into();
     set(&o, "state", &r.state.as_str().into());
-    set(&o, "retryAfter", &r.retry_after.map(ms).map_or(JsValue::NULL, JsValue::from_f64));
+    set(
+        &o,
+        "retryAfter",
+        &r.retry_after
+            .map(ms)
+            .map_or(JsValue::NULL, JsValue::from_f64),
+    );
     o
 }
 
@@ -114,7 +123,11 @@ impl CircuitBreaker {
         let clock: Option<js_sys::Function> = if clock.is_undefined() || clock.is_null() {
             None
         } else {
-            Some(clock.dyn_into().map_err(|v| type_error("clock", "a function", &v))?)
+            Some(
+                clock
+                    .dyn_into()
+                    .map_err(|v| type_error("clock", "a function", &v))?,
+            )
         };
         let b = Rc::clone(&self.0);
         Ok(wasm_bindgen_futures::future_to_promise(async move {
@@ -143,7 +156,13 @@ impl CircuitBreaker {
                         violations: Vec::new(),
                     });
                     set(&e, "state", &r.state.as_str().into());
-                    set(&e, "retryAfter", &r.retry_after.map(ms).map_or(JsValue::NULL, JsValue::from_f64));
+                    set(
+                        &e,
+                        "retryAfter",
+                        &r.retry_after
+                            .map(ms)
+                            .map_or(JsValue::NULL, JsValue::from_f64),
+                    );
                     return Err(e);
                 }
             };
@@ -156,7 +175,9 @@ impl CircuitBreaker {
             let recorded = match &settled {
                 Ok(_) => Some(true),
                 Err(e) => {
-                    let code = js_sys::Reflect::get(e, &"code".into()).ok().and_then(|c| c.as_string());
+                    let code = js_sys::Reflect::get(e, &"code".into())
+                        .ok()
+                        .and_then(|c| c.as_string());
                     if code.as_deref() == Some("call_not_permitted") {
                         None
                     } else {
@@ -187,7 +208,8 @@ impl CircuitBreaker {
         duration: Option<f64>,
     ) -> Result<(), JsValue> {
         let d = millis(duration.unwrap_or(0.0), "duration")?;
-        self.0.record(time(now, "now")?, permit.0, outcome(success, d));
+        self.0
+            .record(time(now, "now")?, permit.0, outcome(success, d));
         Ok(())
     }
 
@@ -224,11 +246,18 @@ impl RetryPolicy {
     ) -> Result<RetryPolicy, JsValue> {
         let o = if options.as_f64().is_some() {
             let mut o = serde_json::Map::new();
-            o.insert("maxAttempts".into(), whole::<u32>(&options, "maxAttempts")?.into());
+            o.insert(
+                "maxAttempts".into(),
+                whole::<u32>(&options, "maxAttempts")?.into(),
+            );
             if let Some(b) = opt_string(&backoff, "backoff")? {
                 o.insert("backoff".into(), b.into());
             }
-            for (v, k) in [(&initial, "initial"), (&multiplier, "multiplier"), (&max_delay, "maxDelay")] {
+            for (v, k) in [
+                (&initial, "initial"),
+                (&multiplier, "multiplier"),
+                (&max_delay, "maxDelay"),
+            ] {
                 if !(v.is_undefined() || v.is_null()) {
                     let x = number(v, k)?;
                     let n = serde_json::Number::from_f64(x)
@@ -243,7 +272,11 @@ impl RetryPolicy {
         } else if options.is_object() {
             Some(data(&options, "options")?)
         } else {
-            return Err(type_error("options", "an options object or maxAttempts", &options));
+            return Err(type_error(
+                "options",
+                "an options object or maxAttempts",
+                &options,
+            ));
         };
         ffi::resilience::retry_policy(HOST, o.as_ref())
             .map(RetryPolicy)
@@ -311,18 +344,13 @@ macro_rules! rate_limiter {
             #[wasm_bindgen(constructor)]
             pub fn new(rate: f64, burst: f64) -> Result<$name, JsValue> {
                 let burst: u64 = whole_f64(burst, "burst")?;
-                CoreBucket::new(rate, burst)
-                    .map($name)
-                    .or_js()
+                CoreBucket::new(rate, burst).map($name).or_js()
             }
 
             /// `{allowed, retryAfter}` (milliseconds); `RangeError` when `n` exceeds the burst.
             pub fn check(&mut self, now: f64, n: Option<f64>) -> Result<JsValue, JsValue> {
                 let n: u64 = whole_f64(n.unwrap_or(1.0), "n")?;
-                self.0
-                    .check(time(now, "now")?, n)
-                    .map(decision_js)
-                    .or_js()
+                self.0.check(time(now, "now")?, n).map(decision_js).or_js()
             }
         }
     };
@@ -415,7 +443,6 @@ impl Bulkhead {
     }
 }
 
-
 /// A status number or a name, parsed by the core.
 fn named<T: std::str::FromStr>(v: &JsValue, argument: &str, what: &str) -> Result<T, JsValue>
 where
@@ -447,8 +474,8 @@ impl OutlierDetector {
         seed: JsValue,
     ) -> Result<OutlierDetector, JsValue> {
         let seed = crate::convert::seed(&seed, "seed")?;
-        let c = ffi::resilience::outlier_config(HOST, opt_data(&config, "config")?.as_ref())
-            .or_js()?;
+        let c =
+            ffi::resilience::outlier_config(HOST, opt_data(&config, "config")?.as_ref()).or_js()?;
         OutlierDetector::build(c, hosts, start, seed)
     }
 
@@ -458,8 +485,7 @@ impl OutlierDetector {
         start: Option<f64>,
         seed: u64,
     ) -> Result<OutlierDetector, JsValue> {
-        let mut d = CoreOutlier::new(c, time(start.unwrap_or(0.0), "start")?, seed)
-            .or_js()?;
+        let mut d = CoreOutlier::new(c, time(start.unwrap_or(0.0), "start")?, seed).or_js()?;
         for h in hosts.unwrap_or_default() {
             d.add_host(h);
         }
@@ -574,9 +600,7 @@ impl RetryOn {
 
     /// gRFC A6's `retryableStatusCodes`.
     pub fn grpc(codes: Vec<String>) -> Result<RetryOn, JsValue> {
-        CoreRetryOn::grpc(&codes)
-            .map(RetryOn)
-            .or_js()
+        CoreRetryOn::grpc(&codes).map(RetryOn).or_js()
     }
 
     /// Istio's default retry conditions.
@@ -709,4 +733,3 @@ impl Default for RetryQuota {
         RetryQuota::new()
     }
 }
-

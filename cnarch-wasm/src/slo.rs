@@ -19,7 +19,11 @@ fn objective(o: f64) -> Result<Objective, JsValue> {
 fn span(v: &JsValue, argument: &str) -> Result<std::time::Duration, JsValue> {
     match ffi::slo::span(HOST, Some(&data(v, argument)?), argument).or_js()? {
         Some(d) => Ok(d),
-        None => Err(crate::error::type_error(argument, "milliseconds or a duration like \"30d\"", v)),
+        None => Err(crate::error::type_error(
+            argument,
+            "milliseconds or a duration like \"30d\"",
+            v,
+        )),
     }
 }
 
@@ -34,9 +38,17 @@ fn ms_opt(d: Option<std::time::Duration>) -> JsValue {
 pub fn calendar_window(at: JsValue, unit: JsValue, zone: JsValue) -> Result<JsValue, JsValue> {
     use cnarch_core::slo::window::{CalendarUnit, CalendarWindow};
     let ms_at = epoch_ms(&at, "at")?;
-    let u: CalendarUnit = opt_string(&unit, "unit")?.as_deref().unwrap_or("month").parse().or_js()?;
-    let (start, end) = CalendarWindow::containing(u, opt_string(&zone, "zone")?.as_deref().unwrap_or("UTC"), (ms_at / 1000.0).floor() as i64)
+    let u: CalendarUnit = opt_string(&unit, "unit")?
+        .as_deref()
+        .unwrap_or("month")
+        .parse()
         .or_js()?;
+    let (start, end) = CalendarWindow::containing(
+        u,
+        opt_string(&zone, "zone")?.as_deref().unwrap_or("UTC"),
+        (ms_at / 1000.0).floor() as i64,
+    )
+    .or_js()?;
     let o: JsValue = js_sys::Object::new().into();
     set(&o, "start", &((start as f64) * 1000.0).into());
     set(&o, "end", &((end as f64) * 1000.0).into());
@@ -51,14 +63,28 @@ pub fn burn_rate(error_ratio: f64, objective_: f64) -> Result<f64, JsValue> {
 
 /// window / burn rate in ms; `null` at an error ratio of 0.
 #[wasm_bindgen(js_name = timeToExhaustion)]
-pub fn time_to_exhaustion(objective_: f64, window: JsValue, error_ratio: f64) -> Result<JsValue, JsValue> {
-    Ok(ms_opt(slo_budget::time_to_exhaustion(&objective(objective_)?, span(&window, "window")?, error_ratio).or_js()?))
+pub fn time_to_exhaustion(
+    objective_: f64,
+    window: JsValue,
+    error_ratio: f64,
+) -> Result<JsValue, JsValue> {
+    Ok(ms_opt(
+        slo_budget::time_to_exhaustion(
+            &objective(objective_)?,
+            span(&window, "window")?,
+            error_ratio,
+        )
+        .or_js()?,
+    ))
 }
 
 /// window × (1 − objective) in ms.
 #[wasm_bindgen(js_name = allowedBadTime)]
 pub fn allowed_bad_time(objective_: f64, window: JsValue) -> Result<f64, JsValue> {
-    Ok(ms(slo_budget::allowed_bad_time(&objective(objective_)?, span(&window, "window")?)))
+    Ok(ms(slo_budget::allowed_bad_time(
+        &objective(objective_)?,
+        span(&window, "window")?,
+    )))
 }
 
 /// ⌊total × (1 − objective)⌋.
@@ -70,26 +96,72 @@ pub fn allowed_bad_events(objective_: f64, total_events: JsValue) -> Result<f64,
 
 /// The fraction of a period's budget `duration` at `errorRatio` consumes.
 #[wasm_bindgen(js_name = budgetConsumed)]
-pub fn budget_consumed(error_ratio: f64, objective_: f64, duration: JsValue, period: JsValue) -> Result<f64, JsValue> {
-    slo_budget::budget_consumed(error_ratio, &objective(objective_)?, span(&duration, "duration")?, span(&period, "period")?).or_js()
+pub fn budget_consumed(
+    error_ratio: f64,
+    objective_: f64,
+    duration: JsValue,
+    period: JsValue,
+) -> Result<f64, JsValue> {
+    slo_budget::budget_consumed(
+        error_ratio,
+        &objective(objective_)?,
+        span(&duration, "duration")?,
+        span(&period, "period")?,
+    )
+    .or_js()
 }
 
 /// The burn factor for a budget share in a long window (Sloth).
 #[wasm_bindgen(js_name = burnFactor)]
-pub fn burn_factor(budget_fraction: f64, period: JsValue, long_window: JsValue) -> Result<f64, JsValue> {
-    slo_budget::burn_factor(budget_fraction, span(&period, "period")?, span(&long_window, "longWindow")?).or_js()
+pub fn burn_factor(
+    budget_fraction: f64,
+    period: JsValue,
+    long_window: JsValue,
+) -> Result<f64, JsValue> {
+    slo_budget::burn_factor(
+        budget_fraction,
+        span(&period, "period")?,
+        span(&long_window, "longWindow")?,
+    )
+    .or_js()
 }
 
 /// Detection time in ms (`null`: never fires).
 #[wasm_bindgen(js_name = detectionTime)]
-pub fn detection_time(objective_: f64, error_ratio: f64, alert_window: JsValue, factor: f64) -> Result<JsValue, JsValue> {
-    Ok(ms_opt(slo_budget::detection_time(&objective(objective_)?, error_ratio, span(&alert_window, "alertWindow")?, factor).or_js()?))
+pub fn detection_time(
+    objective_: f64,
+    error_ratio: f64,
+    alert_window: JsValue,
+    factor: f64,
+) -> Result<JsValue, JsValue> {
+    Ok(ms_opt(
+        slo_budget::detection_time(
+            &objective(objective_)?,
+            error_ratio,
+            span(&alert_window, "alertWindow")?,
+            factor,
+        )
+        .or_js()?,
+    ))
 }
 
 /// Reset time in ms (`null`: never fired).
 #[wasm_bindgen(js_name = resetTime)]
-pub fn reset_time(objective_: f64, error_ratio: f64, alert_window: JsValue, factor: f64) -> Result<JsValue, JsValue> {
-    Ok(ms_opt(slo_budget::reset_time(&objective(objective_)?, error_ratio, span(&alert_window, "alertWindow")?, factor).or_js()?))
+pub fn reset_time(
+    objective_: f64,
+    error_ratio: f64,
+    alert_window: JsValue,
+    factor: f64,
+) -> Result<JsValue, JsValue> {
+    Ok(ms_opt(
+        slo_budget::reset_time(
+            &objective(objective_)?,
+            error_ratio,
+            span(&alert_window, "alertWindow")?,
+            factor,
+        )
+        .or_js()?,
+    ))
 }
 
 /// `{sli, total, bad, allowedBad, consumed, remaining, remainingEvents}`.
@@ -97,7 +169,11 @@ pub fn reset_time(objective_: f64, error_ratio: f64, alert_window: JsValue, fact
 pub fn budget_status(objective_: f64, good: JsValue, total: JsValue) -> Result<JsValue, JsValue> {
     let good: u64 = crate::convert::whole(&good, "good")?;
     let total: u64 = crate::convert::whole(&total, "total")?;
-    out(&slo_budget::budget_status(&objective(objective_)?, good, total))
+    out(&slo_budget::budget_status(
+        &objective(objective_)?,
+        good,
+        total,
+    ))
 }
 
 /// Multiwindow multi-burn-rate rules over an SLO period (ms).
@@ -144,37 +220,76 @@ impl MultiwindowPolicy {
     }
 
     /// Findings: `never_fires`, `low_traffic` (`minEvents` defaults to 10).
-    pub fn validate(&self, objective_: f64, events_per_second: Option<f64>, min_events: Option<f64>) -> Result<JsValue, JsValue> {
-        out(&ffi::slo::validate_policy(HOST, &self.0, objective_, events_per_second, min_events).or_js()?)
+    pub fn validate(
+        &self,
+        objective_: f64,
+        events_per_second: Option<f64>,
+        min_events: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        out(
+            &ffi::slo::validate_policy(HOST, &self.0, objective_, events_per_second, min_events)
+                .or_js()?,
+        )
     }
 }
 
 /// Replays `policy` over a series (timestamps in ms; events per sample): per rule the states
 /// and episodes (times and durations in ms).
 #[wasm_bindgen]
-pub fn evaluate(policy: &MultiwindowPolicy, objective_: f64, timestamps: Vec<f64>, good: Vec<f64>, total: Vec<f64>) -> Result<JsValue, JsValue> {
-    out(&ffi::slo::evaluate(HOST, &policy.0, objective_, &timestamps, Series::Counts(&good, &total)).or_js()?)
+pub fn evaluate(
+    policy: &MultiwindowPolicy,
+    objective_: f64,
+    timestamps: Vec<f64>,
+    good: Vec<f64>,
+    total: Vec<f64>,
+) -> Result<JsValue, JsValue> {
+    out(&ffi::slo::evaluate(
+        HOST,
+        &policy.0,
+        objective_,
+        &timestamps,
+        Series::Counts(&good, &total),
+    )
+    .or_js()?)
 }
 
 /// As `evaluate`, from per-sample error ratios (NaN: no data).
 #[wasm_bindgen(js_name = evaluateRatios)]
-pub fn evaluate_ratios(policy: &MultiwindowPolicy, objective_: f64, timestamps: Vec<f64>, error_ratios: Vec<f64>) -> Result<JsValue, JsValue> {
-    out(&ffi::slo::evaluate(HOST, &policy.0, objective_, &timestamps, Series::Ratios(&error_ratios)).or_js()?)
+pub fn evaluate_ratios(
+    policy: &MultiwindowPolicy,
+    objective_: f64,
+    timestamps: Vec<f64>,
+    error_ratios: Vec<f64>,
+) -> Result<JsValue, JsValue> {
+    out(&ffi::slo::evaluate(
+        HOST,
+        &policy.0,
+        objective_,
+        &timestamps,
+        Series::Ratios(&error_ratios),
+    )
+    .or_js()?)
 }
 
 /// The SLI of `[t, good, total]` samples by an OpenSLO budgeting method: `{method:
 /// "occurrences" | "timeslices" | "ratio_timeslices", sliceSeconds?, target?}`.
 #[wasm_bindgen]
 pub fn sli(samples: JsValue, method: JsValue) -> Result<Option<f64>, JsValue> {
-    let s: Vec<(f64, f64, f64)> = ffi::read(HOST, &data(&samples, "samples")?, "samples", &[]).or_js()?;
-    let m: cnarch_core::slo::window::BudgetingMethod = ffi::read(HOST, &data(&method, "method")?, "method", &[]).or_js()?;
+    let s: Vec<(f64, f64, f64)> =
+        ffi::read(HOST, &data(&samples, "samples")?, "samples", &[]).or_js()?;
+    let m: cnarch_core::slo::window::BudgetingMethod =
+        ffi::read(HOST, &data(&method, "method")?, "method", &[]).or_js()?;
     cnarch_core::slo::window::sli(m, &s).map_err(crate::error::invalid)
 }
 
 /// Prometheus rule groups (YAML) with Sloth's names, from a Sloth `prometheus/v1` spec or a
 /// ServiceLevelObjectives document (for `service`), over `period` (default 30 days).
 #[wasm_bindgen(js_name = prometheusRules)]
-pub fn prometheus_rules(spec: JsValue, period: JsValue, service: JsValue) -> Result<String, JsValue> {
+pub fn prometheus_rules(
+    spec: JsValue,
+    period: JsValue,
+    service: JsValue,
+) -> Result<String, JsValue> {
     ffi::slo::prometheus_rules(
         HOST,
         &data(&spec, "spec")?,
@@ -183,4 +298,3 @@ pub fn prometheus_rules(spec: JsValue, period: JsValue, service: JsValue) -> Res
     )
     .or_js()
 }
-

@@ -116,7 +116,11 @@ impl Schedule {
         let ms = epoch_ms(&after, "after")?;
         let micros = (ms * 1000.0).round() as i64;
         let t = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(|| {
-            to_js(cnarch_core::ffi::Error::number("after", "to be a valid date", ms))
+            to_js(cnarch_core::ffi::Error::number(
+                "after",
+                "to be a valid date",
+                ms,
+            ))
         })?;
         let out = js_sys::Array::new();
         for next in self.0.next_n_after(t, n as usize) {
@@ -127,4 +131,3 @@ impl Schedule {
         Ok(out)
     }
 }
-

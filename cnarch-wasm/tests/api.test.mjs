@@ -22,7 +22,7 @@ test("dump round-trips through YAML and JSON", () => {
   const docs = cnarch.load(read("examples/architecture.yaml"));
   for (const format of ["yaml", "json"]) assert.deepEqual(cnarch.load(cnarch.dump(docs, format)), docs);
   assert.deepEqual(cnarch.load(cnarch.dump(docs)), docs);
-  assert.throws(() => cnarch.dump(docs, "toml"), { name: "TypeError" });
+  assert.throws(() => cnarch.dump(docs, "toml"), { name: "RangeError", code: "unknown_name", path: "format" });
 });
 
 test("validate returns violations without throwing", () => {

@@ -459,8 +459,13 @@ pub fn notifications(
     let prep = |v: &Value| routing_seconds(host, host.input(v.clone(), &["labels"]));
     let (route, inhibit, alerts) = routing_inputs(&prep(route), &prep(inhibit), &prep(alerts))
         .map_err(|v| host.error(&InvalidInput { violations: v }))?;
-    let mut out = crate::alerting::routing::notifications(&route, &inhibit, &alerts, until * host.unit_seconds())
-        .map_err(|v| host.error(&InvalidInput { violations: v }))?;
+    let mut out = crate::alerting::routing::notifications(
+        &route,
+        &inhibit,
+        &alerts,
+        until * host.unit_seconds(),
+    )
+    .map_err(|v| host.error(&InvalidInput { violations: v }))?;
     let s = 1.0 / host.unit_seconds();
     for n in out.iter_mut() {
         n.at *= s;
