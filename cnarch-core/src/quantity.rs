@@ -78,7 +78,7 @@ pub enum QuantityError {
         input: String,
     },
     /// A sum or difference past the representable range.
-    #[error("quantity {op} out of range: `{left}` {sign} `{right}` exceeds 10^29")]
+    #[error("quantity {op} out of range: `{left}` {sign} `{right}` exceeds about 1.7 × 10^29")]
     Overflow {
         /// `sum` or `difference`.
         op: &'static str,
