@@ -9,7 +9,7 @@ use cnarch_core::resilience::budget::{RetryBudget, RetryQuota, RetryThrottle};
 use cnarch_core::resilience::bulkhead::{Admission, Bulkhead, Ticket};
 use cnarch_core::resilience::outlier::{HostResult, OutlierAction, OutlierConfig, OutlierDetector};
 use cnarch_core::resilience::ratelimit::{RateDecision, TokenBucket};
-use cnarch_core::resilience::retry::{Backoff, Jitter, RetryPolicy};
+use cnarch_core::resilience::retry::RetryPolicy;
 use cnarch_core::resilience::retry_on::{CallOutcome, RetryOn};
 use cnarch_py_macros::guarded;
 use pyo3::exceptions::PyException;
@@ -169,24 +169,14 @@ pub(crate) struct PyRetry(RetryPolicy);
 #[guarded]
 #[pymethods]
 impl PyRetry {
+    /// `options`: `max_attempts`, and optionally `backoff`, `initial`, `multiplier`,
+    /// `max_delay`, `jitter` (absent: the core's defaults).
     #[new]
-    fn new(
-        max_attempts: u32,
-        backoff: &str,
-        initial: f64,
-        multiplier: f64,
-        max_delay: f64,
-        jitter: &str,
-    ) -> PyResult<Self> {
-        {
-            let backoff = Backoff::from_name(backoff, multiplier).or_py()?;
-            let jitter: Jitter = jitter.parse().or_py()?;
-            let initial = dur(initial, "initial")?;
-            let max_delay = dur(max_delay, "max_delay")?;
-            RetryPolicy::new(max_attempts, backoff, jitter, initial, max_delay)
-                .map(PyRetry)
-                .or_py()
-        }
+    fn new(options: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let o = json_of(options, "options")?;
+        ffi::resilience::retry_policy(HOST, Some(&o))
+            .map(PyRetry)
+            .or_py()
     }
 
     #[staticmethod]

@@ -76,7 +76,7 @@ def replica_calc(
     )
     if resource is not _ABSENT:
         options["resource"] = resource
-    r = _core._replica_calc(current_replicas, list(pods), options)
+    r = _core._replica_calc(current_replicas, pods if isinstance(pods, (list, str, bytes, dict)) else list(pods), options)
     return ReplicaCalcResult(r["desired_replicas"], r["utilization"], r["raw_average"], r["value"])
 
 

@@ -230,13 +230,17 @@ class RetryPolicy:
     def __init__(
         self,
         max_attempts: int,
-        backoff: str = "exponential",
-        initial: float = 0.1,
-        multiplier: float = 2.0,
-        max_delay: float = 10.0,
-        jitter: str = "full",
+        backoff: Optional[str] = None,
+        initial: Optional[DurationLike] = None,
+        multiplier: Optional[float] = None,
+        max_delay: Optional[DurationLike] = None,
+        jitter: Optional[str] = None,
     ) -> None:
-        self._inner = _core._RetryPolicy(max_attempts, backoff, initial, multiplier, max_delay, jitter)
+        """Absent options take the core's defaults: exponential backoff ×2 from 0.1 s, capped at
+        10 s, with full jitter. Durations are seconds, `timedelta` or text like `"250ms"`."""
+        given = {"max_attempts": max_attempts, "backoff": backoff, "initial": _seconds(initial),
+                 "multiplier": multiplier, "max_delay": _seconds(max_delay), "jitter": jitter}
+        self._inner = _core._RetryPolicy({k: v for k, v in given.items() if v is not None})
 
     @classmethod
     def _wrap(cls, inner: Any) -> "RetryPolicy":
