@@ -234,6 +234,11 @@ impl Coded for InvalidInput {
 }
 
 impl Violation {
+    /// An `invalid_value` violation of the first (or only) input, at `path`.
+    pub fn invalid_value(path: impl Into<String>, message: String) -> Violation {
+        Violation::at(path, "invalid_value", message)
+    }
+
     /// A violation of the first (or only) input, at `path`.
     pub fn at(path: impl Into<String>, code: &str, message: impl Into<String>) -> Violation {
         Violation {

@@ -178,9 +178,12 @@ impl PyKeda {
 /// is 0).
 #[guarded]
 #[pyfunction]
-#[pyo3(signature = (value, activation_threshold=0.0))]
-pub fn keda_activation(value: f64, activation_threshold: f64) -> PyResult<bool> {
-    Ok(keda_is_active(value, activation_threshold))
+#[pyo3(signature = (value, activation_threshold=None))]
+pub fn keda_activation(value: f64, activation_threshold: Option<f64>) -> PyResult<bool> {
+    Ok(keda_is_active(
+        value,
+        activation_threshold.unwrap_or(cnarch_core::autoscale::keda::DEFAULT_ACTIVATION_THRESHOLD),
+    ))
 }
 
 /// `{"timeline": {...}, "summary": {...}}`.

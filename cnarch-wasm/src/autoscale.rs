@@ -210,7 +210,10 @@ impl ScaledObject {
 /// is 0).
 #[wasm_bindgen(js_name = kedaActivation)]
 pub fn keda_activation(value: f64, activation_threshold: Option<f64>) -> bool {
-    keda_is_active(value, activation_threshold.unwrap_or(0.0))
+    keda_is_active(
+        value,
+        activation_threshold.unwrap_or(cnarch_core::autoscale::keda::DEFAULT_ACTIVATION_THRESHOLD),
+    )
 }
 
 /// Replays `trace` (`[[ms, demand], ...]` or `{time: [...], demand: [...]}`) through `config`

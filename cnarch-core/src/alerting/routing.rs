@@ -29,13 +29,7 @@ use crate::error::Violation;
 pub const MAX_STEPS: usize = 1_000_000;
 
 fn violation(path: &str, code: &str, message: String) -> Violation {
-    Violation {
-        document: 0,
-        name: None,
-        path: path.to_string(),
-        code: code.into(),
-        message,
-    }
+    Violation::at(path, code, message)
 }
 
 fn check_until(until: f64, out: &mut Vec<Violation>) {

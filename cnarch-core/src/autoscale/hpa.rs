@@ -373,13 +373,7 @@ pub struct HpaSpec {
 }
 
 fn violation(path: String, code: &str, message: String) -> Violation {
-    Violation {
-        document: 0,
-        name: None,
-        path,
-        code: code.to_string(),
-        message,
-    }
+    Violation::at(path, code, message)
 }
 
 impl HpaSpec {

@@ -80,6 +80,10 @@ crate::error::field_error!(
     crate::error::ErrorKind::Config
 );
 
+/// A trigger's `activationThreshold` when its spec names none (KEDA's default: 0, so any
+/// value above zero activates).
+pub const DEFAULT_ACTIVATION_THRESHOLD: f64 = 0.0;
+
 /// Whether a trigger with this value is active.
 pub fn is_active(value: f64, activation_threshold: f64) -> bool {
     value > activation_threshold

@@ -196,34 +196,24 @@ pub struct SimResult {
 /// Why a simulation could not run (paths name the trace entry or config field).
 pub type SimError = Vec<Violation>;
 
-fn bad(path: String, message: String) -> Violation {
-    Violation {
-        document: 0,
-        name: None,
-        path,
-        code: "invalid_value".into(),
-        message,
-    }
-}
-
 /// Checks a trace of `(seconds, demand)` points: finite, time non-decreasing from the first
 /// point, demand ≥ 0.
 pub fn check_trace(trace: &[(f64, f64)]) -> Result<(), SimError> {
     let mut out = Vec::new();
     if trace.is_empty() {
-        out.push(bad(
-            "trace".into(),
+        out.push(Violation::invalid_value(
+            "trace",
             "expected at least one (time, demand) point".into(),
         ));
     }
     for (i, &(t, d)) in trace.iter().enumerate() {
         if !t.is_finite() || t < 0.0 {
-            out.push(bad(
+            out.push(Violation::invalid_value(
                 format!("trace[{i}].time"),
                 format!("expected a finite time of 0 s or more, found {t}"),
             ));
         } else if i > 0 && t < trace[i - 1].0 {
-            out.push(bad(
+            out.push(Violation::invalid_value(
                 format!("trace[{i}].time"),
                 format!(
                     "expected times in order, found {t} after {}",
@@ -232,7 +222,7 @@ pub fn check_trace(trace: &[(f64, f64)]) -> Result<(), SimError> {
             ));
         }
         if !d.is_finite() || d < 0.0 {
-            out.push(bad(
+            out.push(Violation::invalid_value(
                 format!("trace[{i}].demand"),
                 format!("expected a finite demand of 0 or more, found {d}"),
             ));
@@ -276,20 +266,20 @@ pub fn simulate(
     let pod = &config.pod;
     let mut problems = Vec::new();
     if !(pod.capacity > 0.0 && pod.capacity.is_finite()) {
-        problems.push(bad(
-            "pod.capacity".into(),
+        problems.push(Violation::invalid_value(
+            "pod.capacity",
             format!("expected a positive number, found {}", pod.capacity),
         ));
     }
     if !(pod.cpu_request > 0.0 && pod.cpu_request.is_finite()) {
-        problems.push(bad(
-            "pod.cpu_request".into(),
+        problems.push(Violation::invalid_value(
+            "pod.cpu_request",
             format!("expected a positive number, found {}", pod.cpu_request),
         ));
     }
     if !(0.0..1.0).contains(&pod.startup_jitter) {
-        problems.push(bad(
-            "pod.startup_jitter".into(),
+        problems.push(Violation::invalid_value(
+            "pod.startup_jitter",
             format!(
                 "expected a fraction in [0, 1), found {}",
                 pod.startup_jitter
@@ -302,8 +292,8 @@ pub fn simulate(
         ("pod.other_utilization", Some(pod.other_utilization)),
     ] {
         if let Some(v) = v.filter(|v| !(v.is_finite() && *v >= 0.0)) {
-            problems.push(bad(
-                name.into(),
+            problems.push(Violation::invalid_value(
+                name,
                 format!("expected a finite number of 0 or more, found {v}"),
             ));
         }
@@ -314,15 +304,15 @@ pub fn simulate(
         ("scrape_interval", config.scrape_interval),
     ] {
         if d > DAY {
-            problems.push(bad(
-                name.into(),
+            problems.push(Violation::invalid_value(
+                name,
                 format!("expected at most a day, found {} s", d.as_secs_f64()),
             ));
         }
     }
     if config.initial_replicas.is_some_and(|n| n > MAX_PODS) {
-        problems.push(bad(
-            "initial_replicas".into(),
+        problems.push(Violation::invalid_value(
+            "initial_replicas",
             format!(
                 "expected at most {MAX_PODS} pods, found {}",
                 config.initial_replicas.unwrap_or_default()
@@ -331,8 +321,8 @@ pub fn simulate(
     }
     let span = trace[trace.len() - 1].0 - trace[0].0;
     if span > MAX_SPAN.as_secs_f64() {
-        problems.push(bad(
-            "trace".into(),
+        problems.push(Violation::invalid_value(
+            "trace",
             format!(
                 "expected a trace of at most 400 days, found {:.1} days",
                 span / 86_400.0
@@ -340,8 +330,8 @@ pub fn simulate(
         ));
     }
     if !(0.0..1.0).contains(&config.demand_noise) {
-        problems.push(bad(
-            "demand_noise".into(),
+        problems.push(Violation::invalid_value(
+            "demand_noise",
             format!(
                 "expected a fraction in [0, 1), found {}",
                 config.demand_noise
@@ -375,15 +365,15 @@ pub fn simulate(
                 )
             }
             Err(e) => {
-                problems.push(bad("scaler.kpa".into(), e.to_string()));
+                problems.push(Violation::invalid_value("scaler.kpa", e.to_string()));
                 (None, Duration::from_secs(2), 1)
             }
         },
     };
     let tick = config.tick.unwrap_or(default_tick);
     if tick.is_zero() || tick > DAY {
-        problems.push(bad(
-            "tick".into(),
+        problems.push(Violation::invalid_value(
+            "tick",
             format!(
                 "expected a tick above zero and at most a day, found {} s",
                 tick.as_secs_f64()
@@ -392,8 +382,8 @@ pub fn simulate(
     } else if span <= MAX_SPAN.as_secs_f64() {
         let ticks = (span * 1e9) as u64 / nanos(tick) + 1;
         if ticks > MAX_TICKS {
-            problems.push(bad(
-                "tick".into(),
+            problems.push(Violation::invalid_value(
+                "tick",
                 format!(
                     "the trace needs {ticks} ticks of {} s; at most {MAX_TICKS} are simulated (lengthen the tick or shorten the trace)",
                     tick.as_secs_f64()
@@ -588,7 +578,12 @@ pub fn simulate(
                         };
                         u32::try_from(d.desired_replicas).unwrap_or(0)
                     }
-                    Err(e) => return Err(vec![bad("scaler.hpa.metrics".into(), e.to_string())]),
+                    Err(e) => {
+                        return Err(vec![Violation::invalid_value(
+                            "scaler.hpa.metrics",
+                            e.to_string(),
+                        )])
+                    }
                 }
             }
             Controller::Kpa(k, w) => {
@@ -602,7 +597,7 @@ pub fn simulate(
                     .unwrap_or((0.0, 0.0));
                 let d = k
                     .scale(now, stable, panic, ready)
-                    .map_err(|e| vec![bad("trace".into(), e.to_string())])?;
+                    .map_err(|e| vec![Violation::invalid_value("trace", e.to_string())])?;
                 reason = match (d.reason, d.panicking) {
                     (Some(r), _) => Some(r.to_string()),
                     (None, true) => Some("panic".to_string()),

@@ -16,16 +16,6 @@ use crate::error::Violation;
 use crate::quantity::Quantity;
 use crate::time::Instant;
 
-fn violation(path: String, message: String) -> Violation {
-    Violation {
-        document: 0,
-        name: None,
-        path,
-        code: "invalid_value".into(),
-        message,
-    }
-}
-
 fn join(prefix: &str, path: &str) -> String {
     match (prefix.is_empty(), path.is_empty() || path == ".") {
         (true, _) => path.to_string(),
@@ -96,7 +86,7 @@ fn instant(t: f64, unit: f64, path: String) -> Result<Instant, Violation> {
     if (0.0..1.8e10).contains(&s) {
         Ok(Instant::from_secs_f64(s))
     } else {
-        Err(violation(
+        Err(Violation::invalid_value(
             path,
             format!("expected a time of 0 or more, found {t}"),
         ))
@@ -104,7 +94,8 @@ fn instant(t: f64, unit: f64, path: String) -> Result<Instant, Violation> {
 }
 
 fn duration(t: f64, unit: f64, path: String) -> Result<Duration, Violation> {
-    crate::time::duration_from_secs(t * unit).map_err(|e| violation(path, e.to_string()))
+    crate::time::duration_from_secs(t * unit)
+        .map_err(|e| Violation::invalid_value(path, e.to_string()))
 }
 
 /// Pods from a list of objects: `name`, `phase` (`Running` default), `ready` (default `true`),
@@ -168,8 +159,8 @@ pub fn pods_from_json(
 /// failed).
 pub fn metric_inputs_from_json(v: &Value, unit: f64) -> Result<Vec<MetricInput>, Vec<Violation>> {
     let Some(items) = v.as_array() else {
-        return Err(vec![violation(
-            "metrics".into(),
+        return Err(vec![Violation::invalid_value(
+            "metrics",
             "expected a list with one input per metric".into(),
         )]);
     };
@@ -184,14 +175,14 @@ pub fn metric_inputs_from_json(v: &Value, unit: f64) -> Result<Vec<MetricInput>,
             Value::Object(o) => match o.get("error").and_then(Value::as_str) {
                 Some(msg) => MetricInput::Failed(msg.to_string()),
                 None => {
-                    return Err(vec![violation(
+                    return Err(vec![Violation::invalid_value(
                         path,
                         "expected pods (a list), a value, or {\"error\": message}".into(),
                     )]);
                 }
             },
             _ => {
-                return Err(vec![violation(
+                return Err(vec![Violation::invalid_value(
                     path,
                     "expected pods (a list), a value, or {\"error\": message}".into(),
                 )])
@@ -295,8 +286,8 @@ pub fn trace_from_json(v: &Value, unit: f64) -> Result<Vec<(f64, f64)>, Vec<Viol
             };
             let (t, d) = (col("time")?, col("demand")?);
             if t.len() != d.len() {
-                return Err(vec![violation(
-                    "trace".into(),
+                return Err(vec![Violation::invalid_value(
+                    "trace",
                     format!(
                         "expected time and demand of the same length, found {} and {}",
                         t.len(),
@@ -337,8 +328,8 @@ fn options<T: serde::de::DeserializeOwned + Default>(
         }
         Some(other) => Err(invalid(
             host,
-            vec![violation(
-                "options".into(),
+            vec![Violation::invalid_value(
+                "options",
                 format!("expected a mapping of options, found {}", kind_of(other)),
             )],
         )),
@@ -511,8 +502,8 @@ pub fn replica_calc(
         }
         _ => Err(invalid(
             host,
-            vec![violation(
-                "options".into(),
+            vec![Violation::invalid_value(
+                "options",
                 "expected exactly one of target_utilization and target_average_value".into(),
             )],
         )),
@@ -549,8 +540,8 @@ pub fn object_replica_calc(
         _ => {
             return Err(invalid(
                 host,
-                vec![violation(
-                    "options".into(),
+                vec![Violation::invalid_value(
+                    "options",
                     "expected exactly one of target_value and target_average_value".into(),
                 )],
             ))

@@ -9,16 +9,6 @@ use crate::alerting::routing::{
 use crate::error::Violation;
 use crate::slo::rules::SlothSpec;
 
-fn violation(path: String, message: String) -> Violation {
-    Violation {
-        document: 0,
-        name: None,
-        path,
-        code: "invalid_value".into(),
-        message,
-    }
-}
-
 fn read<T: serde::de::DeserializeOwned>(v: &Value, prefix: &str) -> Result<T, Vec<Violation>> {
     crate::document::read_input(v, prefix).map_err(|v| vec![v])
 }
@@ -47,7 +37,9 @@ fn matchers(v: Option<&Value>, path: &str) -> Result<Vec<Matcher>, Vec<Violation
     items
         .iter()
         .enumerate()
-        .map(|(i, m)| Matcher::parse(m).map_err(|e| vec![violation(format!("{path}[{i}]"), e)]))
+        .map(|(i, m)| {
+            Matcher::parse(m).map_err(|e| vec![Violation::invalid_value(format!("{path}[{i}]"), e)])
+        })
         .collect()
 }
 
@@ -69,8 +61,8 @@ pub fn routing_inputs(
         Value::Null => &[],
         Value::Array(items) => items,
         other => {
-            return Err(vec![violation(
-                "inhibit".into(),
+            return Err(vec![Violation::invalid_value(
+                "inhibit",
                 format!("expected a list of inhibit rules, found {other}"),
             )])
         }
@@ -108,8 +100,8 @@ pub fn escalation_inputs(
         .get("steps")
         .and_then(Value::as_array)
         .ok_or_else(|| {
-            vec![violation(
-                "policy.steps".into(),
+            vec![Violation::invalid_value(
+                "policy.steps",
                 "expected a list of steps".into(),
             )]
         })?;
@@ -127,11 +119,12 @@ pub fn escalation_inputs(
             )?,
             condition: match s.get("condition") {
                 Some(Value::String(c)) => Some(
-                    Matcher::parse(c).map_err(|e| vec![violation(format!("{p}.condition"), e)])?,
+                    Matcher::parse(c)
+                        .map_err(|e| vec![Violation::invalid_value(format!("{p}.condition"), e)])?,
                 ),
                 None | Some(Value::Null) => None,
                 Some(other) => {
-                    return Err(vec![violation(
+                    return Err(vec![Violation::invalid_value(
                         format!("{p}.condition"),
                         format!("expected a matcher string `name=value`, found {other}"),
                     )])
@@ -258,8 +251,8 @@ pub fn policy(host: Host, kind: &str, period: Option<&Value>) -> Result<Multiwin
             p.unwrap_or(MultiwindowPolicy::PYRRA_PERIOD),
         )),
         other => Err(host.error(&InvalidInput {
-            violations: vec![violation(
-                "kind".into(),
+            violations: vec![Violation::invalid_value(
+                "kind",
                 format!("expected `standard` or `pyrra`, found `{other}`"),
             )],
         })),

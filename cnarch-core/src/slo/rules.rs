@@ -163,16 +163,6 @@ impl RuleFile {
     }
 }
 
-fn violation(path: String, message: String) -> Violation {
-    Violation {
-        document: 0,
-        name: None,
-        path,
-        code: "invalid_value".into(),
-        message,
-    }
-}
-
 /// A Prometheus duration for a window (`5m`, `1h`, `30d`).
 pub fn prom_duration(d: Duration) -> String {
     crate::duration::PromDuration::from_millis(i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
@@ -195,18 +185,25 @@ const WINDOW: &str = "{{.window}}";
 impl SlothSpec {
     /// Reads and checks a spec (JSON or YAML already parsed), with paths.
     pub fn from_json(v: &serde_json::Value) -> Result<SlothSpec, Vec<Violation>> {
-        let spec: SlothSpec = serde_path_to_error::deserialize(v)
-            .map_err(|e| vec![violation(e.path().to_string(), e.into_inner().to_string())])?;
+        let spec: SlothSpec = serde_path_to_error::deserialize(v).map_err(|e| {
+            vec![Violation::invalid_value(
+                e.path().to_string(),
+                e.into_inner().to_string(),
+            )]
+        })?;
         let mut errs = Vec::new();
         if spec.version != "prometheus/v1" {
-            errs.push(violation(
-                "version".into(),
+            errs.push(Violation::invalid_value(
+                "version",
                 format!("expected `prometheus/v1`, found `{}`", spec.version),
             ));
         }
         for (i, s) in spec.slos.iter().enumerate() {
             if let Err(e) = Objective::from_percent(s.objective) {
-                errs.push(violation(format!("slos[{i}].objective"), e.to_string()));
+                errs.push(Violation::invalid_value(
+                    format!("slos[{i}].objective"),
+                    e.to_string(),
+                ));
             }
             match (&s.sli.events, &s.sli.raw) {
                 (Some(ev), None) => {
@@ -215,14 +212,14 @@ impl SlothSpec {
                         (&ev.total_query, "total_query"),
                     ] {
                         if !q.contains(WINDOW) {
-                            errs.push(violation(
+                            errs.push(Violation::invalid_value(
                                 format!("slos[{i}].sli.events.{f}"),
                                 format!("expected the `{WINDOW}` placeholder in the query"),
                             ));
                         }
                     }
                     if ev.error_query.trim() == ev.total_query.trim() {
-                        errs.push(violation(
+                        errs.push(Violation::invalid_value(
                             format!("slos[{i}].sli.events"),
                             "expected error_query and total_query to differ".into(),
                         ));
@@ -230,13 +227,13 @@ impl SlothSpec {
                 }
                 (None, Some(raw)) => {
                     if !raw.error_ratio_query.contains(WINDOW) {
-                        errs.push(violation(
+                        errs.push(Violation::invalid_value(
                             format!("slos[{i}].sli.raw.error_ratio_query"),
                             format!("expected the `{WINDOW}` placeholder in the query"),
                         ));
                     }
                 }
-                _ => errs.push(violation(
+                _ => errs.push(Violation::invalid_value(
                     format!("slos[{i}].sli"),
                     "expected exactly one of `events` and `raw`".into(),
                 )),
@@ -260,7 +257,7 @@ impl SlothSpec {
         let mut errs = Vec::new();
         for (i, s) in slos.slos.iter().enumerate() {
             let Some(ind) = s.indicators.first() else {
-                errs.push(violation(
+                errs.push(Violation::invalid_value(
                     format!("slos[{i}].indicators"),
                     "expected at least one indicator with a query".into(),
                 ));
@@ -268,7 +265,7 @@ impl SlothSpec {
             };
             let templated = templated_ranges(&ind.query);
             if !templated.contains(WINDOW) {
-                errs.push(violation(
+                errs.push(Violation::invalid_value(
                     format!("slos[{i}].indicators[0].query"),
                     "expected a range selector such as [5m] to turn into the window".into(),
                 ));
@@ -351,8 +348,12 @@ pub const SLOTH_ALERTS: [(&str, u64, u64, f64); 4] = [
 pub fn generate(spec: &SlothSpec, period: Duration) -> Result<RuleFile, Vec<Violation>> {
     let mut groups = Vec::new();
     for (i, slo) in spec.slos.iter().enumerate() {
-        let o = Objective::from_percent(slo.objective)
-            .map_err(|e| vec![violation(format!("slos[{i}].objective"), e.to_string())])?;
+        let o = Objective::from_percent(slo.objective).map_err(|e| {
+            vec![Violation::invalid_value(
+                format!("slos[{i}].objective"),
+                e.to_string(),
+            )]
+        })?;
         let id = format!("{}-{}", spec.service, slo.name);
         let sel = format!(
             "sloth_id=\"{id}\", sloth_service=\"{}\", sloth_slo=\"{}\"",
@@ -391,7 +392,7 @@ pub fn generate(spec: &SlothSpec, period: Duration) -> Result<RuleFile, Vec<Viol
                     format!("({})\n", raw.error_ratio_query.replace(WINDOW, &win).trim())
                 }
                 (None, None) => {
-                    return Err(vec![violation(
+                    return Err(vec![Violation::invalid_value(
                         format!("slos[{i}].sli"),
                         "expected `events` or `raw`".into(),
                     )])
