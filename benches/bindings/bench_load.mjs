@@ -1,8 +1,10 @@
-// Times `load` from the npm package (Node build) on a spec file: median of N runs.
+// Times `load` from the npm package (Node build) on a spec file: median of N runs. CNARCH_PKG
+// names another built package folder (to compare two builds side by side).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
-const { load } = createRequire(import.meta.url)("../../cnarch-wasm/pkg/node/cnarch.js");
+const pkg = process.env.CNARCH_PKG ?? new URL("../../cnarch-wasm/pkg", import.meta.url).pathname;
+const { load } = createRequire(import.meta.url)(`${pkg}/node/cnarch.js`);
 const [path, runsText] = process.argv.slice(2);
 const runs = Number(runsText ?? 20);
 const text = readFileSync(path, "utf8");

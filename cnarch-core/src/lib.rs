@@ -41,15 +41,31 @@ pub use document::{
     load_json_value, load_str, to_json, to_yaml, validate as validate_documents,
     validate_json_value, Document, API_VERSION, KINDS,
 };
-pub use error::{LoadError, Violation};
+pub use error::{Coded, ErrorKind, LoadError, Violation};
 
 /// The names most programs need.
 pub mod prelude {
     pub use crate::document::{load_str, to_json, to_yaml, Document};
     pub use crate::duration::{Duration, PromDuration};
-    pub use crate::error::{LoadError, Violation};
+    pub use crate::error::{Coded, ErrorKind, InvalidInput, LoadError, Violation};
     pub use crate::quantity::Quantity;
     pub use crate::schedule::Schedule;
+    pub use crate::time::Instant;
+    // The main logic types, one per concept.
+    pub use crate::alerting::policy::MultiwindowPolicy;
+    pub use crate::alerting::rule::AlertRule;
+    pub use crate::autoscale::hpa::{HorizontalAutoscaler, HpaSpec};
+    pub use crate::autoscale::keda::ScaledObject;
+    pub use crate::autoscale::kpa::ServerlessAutoscaler;
+    pub use crate::labels::{Selector, SelectorIndex};
+    pub use crate::policy::network::NetworkPolicyEngine;
+    pub use crate::resilience::breaker::{BreakerConfig, CircuitBreaker};
+    pub use crate::resilience::bulkhead::Bulkhead;
+    pub use crate::resilience::outlier::OutlierDetector;
+    pub use crate::resilience::ratelimit::TokenBucket;
+    pub use crate::resilience::retry::RetryPolicy;
+    pub use crate::resilience::retry_on::RetryOn;
+    pub use crate::slo::budget::Objective;
 }
 
 // The README's quickstart is compiled and run as a doc test.

@@ -192,12 +192,13 @@ fn every_case_gets_its_code_kind_path_and_violations() {
                 .iter()
                 .map(|x| (x.path.clone(), x.code.clone()))
                 .collect();
-            let want: Vec<(String, String)> = vs
+            let mut want: Vec<(String, String)> = vs
                 .as_array()
                 .unwrap()
                 .iter()
                 .map(|p| (p[0].as_str().unwrap().into(), p[1].as_str().unwrap().into()))
                 .collect();
+            want.sort();
             assert_eq!(got, want, "{why}");
         }
         // Messages follow the style guide: lowercase start, no final period, no line breaks,

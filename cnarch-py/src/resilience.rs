@@ -20,8 +20,23 @@ use crate::convert::{dur, json_of, opt_json, secs, time_in, to_py};
 use crate::error::{ffi_err, OrPy, HOST};
 
 /// The native breaker; `cnarch.resilience.CircuitBreaker` wraps it with Python idioms.
+/// `ignore` and `exclude` are the exception classes `call` does not count or counts as
+/// successes.
 #[pyclass(name = "_CircuitBreaker", module = "cnarch._core", frozen)]
-pub(crate) struct PyBreaker(CircuitBreaker);
+pub(crate) struct PyBreaker {
+    inner: CircuitBreaker,
+    ignore: Option<Py<PyAny>>,
+    exclude: Option<Py<PyAny>>,
+}
+
+/// `types.CoroutineType`, looked up once.
+fn coroutine_type(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static T: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+    T.get_or_try_init(py, || {
+        Ok::<_, PyErr>(py.import("types")?.getattr("CoroutineType")?.unbind())
+    })
+    .map(|t| t.bind(py))
+}
 
 /// A permit's identity, as the native breaker hands it out.
 #[pyclass(name = "_Permit", module = "cnarch._core", frozen)]
@@ -47,16 +62,35 @@ fn outcome(success: Option<bool>, d: std::time::Duration) -> Outcome {
     }
 }
 
+impl PyBreaker {
+    fn with(
+        inner: CircuitBreaker,
+        ignore: Option<&Bound<'_, PyAny>>,
+        exclude: Option<&Bound<'_, PyAny>>,
+    ) -> Self {
+        let keep =
+            |c: Option<&Bound<'_, PyAny>>| c.filter(|c| !c.is_none()).map(|c| c.clone().unbind());
+        PyBreaker {
+            inner,
+            ignore: keep(ignore),
+            exclude: keep(exclude),
+        }
+    }
+}
+
 #[guarded]
 #[pymethods]
 impl PyBreaker {
     #[new]
-    #[pyo3(signature = (config=None))]
-    fn new(config: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    #[pyo3(signature = (config=None, ignore=None, exclude=None))]
+    fn new(
+        config: Option<&Bound<'_, PyAny>>,
+        ignore: Option<&Bound<'_, PyAny>>,
+        exclude: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         let c = opt_json(config, "config")?;
-        ffi::resilience::circuit_breaker(HOST, c.as_ref())
-            .map(PyBreaker)
-            .or_py()
+        let b = ffi::resilience::circuit_breaker(HOST, c.as_ref()).or_py()?;
+        Ok(PyBreaker::with(b, ignore, exclude))
     }
 
     /// `(permit, None, None)` or `(None, state, retry_after_seconds_or_None)`.
@@ -64,7 +98,7 @@ impl PyBreaker {
         &self,
         now: f64,
     ) -> PyResult<(Option<PyPermit>, Option<&'static str>, Option<f64>)> {
-        Ok(match self.0.try_acquire(time_in(now)?) {
+        Ok(match self.inner.try_acquire(time_in(now)?) {
             Ok(p) => (Some(PyPermit(p)), None, None),
             Err(r) => (None, Some(r.state.as_str()), r.retry_after.map(secs)),
         })
@@ -78,87 +112,109 @@ impl PyBreaker {
         duration: f64,
     ) -> PyResult<()> {
         let d = dur(duration, "duration")?;
-        self.0.record(time_in(now)?, permit.0, outcome(success, d));
+        self.inner
+            .record(time_in(now)?, permit.0, outcome(success, d));
         Ok(())
     }
 
-    /// Calls `fn(*args, **kwargs)` under the breaker in one crossing: acquires at the
+    /// Calls `f(*args, **kwargs)` under the breaker in one crossing: acquires at the
     /// monotonic clock, calls, records. An `Exception` counts as a failure unless it is one of
     /// `ignore` (not counted, like resilience4j's `ignoreExceptions`) or `exclude` (a success,
     /// like pybreaker's `exclude`), or a `CallNotPermitted` from an inner breaker (not
     /// counted); a `BaseException` that is not an `Exception` (`KeyboardInterrupt`,
-    /// `SystemExit`, `GeneratorExit`) passes through and is not counted. Returns `(True,
-    /// result)`, or `(False, (state, retry_after))` when refused.
-    #[pyo3(signature = (f, args, kwargs=None, ignore=None, exclude=None))]
+    /// `SystemExit`, `GeneratorExit`) passes through and is not counted. Raises
+    /// `CallNotPermitted` when refused, and `TypeError` for a coroutine function (use
+    /// `async_call`).
+    #[pyo3(signature = (f, *args, **kwargs))]
     fn call<'py>(
         &self,
         py: Python<'py>,
         f: &Bound<'py, PyAny>,
         args: &Bound<'py, PyTuple>,
         kwargs: Option<&Bound<'py, PyDict>>,
-        ignore: Option<&Bound<'py, PyAny>>,
-        exclude: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<(bool, Py<PyAny>)> {
+    ) -> PyResult<Py<PyAny>> {
         let start = monotonic(py)?;
-        let permit = match self.0.try_acquire(time_in(start)?) {
+        let permit = match self.inner.try_acquire(time_in(start)?) {
             Ok(p) => p,
             Err(r) => {
-                let why = (r.state.as_str(), r.retry_after.map(secs));
-                return Ok((false, why.into_pyobject(py)?.into_any().unbind()));
+                let rejected = py
+                    .import("cnarch.resilience")?
+                    .getattr("Rejected")?
+                    .call1((r.state.as_str(), r.retry_after.map(secs)))?;
+                let exc = py
+                    .import("cnarch._errors")?
+                    .getattr("CallNotPermitted")?
+                    .call1((rejected,))?;
+                return Err(PyErr::from_value(exc));
             }
         };
         let result = f.call(args, kwargs);
         let end = monotonic(py)?;
         let took = dur((end - start).max(0.0), "duration")?;
         let recorded = match &result {
+            Ok(v) if v.get_type().is(coroutine_type(py)?) => None,
             Ok(_) => Some(true),
             Err(e) => {
-                let matches = |classes: Option<&Bound<'py, PyAny>>| {
-                    classes.is_some_and(|c| !c.is_none() && e.matches(py, c).unwrap_or(false))
+                let matches = |classes: &Option<Py<PyAny>>| {
+                    classes
+                        .as_ref()
+                        .is_some_and(|c| e.matches(py, c.bind(py)).unwrap_or(false))
                 };
                 let not_permitted = py.import("cnarch._errors")?.getattr("CallNotPermitted")?;
                 if !e.is_instance_of::<PyException>(py)
                     || e.matches(py, not_permitted)?
-                    || matches(ignore)
+                    || matches(&self.ignore)
                 {
                     None
-                } else if matches(exclude) {
+                } else if matches(&self.exclude) {
                     Some(true)
                 } else {
                     Some(false)
                 }
             }
         };
-        self.0
+        self.inner
             .record(time_in(end)?, permit, outcome(recorded, took));
-        result.map(|v| (true, v.unbind()))
+        let v = result?;
+        if v.get_type().is(coroutine_type(py)?) {
+            let _ = v.call_method0("close");
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "call() got an async function: await breaker.async_call(fn, ...) instead",
+            ));
+        }
+        Ok(v.unbind())
     }
 
     fn state(&self, now: f64) -> PyResult<&'static str> {
-        Ok(self.0.state(time_in(now)?).as_str())
+        Ok(self.inner.state(time_in(now)?).as_str())
     }
 
     fn metrics(&self, py: Python<'_>, now: f64) -> PyResult<Py<PyAny>> {
-        to_py(py, &self.0.metrics(time_in(now)?))
+        to_py(py, &self.inner.metrics(time_in(now)?))
     }
 
     fn transition_to(&self, now: f64, state: &str) -> PyResult<()> {
         let to: State = state.parse().or_py()?;
-        self.0.transition_to(time_in(now)?, to);
+        self.inner.transition_to(time_in(now)?, to);
         Ok(())
     }
 
     fn snapshot(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        to_py(py, &self.0.snapshot())
+        to_py(py, &self.inner.snapshot())
     }
 
     #[staticmethod]
-    fn restore(config: Option<&Bound<'_, PyAny>>, snapshot: &Bound<'_, PyAny>) -> PyResult<Self> {
+    #[pyo3(signature = (config, snapshot, ignore=None, exclude=None))]
+    fn restore(
+        config: Option<&Bound<'_, PyAny>>,
+        snapshot: &Bound<'_, PyAny>,
+        ignore: Option<&Bound<'_, PyAny>>,
+        exclude: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         let c = opt_json(config, "config")?;
         let snap = json_of(snapshot, "snapshot")?;
-        ffi::resilience::restore_breaker(HOST, c.as_ref(), &snap)
-            .map(PyBreaker)
-            .or_py()
+        let b = ffi::resilience::restore_breaker(HOST, c.as_ref(), &snap).or_py()?;
+        Ok(PyBreaker::with(b, ignore, exclude))
     }
 }
 

@@ -2,6 +2,7 @@
 binding, on the shared testdata/resilience vectors."""
 
 import json
+import time
 
 import pytest
 
@@ -139,3 +140,56 @@ def test_retry_budget_refuses_a_percentage_out_of_range():
     with pytest.raises(ValueError, match="budget_percent"):
         RetryBudget(float("nan"), 3)
     assert RetryBudget(20.0, 3).max_active_retries(100) == 20
+
+
+def test_call_records_exceptions_only_and_honours_ignore_and_exclude():
+    import asyncio
+
+    from cnarch.resilience import CallNotPermitted, CircuitBreaker
+
+    class Skip(Exception):
+        pass
+
+    class Fine(Exception):
+        pass
+
+    cb = CircuitBreaker(minimum_number_of_calls=100, ignore_exceptions=Skip, exclude=(Fine,))
+
+    def raising(exc):
+        raise exc
+
+    for exc in (KeyboardInterrupt(), SystemExit(), GeneratorExit(), Skip()):
+        with pytest.raises(type(exc)):
+            cb.call(raising, exc)
+    assert cb.metrics(time.monotonic())["calls"] == 0  # passed through, not counted
+    with pytest.raises(Fine):
+        cb.call(raising, Fine())
+    with pytest.raises(ValueError):
+        cb.call(raising, ValueError("boom"))
+    m = cb.metrics(time.monotonic())
+    assert (m["calls"], m["failed"]) == (2, 1)
+    assert cb.call(lambda a, b=0: a + b, 1, b=2) == 3
+
+    async def fails():
+        raise RuntimeError("late")
+
+    with pytest.raises(TypeError, match="async_call"):
+        cb.call(fails)
+    for _ in range(3):
+        with pytest.raises(RuntimeError):
+            asyncio.run(cb.async_call(fails))
+    m = cb.metrics(time.monotonic())
+    assert (m["calls"], m["failed"]) == (6, 4)  # the awaited failures, not coroutine creation
+
+    wrapped = cb(fails)
+    with pytest.raises(RuntimeError):
+        asyncio.run(wrapped())
+    forced = CircuitBreaker()
+    forced.transition_to_forced_open(time.monotonic())
+    with pytest.raises(CallNotPermitted) as e:
+        forced.call(lambda: 1)
+    assert e.value.code == "call_not_permitted" and e.value.rejected.state == "forced_open"
+    # A rejection raised inside the call (an inner breaker) is not counted as a failure.
+    with pytest.raises(CallNotPermitted):
+        cb.call(forced.call, lambda: 1)
+    assert cb.metrics(time.monotonic())["failed"] == 5

@@ -100,9 +100,14 @@ class CircuitBreaker:
         as successes (pybreaker's `exclude`)."""
         given = {k: v for k, v in locals().items() if k not in ("self", "ignore_exceptions", "exclude") and v is not None}
         self._config = {k: _seconds(v) for k, v in given.items()}
-        self._inner = _core._CircuitBreaker(self._config)
         self._ignore = ignore_exceptions if isinstance(ignore_exceptions, tuple) else (ignore_exceptions,)
         self._exclude = exclude if isinstance(exclude, tuple) else (exclude,)
+        self._bind(_core._CircuitBreaker(self._config, self._ignore, self._exclude))
+
+    def _bind(self, inner: Any) -> None:
+        self._inner = inner
+        # The native call is the whole of `call`: one crossing per protected call.
+        self.call = inner.call  # type: ignore[method-assign]
 
     def snapshot(self) -> Dict[str, Any]:
         """The breaker's state as plain data (JSON-serializable) to persist; times are
@@ -115,7 +120,7 @@ class CircuitBreaker:
         """A breaker with `config` (the same keywords as the constructor) in the state of
         `snapshot`; raises ValueError when the snapshot does not fit the configuration."""
         cb = cls(**config)
-        cb._inner = _core._CircuitBreaker.restore(cb._config, snapshot)
+        cb._bind(_core._CircuitBreaker.restore(cb._config, snapshot, cb._ignore, cb._exclude))
         return cb
 
     def try_acquire(self, now: float) -> "Permit | Rejected":
@@ -161,13 +166,7 @@ class CircuitBreaker:
         `CallNotPermitted`); `KeyboardInterrupt`, `SystemExit` and `GeneratorExit` pass
         through uncounted. Raises `CallNotPermitted` when refused. For an `async def`, use
         `async_call` (or the decorator, which picks it)."""
-        if inspect.iscoroutinefunction(fn):
-            raise TypeError("call() got an async function: await breaker.async_call(fn, ...) instead")
-        ok, value = self._inner.call(fn, args, kwargs or None, self._ignore, self._exclude)
-        if not ok:
-            state, retry_after = value
-            raise CallNotPermitted(Rejected(state, retry_after))
-        result: T = value
+        result: T = self._inner.call(fn, *args, **kwargs)
         return result
 
     async def async_call(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
