@@ -58,3 +58,22 @@ pub fn hash_of<T: std::hash::Hash>(value: &T) -> u64 {
     value.hash(&mut h);
     h.finish()
 }
+
+/// An outcome given as an HTTP status (int) or a name, parsed by the core (`argument` names it
+/// in a type error; `expected` says what it may be).
+pub fn status_or_name<T: std::str::FromStr>(
+    v: &Bound<'_, PyAny>,
+    argument: &str,
+    expected: &str,
+) -> PyResult<T>
+where
+    T::Err: cnarch_core::error::Coded,
+{
+    let text = match v.extract::<u16>() {
+        Ok(code) => code.to_string(),
+        Err(_) => v.extract::<String>().map_err(|_| {
+            crate::error::ffi_err(ffi::Error::type_error(argument, expected, "another type"))
+        })?,
+    };
+    text.parse().or_py()
+}

@@ -315,38 +315,6 @@ fn invalid(host: Host, violations: Vec<Violation>) -> Error {
     host.error(&InvalidInput { violations })
 }
 
-/// Reads `T` from the caller's options object (absent or `null`: every default).
-fn options<T: serde::de::DeserializeOwned + Default>(
-    host: Host,
-    v: Option<&Value>,
-    keep: &[&str],
-) -> Result<T, Error> {
-    match v {
-        None | Some(Value::Null) => Ok(T::default()),
-        Some(v @ Value::Object(_)) => {
-            read(&host.input(v.clone(), keep), "options").map_err(|e| invalid(host, e))
-        }
-        Some(other) => Err(invalid(
-            host,
-            vec![Violation::invalid_value(
-                "options",
-                format!("expected a mapping of options, found {}", kind_of(other)),
-            )],
-        )),
-    }
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
-    }
-}
-
 /// Present, even as `null` (`Some(None)`), or absent (`None`).
 fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
@@ -439,7 +407,7 @@ pub fn replica_calc(
     pods: &Value,
     args: Option<&Value>,
 ) -> Result<CalcResult, Error> {
-    let a: CalcArgs = options(host, args, &[])?;
+    let a: CalcArgs = super::options(host, args, "options", &[])?;
     let pods = pods_from_json(&host.input(pods.clone(), &[]), host.unit_seconds(), "pods")
         .map_err(|e| invalid(host, e))?;
     let defaults = ControllerOptions::default();
@@ -519,7 +487,7 @@ pub fn object_replica_calc(
     total: &Value,
     args: Option<&Value>,
 ) -> Result<CalcResult, Error> {
-    let a: CalcArgs = options(host, args, &[])?;
+    let a: CalcArgs = super::options(host, args, "options", &[])?;
     let total = milli(host, total, "total")?;
     let tol = a.tolerances();
     let p = match (&a.target_value, &a.target_average_value) {
@@ -585,7 +553,7 @@ pub fn horizontal_autoscaler(
     spec: &Value,
     args: Option<&Value>,
 ) -> Result<HorizontalAutoscaler, Error> {
-    let a: HpaArgs = options(host, args, &[])?;
+    let a: HpaArgs = super::options(host, args, "options", &[])?;
     let d = ControllerOptions::default();
     let dur = |x: Option<f64>, field: &str, default: std::time::Duration| match x {
         Some(x) => host.duration(x, field),
@@ -641,7 +609,7 @@ pub fn hpa_decide(
     metrics: &Value,
     args: Option<&Value>,
 ) -> Result<Decision, Error> {
-    let a: DecideArgs = options(host, args, &[])?;
+    let a: DecideArgs = super::options(host, args, "options", &[])?;
     let unit = host.unit_seconds();
     let metrics = metric_inputs_from_json(&host.input(metrics.clone(), &[]), unit)
         .map_err(|e| invalid(host, e))?;

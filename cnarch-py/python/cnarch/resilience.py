@@ -178,25 +178,10 @@ class CircuitBreaker:
             raise CallNotPermitted(permit)
         try:
             result = await fn(*args, **kwargs)
-        except CallNotPermitted:
+        except BaseException as e:
             end = time.monotonic()
-            self.record(end, permit, None, end - start)
-            raise
-        except self._ignore:
-            end = time.monotonic()
-            self.record(end, permit, None, end - start)
-            raise
-        except self._exclude:
-            end = time.monotonic()
-            self.record(end, permit, True, end - start)
-            raise
-        except Exception:
-            end = time.monotonic()
-            self.record(end, permit, False, end - start)
-            raise
-        except BaseException:
-            end = time.monotonic()
-            self.record(end, permit, None, end - start)
+            # Counted as `call` counts it (the rule lives in the native module).
+            self._inner.record_error(end, permit._inner, e, end - start)
             raise
         end = time.monotonic()
         self.record(end, permit, True, end - start)
