@@ -155,3 +155,20 @@ pub fn opt_data(v: &JsValue, argument: &str) -> Result<Option<serde_json::Value>
 pub fn whole_f64<T: TryFrom<i64>>(x: f64, argument: &str) -> Result<T, JsValue> {
     whole(&JsValue::from_f64(x), argument)
 }
+
+/// An outcome given as an HTTP status (a number) or a name, parsed by the core.
+pub fn status_or_name<T: std::str::FromStr>(
+    v: &JsValue,
+    argument: &str,
+    what: &str,
+) -> Result<T, JsValue>
+where
+    T::Err: cnarch_core::error::Coded,
+{
+    let text = match (v.as_f64(), v.as_string()) {
+        (Some(n), _) if n.fract() == 0.0 => format!("{n}"),
+        (_, Some(s)) => s,
+        _ => return Err(type_error(argument, what, v)),
+    };
+    text.parse().or_js()
+}

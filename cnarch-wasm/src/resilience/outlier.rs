@@ -1,0 +1,137 @@
+//! Envoy's outlier detection.
+
+use cnarch_core::ffi;
+use cnarch_core::resilience::outlier::{
+    HostResult, OutlierAction, OutlierConfig, OutlierDetector as CoreOutlier,
+};
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{millis, ms, opt_data, status_or_name, time, whole_f64};
+use crate::error::{set, OrJs, HOST};
+
+/// Envoy's outlier detection (options are Envoy's `OutlierDetection` fields in camelCase,
+/// durations in milliseconds).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct OutlierDetector(CoreOutlier<String>);
+
+#[wasm_bindgen]
+impl OutlierDetector {
+    /// Sweeps run every `interval` from `start` (ms); `seed` drives partial enforcement and
+    /// jitter.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        hosts: Option<Vec<String>>,
+        config: JsValue,
+        start: Option<f64>,
+        seed: JsValue,
+    ) -> Result<OutlierDetector, JsValue> {
+        let seed = crate::convert::seed(&seed, "seed")?;
+        let c =
+            ffi::resilience::outlier_config(HOST, opt_data(&config, "config")?.as_ref()).or_js()?;
+        OutlierDetector::build(c, hosts, start, seed)
+    }
+
+    fn build(
+        c: OutlierConfig,
+        hosts: Option<Vec<String>>,
+        start: Option<f64>,
+        seed: u64,
+    ) -> Result<OutlierDetector, JsValue> {
+        let mut d = CoreOutlier::new(c, time(start.unwrap_or(0.0), "start")?, seed).or_js()?;
+        for h in hosts.unwrap_or_default() {
+            d.add_host(h);
+        }
+        Ok(OutlierDetector(d))
+    }
+
+    /// What Istio's `outlierDetection` programs into Envoy (success-rate ejection off).
+    pub fn istio(
+        consecutive5xx_errors: f64,
+        interval: f64,
+        base_ejection_time: f64,
+        hosts: Option<Vec<String>>,
+        start: Option<f64>,
+        seed: JsValue,
+    ) -> Result<OutlierDetector, JsValue> {
+        let seed = crate::convert::seed(&seed, "seed")?;
+        let c = OutlierConfig::istio(
+            whole_f64(consecutive5xx_errors, "consecutive5xxErrors")?,
+            millis(interval, "interval")?,
+            millis(base_ejection_time, "baseEjectionTime")?,
+        );
+        OutlierDetector::build(c, hosts, start, seed)
+    }
+
+    /// Adds a host.
+    #[wasm_bindgen(js_name = addHost)]
+    pub fn add_host(&mut self, host: String) {
+        self.0.add_host(host);
+    }
+
+    /// Removes a host.
+    #[wasm_bindgen(js_name = removeHost)]
+    pub fn remove_host(&mut self, host: String) -> bool {
+        self.0.remove_host(&host)
+    }
+
+    /// Records a status (number), `"connect_failure"` (as 503) or `"timeout"` (as 504).
+    pub fn record(&mut self, now: f64, host: String, result: JsValue) -> Result<(), JsValue> {
+        let r: HostResult = status_or_name::<HostResult>(
+            &result,
+            "result",
+            "an HTTP status, \"connect_failure\" or \"timeout\"",
+        )?;
+        self.0.record(time(now, "now")?, &host, r);
+        Ok(())
+    }
+
+    /// Runs the sweeps due at or before `now`.
+    pub fn advance(&mut self, now: f64) -> Result<(), JsValue> {
+        self.0.advance(time(now, "now")?);
+        Ok(())
+    }
+
+    /// Decisions since the last call: `{at, host, action, kind, duration}` (ms; `kind` and
+    /// `duration` `null` where they do not apply).
+    pub fn events(&mut self) -> js_sys::Array {
+        self.0
+            .take_events()
+            .into_iter()
+            .map(|e| {
+                let o: JsValue = js_sys::Object::new().into();
+                set(&o, "at", &JsValue::from_f64(e.at.as_nanos() as f64 / 1e6));
+                set(&o, "host", &e.host.into());
+                set(&o, "action", &e.action.as_str().into());
+                set(
+                    &o,
+                    "kind",
+                    &e.action.kind().map_or(JsValue::NULL, |k| k.as_str().into()),
+                );
+                let d = match e.action {
+                    OutlierAction::Eject { duration, .. } => JsValue::from_f64(ms(duration)),
+                    _ => JsValue::NULL,
+                };
+                set(&o, "duration", &d);
+                o
+            })
+            .collect()
+    }
+
+    /// Whether `host` is ejected.
+    #[wasm_bindgen(js_name = isEjected)]
+    pub fn is_ejected(&self, host: String) -> bool {
+        self.0.is_ejected(&host)
+    }
+
+    /// Ejected hosts, in insertion order.
+    pub fn ejected(&self) -> Vec<String> {
+        self.0.ejected().into_iter().cloned().collect()
+    }
+
+    /// Hosts, in insertion order.
+    #[wasm_bindgen(getter)]
+    pub fn hosts(&self) -> Vec<String> {
+        self.0.hosts().cloned().collect()
+    }
+}
