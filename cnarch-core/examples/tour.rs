@@ -755,7 +755,7 @@ fn section_slo_alerts(docs: &[Document]) {
         first.name,
         first.window,
         o.budget_text(),
-        cnarch_core::slo::rules::prom_duration(allowed_bad_time(&o, period)),
+        cnarch_core::prom::duration(allowed_bad_time(&o, period)),
         allowed_bad_events(&o, 100_000_000)
     );
     let policy = MultiwindowPolicy::standard(period);
@@ -768,8 +768,8 @@ fn section_slo_alerts(docs: &[Document]) {
         println!(
             "  {:>6} alert: {}/{} windows, burn factor {:.4}, fires after {full} of a full outage",
             r.severity,
-            cnarch_core::slo::rules::prom_duration(r.long_window),
-            cnarch_core::slo::rules::prom_duration(r.short_window),
+            cnarch_core::prom::duration(r.long_window),
+            cnarch_core::prom::duration(r.short_window),
             r.factor
         );
     }
@@ -804,8 +804,8 @@ fn section_slo_alerts(docs: &[Document]) {
                     println!(
                         "    {:>6} {}/{}: fires {} ({:.0} min after the errors began, {:.1}% of the budget spent), resolves {}",
                         r.severity,
-                        cnarch_core::slo::rules::prom_duration(std::time::Duration::from_secs_f64(r.long_window)),
-                        cnarch_core::slo::rules::prom_duration(std::time::Duration::from_secs_f64(r.short_window)),
+                        cnarch_core::prom::duration(std::time::Duration::from_secs_f64(r.long_window)),
+                        cnarch_core::prom::duration(std::time::Duration::from_secs_f64(r.short_window)),
                         hhmm(fired),
                         e.detection_time.unwrap_or(0.0) / 60.0,
                         e.budget_spent_before_firing.unwrap_or(0.0) * 100.0,

@@ -202,9 +202,9 @@ impl MultiwindowPolicy {
                     code: "never_fires",
                     message: format!(
                         "factor {} × budget {} = {} ≥ 1: the error ratio can never exceed it",
-                        crate::slo::rules::number(r.factor),
+                        crate::prom::number(r.factor),
                         o.budget_text(),
-                        crate::slo::rules::number(th)
+                        crate::prom::number(th)
                     ),
                 });
             }
@@ -216,9 +216,9 @@ impl MultiwindowPolicy {
                         code: "low_traffic",
                         message: format!(
                             "about {} events in the {} short window, fewer than {}",
-                            crate::slo::rules::number(n),
-                            crate::slo::rules::prom_duration(r.short_window),
-                            crate::slo::rules::number(min_events)
+                            crate::prom::number(n),
+                            crate::prom::duration(r.short_window),
+                            crate::prom::number(min_events)
                         ),
                     });
                 }

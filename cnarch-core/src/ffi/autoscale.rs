@@ -26,7 +26,7 @@ fn join(prefix: &str, path: &str) -> String {
 }
 
 fn read<T: serde::de::DeserializeOwned>(v: &Value, prefix: &str) -> Result<T, Vec<Violation>> {
-    crate::document::read_input(v, prefix).map_err(|v| vec![v])
+    crate::validate::schema::read_input(v, prefix).map_err(|v| vec![v])
 }
 
 /// A value in milli-units: a number (already milli-units) or a quantity string (`"250m"`, `"1"`).

@@ -57,7 +57,7 @@ pub fn read<T: serde::de::DeserializeOwned>(
     path: &str,
     keep: &[&str],
 ) -> Result<T, Error> {
-    crate::document::read_input(&host.input(v.clone(), keep), path).map_err(|v| {
+    crate::validate::schema::read_input(&host.input(v.clone(), keep), path).map_err(|v| {
         host.error(&InvalidInput {
             violations: vec![v],
         })

@@ -10,7 +10,7 @@ use crate::error::Violation;
 use crate::slo::rules::SlothSpec;
 
 fn read<T: serde::de::DeserializeOwned>(v: &Value, prefix: &str) -> Result<T, Vec<Violation>> {
-    crate::document::read_input(v, prefix).map_err(|v| vec![v])
+    crate::validate::schema::read_input(v, prefix).map_err(|v| vec![v])
 }
 
 /// A Sloth `prometheus/v1` spec, or a model `ServiceLevelObjectives` document (`kind` or

@@ -1,7 +1,7 @@
 //! The selector string syntax, as apimachinery's lexer and parser read it.
 
 use super::{Operator, Requirement};
-use crate::rules;
+use crate::validate::field_rules as rules;
 
 /// Why a selector was rejected: what was expected, what was found, and the byte position.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

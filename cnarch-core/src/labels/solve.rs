@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Operator, Requirement};
-use crate::rules;
+use crate::validate::field_rules as rules;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Constraint<'a> {

@@ -6,8 +6,8 @@ use validator::Validate;
 
 use super::Labels;
 use crate::quantity::Quantity;
-use crate::rules;
 use crate::schedule::Schedule;
+use crate::validate::field_rules as rules;
 
 /// Database engines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -137,7 +137,7 @@ pub struct Monitoring {
     /// Alerts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[validate(nested)]
-    pub alerts: Vec<Alert>,
+    pub alerts: Vec<super::observability::Alert>,
 }
 
 /// Alert severities.
@@ -150,27 +150,6 @@ pub enum Severity {
     Warning,
     /// Wakes someone up.
     Critical,
-}
-
-/// A threshold alert.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Alert {
-    /// Name.
-    #[validate(custom(function = "rules::not_blank"))]
-    pub name: String,
-    /// Condition (a PromQL expression).
-    #[validate(custom(function = "rules::not_blank"))]
-    pub condition: String,
-    /// Threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[validate(custom(function = "rules::finite"))]
-    pub threshold: Option<f64>,
-    /// Severity.
-    pub severity: Severity,
-    /// Actions (notification channel names).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub actions: Vec<String>,
 }
 
 /// Security.

@@ -9,7 +9,7 @@ use validator::Validate;
 use super::serverless::ServerlessFunction;
 use super::{JsonMap, Timestamp};
 use crate::duration::Duration;
-use crate::rules;
+use crate::validate::field_rules as rules;
 
 /// An event-driven architecture. Rules and schedules refer to `events` and `functions` by key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]

@@ -5,7 +5,7 @@ use validator::Validate;
 
 use super::Timestamp;
 use crate::duration::Duration;
-use crate::rules;
+use crate::validate::field_rules as rules;
 
 /// An event-sourced system.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]

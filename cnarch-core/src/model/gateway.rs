@@ -10,7 +10,7 @@ use validator::Validate;
 use super::JsonMap;
 use crate::duration::Duration;
 use crate::quantity::Quantity;
-use crate::rules;
+use crate::validate::field_rules as rules;
 
 /// An API gateway.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]

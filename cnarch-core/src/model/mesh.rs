@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 use crate::duration::Duration;
-use crate::rules;
+use crate::validate::field_rules as rules;
 
 /// A service mesh and what it governs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]

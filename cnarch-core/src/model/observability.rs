@@ -9,7 +9,7 @@ use validator::Validate;
 use super::data::Severity;
 use super::{JsonMap, Labels, Timestamp};
 use crate::duration::{Duration, PromDuration};
-use crate::rules;
+use crate::validate::field_rules as rules;
 
 /// The observability stack of a system.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
@@ -800,7 +800,7 @@ pub struct ServiceLevelObjectives {
     /// Alerts on SLOs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[validate(nested)]
-    pub alerts: Vec<SloAlert>,
+    pub alerts: Vec<Alert>,
 }
 
 /// Reported error-budget state, as fractions of the budget.
@@ -852,26 +852,29 @@ pub struct BurnRate {
     pub threshold: Option<f64>,
 }
 
-/// An alert on an SLO.
+/// A threshold alert: on a database's metrics (`CloudNativeDB.monitoring.alerts`) or on an SLO
+/// (`ServiceLevelObjectives.alerts`, where `slo` names the SLO and is required; elsewhere it is
+/// refused).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SloAlert {
+pub struct Alert {
     /// Name.
     #[validate(custom(function = "rules::not_blank"))]
     pub name: String,
-    /// The SLO's name.
+    /// The SLO's name (alerts on an SLO only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(custom(function = "rules::not_blank"))]
-    pub slo: String,
-    /// Condition.
+    pub slo: Option<String>,
+    /// Condition (a PromQL expression).
     #[validate(custom(function = "rules::not_blank"))]
     pub condition: String,
-    /// Threshold (e.g. burn factor).
+    /// Threshold (e.g. a burn factor).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(custom(function = "rules::finite"))]
     pub threshold: Option<f64>,
     /// Severity.
     pub severity: Severity,
-    /// Actions.
+    /// Actions (notification channel names).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<String>,
 }

@@ -8,7 +8,7 @@ use validator::Validate;
 
 use super::JsonMap;
 use crate::duration::Duration;
-use crate::rules;
+use crate::validate::field_rules as rules;
 
 /// A function.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]

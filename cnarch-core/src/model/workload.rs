@@ -7,7 +7,7 @@ use validator::Validate;
 
 use super::Labels;
 use crate::quantity::Quantity;
-use crate::rules;
+use crate::validate::field_rules as rules;
 
 /// A cloud-native application: its image and resources, and the Kubernetes objects around it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]

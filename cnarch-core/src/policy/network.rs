@@ -322,7 +322,7 @@ impl NetworkPolicyEngine {
             let id = format!("{namespace}/{label}");
             if let Err(errors) = validator::Validate::validate(p) {
                 let mut found = Vec::new();
-                crate::validate::flatten("", &errors, &mut found);
+                crate::validate::fields::flatten("", &errors, &mut found);
                 found.sort_by(|a, b| a.path.cmp(&b.path));
                 if let Some(f) = found.into_iter().next() {
                     return Err(PolicyError::Invalid {

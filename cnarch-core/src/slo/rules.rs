@@ -17,6 +17,9 @@ use serde::{Deserialize, Serialize};
 
 use super::budget::Objective;
 use crate::error::Violation;
+use crate::prom::{duration as prom_duration, number};
+/// The rule-file types, which live in [`crate::prom`] (the format is Prometheus's, not the SLO's).
+pub use crate::prom::{Rule, RuleFile, RuleGroup};
 
 /// Sloth's `prometheus/v1` spec.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,65 +122,6 @@ pub struct SlothAlert {
     /// Annotations.
     #[serde(default)]
     pub annotations: BTreeMap<String, String>,
-}
-
-/// A Prometheus rule.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Rule {
-    /// Recording rule name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub record: Option<String>,
-    /// Alerting rule name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alert: Option<String>,
-    /// PromQL.
-    pub expr: String,
-    /// Labels.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: BTreeMap<String, String>,
-    /// Annotations.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub annotations: BTreeMap<String, String>,
-}
-
-/// A rule group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RuleGroup {
-    /// Name.
-    pub name: String,
-    /// Rules.
-    pub rules: Vec<Rule>,
-}
-
-/// A rule file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RuleFile {
-    /// Groups.
-    pub groups: Vec<RuleGroup>,
-}
-
-impl RuleFile {
-    /// As YAML Prometheus loads.
-    pub fn to_yaml(&self) -> String {
-        serde_norway::to_string(self).unwrap_or_default()
-    }
-}
-
-/// A Prometheus duration for a window (`5m`, `1h`, `30d`).
-pub fn prom_duration(d: Duration) -> String {
-    crate::duration::PromDuration::from_millis(i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .to_prom_string()
-}
-
-/// A number without float noise (at most 10 decimals).
-pub fn number(x: f64) -> String {
-    let s = format!("{:.10}", x);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.to_string()
-    }
 }
 
 const WINDOW: &str = "{{.window}}";

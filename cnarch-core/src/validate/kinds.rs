@@ -1,218 +1,136 @@
-//! Validation: the declarative field rules (via `validator`) turned into path-named
-//! violations, plus the hand-written cross-field rules of each document kind.
+//! The hand-written cross-field rules of each document kind (references between names, unique
+//! names, rules that span fields), after the field rules of [`super::fields`].
 
-use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+use super::fields::check;
+use super::found::Found;
+use crate::model::{
+    data, events, eventsourcing, gateway, mesh, observability, serverless, workload,
+};
 
-use crate::document::{Document, Found};
-use crate::model::{events, gateway, mesh, observability, workload};
+/// `CloudNativeApp`.
+pub(crate) fn cloud_native_app(d: &workload::CloudNativeApp, out: &mut Vec<Found>) {
+    check("", d, out);
+    app(d, out);
+}
 
-/// Rust field names whose wire name is not their plain lowerCamelCase.
-fn wire_name(field: &str) -> Cow<'_, str> {
-    let special = match field {
-        "target_cpu" => Some("targetCPU"),
-        "authorizer_uri" => Some("authorizerURI"),
-        "ref_id" => Some("refID"),
-        "trace_id" => Some("traceID"),
-        "span_id" => Some("spanID"),
-        "parent_id" => Some("parentID"),
-        "service_type" | "secret_type" | "db_type" | "policy_type" | "action_type"
-        | "trigger_type" | "event_type" | "queue_type" | "topic_type" | "integration_type"
-        | "authorizer_type" | "store_type" | "collector_type" | "metric_type"
-        | "aggregator_type" | "parser_type" | "tracing_type" | "alerting_type" | "channel_type"
-        | "panel_type" | "variable_type" | "indicator_type" => Some("type"),
-        _ => None,
-    };
-    if let Some(s) = special {
-        return Cow::Borrowed(s);
+/// `Microservice`.
+pub(crate) fn microservice(d: &workload::Microservice, out: &mut Vec<Found>) {
+    check("", d, out);
+    if let Some(hc) = &d.health_check {
+        health_check("healthCheck", hc, out);
     }
-    if !field.contains('_') {
-        return Cow::Borrowed(field);
+    if let Some(s) = &d.scaling {
+        scaling("scaling", s, out);
     }
-    let mut out = String::with_capacity(field.len());
-    let mut upper = false;
-    for c in field.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
+}
+
+/// `ServiceMesh`.
+pub(crate) fn mesh(d: &mesh::ServiceMesh, out: &mut Vec<Found>) {
+    check("", d, out);
+    service_mesh(d, out);
+}
+
+/// `CloudNativeDB`.
+pub(crate) fn database(d: &data::CloudNativeDb, out: &mut Vec<Found>) {
+    check("", d, out);
+    let alerts = d.monitoring.iter().flat_map(|m| m.alerts.iter());
+    for (i, a) in alerts.enumerate() {
+        if a.slo.is_some() {
+            out.push(Found::new(
+                format!("monitoring.alerts[{i}].slo"),
+                "unknown_field",
+                "unknown field `slo`: an alert on a database has no SLO (SLO alerts belong in \
+                 `ServiceLevelObjectives.alerts`)",
+            ));
         }
     }
-    Cow::Owned(out)
-}
-
-fn join(prefix: &str, field: &str) -> String {
-    if prefix.is_empty() {
-        field.to_string()
-    } else if field.is_empty() {
-        prefix.to_string()
-    } else {
-        format!("{prefix}.{field}")
-    }
-}
-
-/// Flattens `validator`'s nested errors into path-named violations.
-pub(crate) fn flatten(prefix: &str, errors: &ValidationErrors, out: &mut Vec<Found>) {
-    for (field, kind) in errors.errors() {
-        let name = wire_name(field);
-        // A probe's handler enum nests its action under `httpGet` etc.; the enum itself has
-        // no key on the wire.
-        let path = if (field == "handler" && matches!(kind, ValidationErrorsKind::Struct(_)))
-            || field == "__all__"
-        {
-            prefix.to_string()
-        } else {
-            join(prefix, &name)
-        };
-        match kind {
-            ValidationErrorsKind::Field(list) => {
-                for e in list {
-                    out.push(field_error(&path, e));
-                }
-            }
-            ValidationErrorsKind::Struct(inner) => flatten(&path, inner, out),
-            ValidationErrorsKind::List(items) => {
-                for (i, inner) in items {
-                    flatten(&format!("{path}[{i}]"), inner, out);
-                }
-            }
+    if let Some(b) = &d.backup {
+        if b.enabled && b.schedule.is_none() {
+            out.push(Found::new(
+                "backup.schedule",
+                "required",
+                "expected a schedule when backups are enabled, found none",
+            ));
         }
     }
 }
 
-fn field_error(path: &str, e: &validator::ValidationError) -> Found {
-    if e.code == "range" {
-        let p = |k: &str| e.params.get(k).map(|v| v.to_string());
-        let found = p("value").unwrap_or_default();
-        let expected = match (p("min").or(p("exclusive_min")), p("max")) {
-            (Some(lo), Some(hi)) => format!("a value between {lo} and {hi}"),
-            (Some(lo), None) if e.params.contains_key("exclusive_min") => {
-                format!("a value greater than {lo}")
-            }
-            (Some(lo), None) => format!("a value of at least {lo}"),
-            (None, Some(hi)) => format!("a value of at most {hi}"),
-            (None, None) => "a value in range".to_string(),
-        };
-        return Found::new(
-            path,
-            "out_of_range",
-            format!("expected {expected}, found {found}"),
-        );
-    }
-    let message = e
-        .message
-        .as_ref()
-        .map(|m| m.to_string())
-        .unwrap_or_else(|| format!("failed the `{}` rule", e.code));
-    Found::new(path, e.code.to_string(), message)
-}
-
-fn check<T: Validate>(prefix: &str, v: &T, out: &mut Vec<Found>) {
-    if let Err(e) = v.validate() {
-        flatten(prefix, &e, out);
+/// `ServerlessFunction`.
+pub(crate) fn function(d: &serverless::ServerlessFunction, out: &mut Vec<Found>) {
+    check("", d, out);
+    if d.name.is_none() {
+        out.push(Found::new(
+            "name",
+            "missing_field",
+            "expected a function name, found nothing",
+        ));
     }
 }
 
-/// Every violation of one document (paths relative to the document).
-pub(crate) fn document(doc: &Document) -> Vec<Found> {
-    let mut out = Vec::new();
-    match doc {
-        Document::CloudNativeApp(d) => {
-            check("", d, &mut out);
-            app(d, &mut out);
-        }
-        Document::Microservice(d) => {
-            check("", d, &mut out);
-            if let Some(hc) = &d.health_check {
-                health_check("healthCheck", hc, &mut out);
-            }
-            if let Some(s) = &d.scaling {
-                scaling("scaling", s, &mut out);
-            }
-        }
-        Document::ServiceMesh(d) => {
-            check("", d, &mut out);
-            service_mesh(d, &mut out);
-        }
-        Document::CloudNativeDb(d) => {
-            check("", d, &mut out);
-            if let Some(b) = &d.backup {
-                if b.enabled && b.schedule.is_none() {
-                    out.push(Found::new(
-                        "backup.schedule",
-                        "required",
-                        "expected a schedule when backups are enabled, found none",
-                    ));
-                }
-            }
-        }
-        Document::ServerlessFunction(d) => {
-            check("", d, &mut out);
-            if d.name.is_none() {
+/// `EventDrivenArchitecture`.
+pub(crate) fn events(d: &events::EventDrivenArchitecture, out: &mut Vec<Found>) {
+    check("", d, out);
+    event_driven(d, out);
+}
+
+/// `APIGateway`.
+pub(crate) fn gateway(d: &gateway::ApiGateway, out: &mut Vec<Found>) {
+    check("", d, out);
+    api_gateway(d, out);
+}
+
+/// `EventSourcing`.
+pub(crate) fn event_sourcing(d: &eventsourcing::EventSourcing, out: &mut Vec<Found>) {
+    check("", d, out);
+    if let Some(r) = &d.replay {
+        if let (Some(from), Some(to)) = (r.from, r.to) {
+            if from > to {
                 out.push(Found::new(
-                    "name",
-                    "missing_field",
-                    "expected a function name, found nothing",
+                    "replay.to",
+                    "invalid_time_range",
+                    format!(
+                        "expected `to` at or after `from` ({}), found {}",
+                        from.to_rfc3339(),
+                        to.to_rfc3339()
+                    ),
                 ));
             }
         }
-        Document::EventDrivenArchitecture(d) => {
-            check("", d, &mut out);
-            event_driven(d, &mut out);
-        }
-        Document::ApiGateway(d) => {
-            check("", d, &mut out);
-            api_gateway(d, &mut out);
-        }
-        Document::EventSourcing(d) => {
-            check("", d, &mut out);
-            if let Some(r) = &d.replay {
-                if let (Some(from), Some(to)) = (r.from, r.to) {
-                    if from > to {
-                        out.push(Found::new(
-                            "replay.to",
-                            "invalid_time_range",
-                            format!(
-                                "expected `to` at or after `from` ({}), found {}",
-                                from.to_rfc3339(),
-                                to.to_rfc3339()
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-        Document::ObservabilityStack(d) => {
-            check("", d, &mut out);
-            observability_stack(d, &mut out);
-        }
-        Document::ServiceLevelObjectives(d) => {
-            check("", d, &mut out);
-            unique_names("slos", d.slos.iter().map(|s| s.name.as_str()), &mut out);
-            let names: BTreeSet<&str> = d.slos.iter().map(|s| s.name.as_str()).collect();
-            for (i, a) in d.alerts.iter().enumerate() {
-                reference(
-                    &format!("alerts[{i}].slo"),
-                    &a.slo,
-                    &names,
-                    "an SLO in `slos`",
-                    &mut out,
-                );
-            }
-        }
-        Document::DistributedTracing(d) => {
-            check("", d, &mut out);
-            for (i, s) in d.spans.iter().enumerate() {
-                span(&format!("spans[{i}]"), s, &mut out);
-            }
+    }
+}
+
+/// `ObservabilityStack`.
+pub(crate) fn observability(d: &observability::ObservabilityStack, out: &mut Vec<Found>) {
+    check("", d, out);
+    observability_stack(d, out);
+}
+
+/// `ServiceLevelObjectives`.
+pub(crate) fn objectives(d: &observability::ServiceLevelObjectives, out: &mut Vec<Found>) {
+    check("", d, out);
+    unique_names("slos", d.slos.iter().map(|s| s.name.as_str()), out);
+    let names: BTreeSet<&str> = d.slos.iter().map(|s| s.name.as_str()).collect();
+    for (i, a) in d.alerts.iter().enumerate() {
+        let path = format!("alerts[{i}].slo");
+        match &a.slo {
+            Some(slo) => reference(&path, slo, &names, "an SLO in `slos`", out),
+            None => out.push(Found::new(
+                path,
+                "missing_field",
+                "missing field: expected `slo`, found nothing",
+            )),
         }
     }
-    out
+}
+
+/// `DistributedTracing`.
+pub(crate) fn tracing(d: &observability::DistributedTracing, out: &mut Vec<Found>) {
+    check("", d, out);
+    for (i, s) in d.spans.iter().enumerate() {
+        span(&format!("spans[{i}]"), s, out);
+    }
 }
 
 fn reference(path: &str, name: &str, known: &BTreeSet<&str>, what: &str, out: &mut Vec<Found>) {
