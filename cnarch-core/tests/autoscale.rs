@@ -2,7 +2,8 @@
 //! properties.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::Path;
+mod common;
+
 use std::time::Duration;
 
 use cnarch_core::autoscale::replica::{
@@ -13,10 +14,7 @@ use cnarch_core::time::Instant;
 use serde_json::Value;
 
 fn vectors(name: &str) -> Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../testdata/autoscale")
-        .join(name);
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    common::testdata(&format!("autoscale/{name}"))
 }
 
 fn secs(v: &Value) -> u64 {

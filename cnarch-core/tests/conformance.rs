@@ -2,7 +2,7 @@
 //! robfig/cron and EventBridge; each file names its sources) against cnarch-core.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::Path;
+mod common;
 
 use chrono::{DateTime, Utc};
 use cnarch_core::duration::{Duration, PromDuration};
@@ -11,10 +11,7 @@ use cnarch_core::schedule::Schedule;
 use serde_json::Value;
 
 fn vectors(name: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../testdata")
-        .join(name);
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    common::testdata(&format!("{name}"))
 }
 
 fn items<'a>(v: &'a Value, key: &str) -> &'a Vec<Value> {

@@ -2,8 +2,9 @@
 //! and property tests for canonical printing, matching, overlap and subset.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use cnarch_core::labels::{LabelSetIndex, Operator, Requirement, Selector, SelectorIndex};
 use cnarch_core::model::data::LabelSelector;
@@ -11,8 +12,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 fn vectors() -> Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/labels/selectors.json");
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    common::testdata("labels/selectors.json")
 }
 
 fn labels(v: &Value) -> BTreeMap<String, String> {

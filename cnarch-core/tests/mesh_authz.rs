@@ -1,7 +1,7 @@
 //! Mesh authorization against `testdata/policy/mesh.json` (from the Istio documentation).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::Path;
+mod common;
 
 use cnarch_core::model::mesh::MeshPolicy;
 use cnarch_core::policy::mesh::{authorize, string_matches, Decision, Request};
@@ -14,8 +14,7 @@ fn request(v: &Value) -> Request {
 
 #[test]
 fn documented_cases() {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/policy/mesh.json");
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    let v: Value = common::testdata("policy/mesh.json");
     for c in v["cases"].as_array().unwrap() {
         let policies: Vec<MeshPolicy> = serde_json::from_value(c["policies"].clone()).unwrap();
         for p in &policies {

@@ -2,7 +2,7 @@
 //! Kubernetes documentation), plus the truth table agreeing with single evaluations.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::Path;
+mod common;
 
 use cnarch_core::model::data::{NetworkPolicy, NetworkProtocol};
 use cnarch_core::policy::network::{
@@ -11,8 +11,7 @@ use cnarch_core::policy::network::{
 use serde_json::Value;
 
 fn scenarios() -> Vec<Value> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/policy/network.json");
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    let v: Value = common::testdata("policy/network.json");
     v["scenarios"].as_array().unwrap().clone()
 }
 

@@ -2,7 +2,8 @@
 //! property tests for the formulas' bounds.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::Path;
+mod common;
+
 use std::time::Duration;
 
 use cnarch_core::resilience::budget::{RetryBudget, RetryQuota, RetryThrottle};
@@ -13,10 +14,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 fn vectors(name: &str) -> Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../testdata/resilience")
-        .join(name);
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    common::testdata(&format!("resilience/{name}"))
 }
 
 #[test]

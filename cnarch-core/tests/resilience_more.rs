@@ -2,6 +2,8 @@
 //! the keyed registry: vectors from `testdata/resilience` plus behaviour tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,10 +24,7 @@ use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
 fn vectors(name: &str) -> Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../testdata/resilience")
-        .join(name);
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    common::testdata(&format!("resilience/{name}"))
 }
 
 /// `x_ms: n` keys become `x: Duration` in serde's shape.

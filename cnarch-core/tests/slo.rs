@@ -6,6 +6,8 @@
     clippy::needless_range_loop
 )]
 
+mod common;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -17,10 +19,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 fn vectors(name: &str) -> Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../testdata/slo")
-        .join(name);
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    common::testdata(&format!("slo/{name}"))
 }
 
 fn o(v: &Value) -> Objective {
