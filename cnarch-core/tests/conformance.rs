@@ -11,7 +11,7 @@ use cnarch_core::schedule::Schedule;
 use serde_json::Value;
 
 fn vectors(name: &str) -> Value {
-    common::testdata(&format!("{name}"))
+    common::testdata(name)
 }
 
 fn items<'a>(v: &'a Value, key: &str) -> &'a Vec<Value> {
