@@ -23,6 +23,7 @@ use crate::error::{LoadError, Violation};
 use crate::model::{
     data, events, eventsourcing, gateway, mesh, observability, serverless, workload,
 };
+use crate::validate::locate::locate;
 use crate::validate::schema::{scalar_text, typed, Repairs};
 use crate::validate::{kinds, Found};
 
@@ -170,8 +171,39 @@ pub fn to_json(docs: &[Document]) -> Result<String, LoadError> {
 
 /// Loads and validates every document in a YAML or JSON text. On failure the error holds every
 /// violation of every document.
+///
+/// Each violation carries the line and column of the value at its path (or, for a missing
+/// value, of the nearest enclosing one), and a document's violations come in the order of the
+/// text.
 pub fn load_str(text: &str) -> Result<Vec<Document>, LoadError> {
-    load_values(parse_values(text)?)
+    match load_values(parse_values(text)?) {
+        Err(LoadError::Invalid { mut violations }) => {
+            if let Some(at) = locate(text, is_json(text)) {
+                for v in &mut violations {
+                    if let Some((line, column)) = at.find(v.document, &v.path) {
+                        v.line = Some(line);
+                        v.column = Some(column);
+                    }
+                }
+                // Documents stay in order; inside one, source order (ties keep path order).
+                violations.sort_by_key(|v| {
+                    (
+                        v.document,
+                        v.line.unwrap_or(usize::MAX),
+                        v.column.unwrap_or(0),
+                    )
+                });
+            }
+            Err(LoadError::Invalid { violations })
+        }
+        other => other,
+    }
+}
+
+/// The loader reads a text that starts with `{` or `[` as JSON.
+fn is_json(text: &str) -> bool {
+    let trimmed = text.trim_start();
+    trimmed.starts_with('{') || trimmed.starts_with('[')
 }
 
 /// Loads and validates documents that are already data: one JSON object or an array of them,
@@ -191,13 +223,7 @@ pub fn validate_json_value(value: serde_json::Value) -> Vec<Violation> {
         Ok(_) => Vec::new(),
         Err(LoadError::Invalid { violations }) => violations,
         Err(LoadError::Syntax { message, .. }) => {
-            vec![Violation {
-                document: 0,
-                name: None,
-                path: String::new(),
-                code: "syntax_error".into(),
-                message,
-            }]
+            vec![Violation::at("", "syntax_error", message)]
         }
     }
 }
@@ -263,8 +289,7 @@ fn syntax_yaml(e: serde_norway::Error) -> LoadError {
 
 /// Splits the text into one value per document.
 fn parse_values(text: &str) -> Result<Vec<Value>, LoadError> {
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+    if is_json(text) {
         let json: serde_json::Value =
             serde_json::from_str(text).map_err(|e| LoadError::Syntax {
                 message: e.to_string(),

@@ -21,6 +21,13 @@ pub struct Violation {
     pub code: String,
     /// What was expected and what was found.
     pub message: String,
+    /// The line (1-based) where the value at `path` starts in the source text; when the value
+    /// is missing, the line of the nearest enclosing value. `None` for input that was not text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The column (1-based, in characters) that goes with `line`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
 }
 
 impl fmt::Display for Violation {
@@ -31,6 +38,9 @@ impl fmt::Display for Violation {
         }
         if !self.path.is_empty() {
             write!(f, " at `{}`", self.path)?;
+        }
+        if let (Some(line), Some(column)) = (self.line, self.column) {
+            write!(f, " (line {line}, column {column})")?;
         }
         write!(f, ": {}", self.message)
     }
@@ -247,6 +257,8 @@ impl Violation {
             path: path.into(),
             code: code.to_string(),
             message: message.into(),
+            line: None,
+            column: None,
         }
     }
 }

@@ -198,7 +198,27 @@ fn every_case_gets_its_code_kind_path_and_violations() {
                 .iter()
                 .map(|p| (p[0].as_str().unwrap().into(), p[1].as_str().unwrap().into()))
                 .collect();
+            let mut got_set = got.clone();
+            got_set.sort();
             want.sort();
+            assert_eq!(got_set, want, "{why}");
+        }
+        // Violations of a text: in source order, each with its line and column.
+        if let Some(located) = c.get("located") {
+            let got: Vec<(String, Option<usize>, Option<usize>)> = err
+                .violations
+                .iter()
+                .map(|x| (x.path.clone(), x.line, x.column))
+                .collect();
+            let want: Vec<(String, Option<usize>, Option<usize>)> = located
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    let n = |i: usize| p[i].as_u64().map(|n| n as usize);
+                    (p[0].as_str().unwrap().into(), n(1), n(2))
+                })
+                .collect();
             assert_eq!(got, want, "{why}");
         }
         // Messages follow the style guide: lowercase start, no final period, no line breaks,

@@ -133,7 +133,7 @@ fn violations_name_the_document() {
         ),
         (0, Some("api"), "replicas", "invalid_type")
     );
-    assert_eq!(v.to_string(), "document 0 (`api`) at `replicas`: invalid type: expected a 32-bit integer, found the string `many`");
+    assert_eq!(v.to_string(), "document 0 (`api`) at `replicas` (line 5, column 11): invalid type: expected a 32-bit integer, found the string `many`");
     let err = load_str(
         "apiVersion: cnarch.dev/v1alpha1\nkind: Microservice\nname: api\nresources: [1]\n",
     )

@@ -48,6 +48,26 @@ pub fn parse_duration_ns(text: &str) -> PyResult<i64> {
     parse_any(text).map(|d| d.as_nanos()).or_py()
 }
 
+/// A duration argument (seconds as a number, or text in Go or Prometheus syntax) as seconds,
+/// refusing negative, NaN and infinite values with the argument's name.
+#[guarded]
+#[pyfunction]
+pub fn _duration_seconds(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<f64> {
+    let seconds = match value.extract::<String>() {
+        Ok(text) => parse_any(&text)
+            .map(|d| d.as_nanos() as f64 / 1e9)
+            .or_py()?,
+        Err(_) => value.extract::<f64>().map_err(|_| {
+            crate::error::ffi_err(cnarch_core::ffi::Error::type_error(
+                argument,
+                "seconds, a timedelta or duration text",
+                "another type",
+            ))
+        })?,
+    };
+    crate::convert::dur(seconds, argument).map(crate::convert::secs)
+}
+
 /// Test-only: panics inside Rust, to prove panics surface as `CnarchError`.
 #[guarded]
 #[pyfunction]

@@ -65,6 +65,8 @@ pub fn violation_objects<'py>(
                     v.path.clone().into_pyobject(py)?.into_any(),
                     v.code.clone().into_pyobject(py)?.into_any(),
                     v.message.clone().into_pyobject(py)?.into_any(),
+                    v.line.into_pyobject(py)?.into_any(),
+                    v.column.into_pyobject(py)?.into_any(),
                 ],
             )?)
         })

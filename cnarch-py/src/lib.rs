@@ -34,6 +34,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(document::validate, m)?,
         wrap_pyfunction!(document::dump, m)?,
         wrap_pyfunction!(document::parse_duration_ns, m)?,
+        wrap_pyfunction!(document::_duration_seconds, m)?,
         wrap_pyfunction!(document::_panic_for_tests, m)?,
         wrap_pyfunction!(policy::authorize, m)?,
         wrap_pyfunction!(autoscale::_replica_calc, m)?,

@@ -112,6 +112,8 @@ def test_same_bad_input_same_code(case):
         assert e.path == case["path"], case["why"]
     if "violations" in case:
         assert sorted((v.path, v.code) for v in e.violations) == sorted(tuple(v) for v in case["violations"]), case["why"]
+    if "located" in case:
+        assert [[v.path, v.line, v.column] for v in e.violations] == case["located"], case["why"]
     assert not str(e).endswith(".") and "\n" not in str(e)
 
 

@@ -35,6 +35,10 @@ export interface Violation {
   code: string;
   /** What was expected and what was found. */
   message: string;
+  /** Line (1-based) of the value in the source text (of the nearest enclosing value when it is missing); absent for input that was not text. */
+  line?: number;
+  /** Column (1-based, in characters) that goes with `line`. */
+  column?: number;
 }
 
 /** What every thrown cnarch error carries (docs/errors.md lists every code, its kind and name). */

@@ -79,6 +79,7 @@ test("the same bad input gets the same code, name, path and violations", async (
     const vpath = (p) => (c.op === "load" ? p : camel(p));
     const sorted = (xs) => xs.map((x) => JSON.stringify(x)).sort();
     if (c.violations) assert.deepEqual(sorted(err.violations.map((v) => [v.path, v.code])), sorted(c.violations.map(([p, k]) => [vpath(p), k])), c.why);
+    if (c.located) assert.deepEqual(err.violations.map((v) => [v.path, v.line, v.column]), c.located.map(([p, l, col]) => [vpath(p), l, col]), c.why);
     assert.ok(!/[.]$/.test(err.message) && !err.message.includes("\n"), `${c.why}: ${err.message}`);
     if (c.path && c.path.includes("_")) assert.ok(!err.message.includes(c.path), `${c.why}: snake_case name in ${err.message}`);
   }

@@ -60,13 +60,7 @@ pub struct Evaluation {
 }
 
 fn bad(path: &str, message: String) -> Violation {
-    Violation {
-        document: 0,
-        name: None,
-        path: path.into(),
-        code: "invalid_value".into(),
-        message,
-    }
+    Violation::invalid_value(path, message)
 }
 
 /// Error ratios over `window` seconds at every sample (`None`: no events in the window).

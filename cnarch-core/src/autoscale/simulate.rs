@@ -607,15 +607,13 @@ pub fn simulate(
             }
         };
         if desired > MAX_PODS {
-            return Err(vec![Violation {
-                document: 0,
-                name: None,
-                path: "scaler".into(),
-                code: "too_many_pods".into(),
-                message: format!(
+            return Err(vec![Violation::at(
+                "scaler",
+                "too_many_pods",
+                format!(
                     "the autoscaler asked for {desired} replicas at {secs} s; the simulator models at most {MAX_PODS} pods (set a maximum)"
                 ),
-            }]);
+            )]);
         }
         if desired > current {
             out.summary.scale_ups += 1;

@@ -231,13 +231,7 @@ pub enum BudgetingMethod {
 }
 
 fn invalid(path: String, message: String) -> crate::error::Violation {
-    crate::error::Violation {
-        document: 0,
-        name: None,
-        path,
-        code: "invalid_value".into(),
-        message,
-    }
+    crate::error::Violation::invalid_value(path, message)
 }
 
 /// Checks a method's parameters (slice length finite and above zero, target a ratio) and

@@ -28,6 +28,8 @@ impl Found {
             path: self.path,
             code: self.code,
             message: self.message,
+            line: None,
+            column: None,
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod field_rules;
 pub(crate) mod fields;
 pub(crate) mod found;
 pub(crate) mod kinds;
+pub(crate) mod locate;
 pub(crate) mod path;
 pub(crate) mod schema;
 

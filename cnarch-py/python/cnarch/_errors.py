@@ -18,6 +18,11 @@ class Violation:
     path: str
     code: str
     message: str
+    #: Line (1-based) of the value at `path` in the source text, or of the nearest enclosing
+    #: value when it is missing; None when the input was not text.
+    line: Optional[int] = None
+    #: Column (1-based, in characters) that goes with `line`.
+    column: Optional[int] = None
 
     def __str__(self) -> str:
         where = f"document {self.document}"
@@ -25,6 +30,8 @@ class Violation:
             where += f" (`{self.name}`)"
         if self.path:
             where += f" at `{self.path}`"
+        if self.line is not None and self.column is not None:
+            where += f" (line {self.line}, column {self.column})"
         return f"{where}: {self.message}"
 
 

@@ -9,8 +9,10 @@ resilience4j's in snake_case; absent ones take resilience4j's defaults.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
+import random
 import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Tuple, Type, TypeVar, Union
@@ -25,6 +27,7 @@ __all__ = [
     "Permit",
     "Rejected",
     "RetryPolicy",
+    "retry",
     "RetryThrottle",
     "RetryBudget",
     "RetryQuota",
@@ -250,6 +253,114 @@ class RetryPolicy:
     def delays(self, seed: int) -> List[float]:
         result: List[float] = self._inner.delays(seed)
         return result
+
+
+RetryOnLike = Union[Type[BaseException], Tuple[Type[BaseException], ...], Callable[[BaseException], bool]]
+
+
+def retry(
+    policy: Optional[RetryPolicy] = None,
+    *,
+    max_attempts: Optional[int] = None,
+    stop_after: Optional[DurationLike] = None,
+    retry_on: RetryOnLike = Exception,
+    seed: Optional[int] = None,
+    sleep: Optional[Callable[[float], Any]] = None,
+    clock: Callable[[], float] = time.monotonic,
+    **policy_options: Any,
+) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """A decorator that retries a function, in the manner of tenacity, with the waits of a
+    `RetryPolicy` (the core's backoff and jitter).
+
+    - Attempts: the policy's `max_attempts` (the first call included); give `policy`, or
+      `max_attempts` and the other `RetryPolicy` options (`backoff`, `initial`, `multiplier`,
+      `max_delay`, `jitter`) as keywords.
+    - `stop_after` (seconds, `timedelta` or text like `"30s"`): like tenacity's
+      `stop_after_delay`, no new attempt once this much time has passed since the first one
+      began (read from `clock`, `time.monotonic` by default).
+    - `retry_on`: the exception types to retry (default `Exception`, so `KeyboardInterrupt`,
+      `SystemExit` and `GeneratorExit` always pass through), or a predicate on the exception.
+      A `CallNotPermitted` from an open breaker is retried only when `retry_on` says so.
+    - `seed`: the jitter's seed, for waits that are the same in every run and language; without
+      it each call draws a fresh seed, so that clients do not retry in step.
+    - Works on `async def` functions (the waits are `asyncio.sleep`); `sleep` replaces the wait
+      (`time.sleep`, or `asyncio.sleep` for coroutines), for tests and simulations.
+
+    When attempts or time run out, the last exception is raised as it was (tenacity's
+    `reraise=True`). The wrapper's `retry_statistics` holds `attempts` and `delays` (seconds
+    waited) of its latest call."""
+    if policy is None:
+        if max_attempts is None:
+            raise TypeError("retry() needs a RetryPolicy or max_attempts")
+        policy = RetryPolicy(max_attempts, **policy_options)
+    elif max_attempts is not None or policy_options:
+        raise TypeError("retry() takes a RetryPolicy or its options, not both")
+    limit: Optional[float] = None
+    if stop_after is not None:
+        limit = _core._duration_seconds(_seconds(stop_after), "stop_after")
+    should_retry: Callable[[BaseException], bool]
+    if isinstance(retry_on, (type, tuple)):
+        kinds = retry_on
+        should_retry = lambda e: isinstance(e, kinds)  # noqa: E731
+    else:
+        should_retry = retry_on
+    chosen = policy
+
+    def waits() -> List[float]:
+        return chosen.delays(seed if seed is not None else random.getrandbits(64))
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        stats: Dict[str, Any] = {"attempts": 0, "delays": []}
+
+        def give_up(e: BaseException, attempt: int, started: float, plan: List[float]) -> bool:
+            if not should_retry(e) or attempt >= len(plan) + 1:
+                return True
+            return limit is not None and clock() - started >= limit
+
+        if inspect.iscoroutinefunction(fn):
+            pause = sleep or asyncio.sleep
+
+            @functools.wraps(fn)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                plan, started = waits(), clock()
+                stats["attempts"], stats["delays"] = 0, []
+                for attempt in range(1, len(plan) + 2):
+                    stats["attempts"] = attempt
+                    try:
+                        return await fn(*args, **kwargs)
+                    except Exception as e:
+                        if give_up(e, attempt, started, plan):
+                            raise
+                    stats["delays"].append(plan[attempt - 1])
+                    waited = pause(plan[attempt - 1])
+                    if inspect.isawaitable(waited):
+                        await waited
+                raise AssertionError("unreachable")  # pragma: no cover
+
+            async_wrapper.retry_statistics = stats  # type: ignore[attr-defined]
+            return async_wrapper
+
+        pause_sync = sleep or time.sleep
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            plan, started = waits(), clock()
+            stats["attempts"], stats["delays"] = 0, []
+            for attempt in range(1, len(plan) + 2):
+                stats["attempts"] = attempt
+                try:
+                    return fn(*args, **kwargs)
+                except Exception as e:
+                    if give_up(e, attempt, started, plan):
+                        raise
+                stats["delays"].append(plan[attempt - 1])
+                pause_sync(plan[attempt - 1])
+            raise AssertionError("unreachable")  # pragma: no cover
+
+        wrapper.retry_statistics = stats  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
 
 
 @dataclass(frozen=True)

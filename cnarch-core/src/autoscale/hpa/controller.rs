@@ -221,16 +221,14 @@ impl HorizontalAutoscaler {
     ) -> Result<HorizontalAutoscaler, Vec<Violation>> {
         let mut problems = spec.validate();
         if !(options.tolerance.is_finite() && options.tolerance >= 0.0) {
-            problems.push(Violation {
-                document: 0,
-                name: None,
-                path: "options.tolerance".into(),
-                code: "invalid_tolerance".into(),
-                message: format!(
+            problems.push(Violation::at(
+                "options.tolerance",
+                "invalid_tolerance",
+                format!(
                     "expected a finite tolerance of 0 or more, found {}",
                     options.tolerance
                 ),
-            });
+            ));
         }
         if !problems.is_empty() {
             return Err(problems);
