@@ -181,15 +181,15 @@ pub fn load_str(text: &str) -> Result<Vec<Document>, LoadError> {
             if let Some(at) = locate(text, is_json(text)) {
                 for v in &mut violations {
                     if let Some((line, column)) = at.find(v.document, &v.path) {
-                        v.line = Some(line);
-                        v.column = Some(column);
+                        v.line = Some(u32::try_from(line).unwrap_or(u32::MAX));
+                        v.column = Some(u32::try_from(column).unwrap_or(u32::MAX));
                     }
                 }
                 // Documents stay in order; inside one, source order (ties keep path order).
                 violations.sort_by_key(|v| {
                     (
                         v.document,
-                        v.line.unwrap_or(usize::MAX),
+                        v.line.unwrap_or(u32::MAX),
                         v.column.unwrap_or(0),
                     )
                 });

@@ -24,10 +24,10 @@ pub struct Violation {
     /// The line (1-based) where the value at `path` starts in the source text; when the value
     /// is missing, the line of the nearest enclosing value. `None` for input that was not text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
+    pub line: Option<u32>,
     /// The column (1-based, in characters) that goes with `line`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
+    pub column: Option<u32>,
 }
 
 impl fmt::Display for Violation {

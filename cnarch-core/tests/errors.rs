@@ -205,17 +205,17 @@ fn every_case_gets_its_code_kind_path_and_violations() {
         }
         // Violations of a text: in source order, each with its line and column.
         if let Some(located) = c.get("located") {
-            let got: Vec<(String, Option<usize>, Option<usize>)> = err
+            let got: Vec<(String, Option<u32>, Option<u32>)> = err
                 .violations
                 .iter()
                 .map(|x| (x.path.clone(), x.line, x.column))
                 .collect();
-            let want: Vec<(String, Option<usize>, Option<usize>)> = located
+            let want: Vec<(String, Option<u32>, Option<u32>)> = located
                 .as_array()
                 .unwrap()
                 .iter()
                 .map(|p| {
-                    let n = |i: usize| p[i].as_u64().map(|n| n as usize);
+                    let n = |i: usize| p[i].as_u64().and_then(|n| u32::try_from(n).ok());
                     (p[0].as_str().unwrap().into(), n(1), n(2))
                 })
                 .collect();
