@@ -44,3 +44,8 @@ printf '{ "type": "module" }\n' > "$pkg/web/package.json"
 size=$(wc -c < "$pkg/web/cnarch_bg.wasm")
 gz=$(gzip -9 -c "$pkg/web/cnarch_bg.wasm" | wc -c)
 echo "built $pkg (cnarch_bg.wasm: $size bytes, $gz gzipped)"
+# The npm module's budget: 1 MB (10^6 bytes) gzipped.
+if [ "$gz" -ge 1000000 ]; then
+  echo "build.sh: cnarch_bg.wasm is $gz bytes gzipped, over the 1 MB budget" >&2
+  exit 1
+fi

@@ -236,7 +236,7 @@ fn classify(message: &str, mut segs: Vec<Seg>) -> (&'static str, Vec<Seg>) {
         "invalid_schedule"
     } else if message.starts_with(workload::PROBE_HANDLER_MESSAGE) {
         "probe_handler"
-    } else if has("URL") {
+    } else if has("URL") || has("international domain name") {
         "invalid_url"
     } else if has("input contains invalid characters")
         || has("premature end of input")
