@@ -23,7 +23,7 @@ if [ ! -x "$wasm_opt" ]; then
 fi
 
 cargo build --quiet --manifest-path "$root/Cargo.toml" -p cnarch-wasm --target wasm32-unknown-unknown --profile wasm-release
-wasm="$root/target/wasm32-unknown-unknown/wasm-release/cnarch_wasm.wasm"
+wasm="${CARGO_TARGET_DIR:-$root/target}/wasm32-unknown-unknown/wasm-release/cnarch_wasm.wasm"
 
 rm -rf "$pkg"
 mkdir -p "$pkg/node" "$pkg/web"

@@ -348,6 +348,55 @@ pub fn parse_any(text: &str) -> Result<Duration, DurationError> {
     }
 }
 
+/// The logic APIs take `std::time::Duration`; the model's durations convert to and from it.
+/// A `std::time::Duration` longer than Go's `time.Duration` can hold (about 292 years)
+/// saturates at 2562047h47m16.854775807s.
+///
+/// ```
+/// use cnarch_core::duration::{Duration, PromDuration};
+/// let d: Duration = std::time::Duration::from_millis(1500).into();
+/// assert_eq!(d.to_string(), "1.5s");
+/// let back: std::time::Duration = "1s".parse::<Duration>().unwrap().try_into().unwrap();
+/// assert_eq!(back.as_secs(), 1);
+/// assert!(std::time::Duration::try_from("-1s".parse::<Duration>().unwrap()).is_err());
+/// let p: PromDuration = std::time::Duration::from_secs(90).into();
+/// assert_eq!(p.to_string(), "1m30s");
+/// assert_eq!(std::time::Duration::from(p).as_secs(), 90);
+/// ```
+impl From<std::time::Duration> for Duration {
+    fn from(d: std::time::Duration) -> Duration {
+        Duration::from_nanos(i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+    }
+}
+
+/// A negative duration has no `std::time::Duration`: the error is `invalid_time`.
+impl TryFrom<Duration> for std::time::Duration {
+    type Error = crate::time::TimeError;
+
+    fn try_from(d: Duration) -> Result<std::time::Duration, crate::time::TimeError> {
+        d.to_std().ok_or_else(|| {
+            crate::time::TimeError::new(
+                "duration",
+                format!("expected a duration of 0 or more, found {d}"),
+            )
+        })
+    }
+}
+
+/// Prometheus durations are milliseconds: finer parts are truncated; longer than
+/// `Duration`'s range saturates.
+impl From<std::time::Duration> for PromDuration {
+    fn from(d: std::time::Duration) -> PromDuration {
+        PromDuration::from_millis(i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 1_000_000))
+    }
+}
+
+impl From<PromDuration> for std::time::Duration {
+    fn from(p: PromDuration) -> std::time::Duration {
+        p.as_duration()
+    }
+}
+
 impl From<PromDuration> for Duration {
     fn from(p: PromDuration) -> Duration {
         p.0

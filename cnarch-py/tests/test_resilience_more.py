@@ -6,6 +6,8 @@ import time
 
 import pytest
 
+import cnarch
+
 from cnarch.resilience import Bulkhead, CircuitBreaker, OutlierDetector, RetryOn
 from conftest import vectors
 
@@ -193,3 +195,32 @@ def test_call_records_exceptions_only_and_honours_ignore_and_exclude():
     with pytest.raises(CallNotPermitted):
         cb.call(forced.call, lambda: 1)
     assert cb.metrics(time.monotonic())["failed"] == 5
+
+
+def test_istio_defaults_are_istios_and_durations_take_timedelta_or_text():
+    import datetime as dt
+
+    by_default = OutlierDetector.istio(hosts=["a", "b"])
+    explicit = OutlierDetector.istio(5, dt.timedelta(seconds=10), "30s", ["a", "b"])
+    for d in (by_default, explicit):
+        for _ in range(4):
+            d.record(1.0, "a", 503)
+        assert d.ejected() == []
+        d.record(1.0, "a", 503)
+        assert d.ejected() == ["a"]
+        d.advance(40.0)
+    assert by_default.events() == explicit.events()
+    with pytest.raises(cnarch.CnarchError) as e:
+        OutlierDetector.istio(interval=-1)
+    assert e.value.code == "invalid_time"
+
+
+def test_bulkhead_max_wait_as_timedelta_or_text():
+    import datetime as dt
+
+    for wait in (0.05, dt.timedelta(milliseconds=50), "50ms"):
+        b = Bulkhead(1, 1, wait)
+        b.try_enter(0.0)
+        waiting = b.try_enter(0.0)
+        assert b.expire(0.04) == []
+        assert b.expire(0.06) == [waiting.ticket]

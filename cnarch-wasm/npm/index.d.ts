@@ -343,7 +343,17 @@ export interface BulkheadDecision {
 }
 
 /** At most `maxConcurrent` calls in flight and `maxQueued` waiting (FIFO), each waiting at most `maxWait` ms. */
+/** A bulkhead's options (`maxWait` in ms or duration text like `"250ms"`). */
+export interface BulkheadOptions {
+  maxConcurrent: number;
+  /** Waiters held in line (default 0: no queue). */
+  maxQueued?: number;
+  /** The longest a waiter waits (default: until served or cancelled). */
+  maxWait?: number | string;
+}
+
 export class Bulkhead {
+  constructor(options: BulkheadOptions);
   constructor(maxConcurrent: number, maxQueued?: number, maxWait?: number);
   tryEnter(now: number): BulkheadDecision;
   /** Frees a slot; the ticket of the waiter now holding it, or `null`. */
@@ -388,9 +398,18 @@ export interface OutlierEvent {
 }
 
 /** Envoy's outlier detection over string-named hosts. */
+/** The fields of Istio's `outlierDetection` that `OutlierDetector.istio` maps (times in ms or duration text). */
+export interface IstioOutlierOptions {
+  consecutive5xxErrors?: number;
+  interval?: number | string;
+  baseEjectionTime?: number | string;
+}
+
 export class OutlierDetector {
   constructor(hosts?: string[], config?: OutlierConfig, start?: number, seed?: number | bigint);
   /** What Istio's `outlierDetection` programs into Envoy (success-rate ejection off). */
+  /** Istio's `outlierDetection`; absent options at Istio's defaults (5, 10 s, 30 s). */
+  static istio(options: IstioOutlierOptions, hosts?: string[], start?: number, seed?: number | bigint): OutlierDetector;
   static istio(consecutive5xxErrors: number, interval: number, baseEjectionTime: number, hosts?: string[], start?: number, seed?: number | bigint): OutlierDetector;
   addHost(host: string): void;
   removeHost(host: string): boolean;

@@ -9,12 +9,16 @@ const { Bulkhead, CircuitBreaker, OutlierDetector, RetryOn } = cnarch;
 const camel = (k) => k.replace(/_5xx/g, "5xx").replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 const config = (raw) => Object.fromEntries(Object.entries(raw).map(([k, v]) => [camel(k.replace(/_ms$/, "")), v]));
 
+// Istio's fields as an options object (absent ones at Istio's defaults) or positionally.
+const istio = {
+  options: (i, hosts) => OutlierDetector.istio({ consecutive5xxErrors: i.consecutive_5xx_errors, interval: i.interval_ms, baseEjectionTime: i.base_ejection_time_ms }, hosts),
+  positional: (i, hosts) => OutlierDetector.istio(i.consecutive_5xx_errors, i.interval_ms, i.base_ejection_time_ms, hosts),
+};
+
 test("outlier detection scenarios", () => {
-  for (const s of vectors("resilience/outlier.json").scenarios) {
+  for (const form of ["options", "positional"]) for (const s of vectors("resilience/outlier.json").scenarios) {
     const hosts = Array.from({ length: s.hosts }, (_, i) => `h${i}`);
-    const d = s.istio
-      ? OutlierDetector.istio(s.istio.consecutive_5xx_errors, s.istio.interval_ms, s.istio.base_ejection_time_ms, hosts)
-      : new OutlierDetector(hosts, config(s.config));
+    const d = s.istio ? istio[form](s.istio, hosts) : new OutlierDetector(hosts, config(s.config));
     const events = [];
     for (const step of s.steps) {
       if (step.results) for (let i = 0; i < (step.times ?? 1); i++) for (const r of step.results) d.record(step.at, step.host, r);
@@ -55,9 +59,11 @@ test("retry condition vectors", () => {
 });
 
 test("bulkhead scenarios", () => {
-  for (const s of vectors("resilience/bulkhead.json").scenarios) {
+  for (const form of ["options", "positional"]) for (const s of vectors("resilience/bulkhead.json").scenarios) {
     const c = s.config;
-    const b = new Bulkhead(c.max_concurrent, c.max_queued, c.max_wait_ms);
+    const b = form === "positional"
+      ? new Bulkhead(c.max_concurrent, c.max_queued, c.max_wait_ms)
+      : new Bulkhead(Object.fromEntries(Object.entries({ maxConcurrent: c.max_concurrent, maxQueued: c.max_queued, maxWait: c.max_wait_ms }).filter(([, v]) => v !== undefined && v !== null)));
     for (const step of s.steps) {
       const what = `${s.name}: ${JSON.stringify(step)}`;
       if (step.enter) {
@@ -71,6 +77,16 @@ test("bulkhead scenarios", () => {
     }
   }
   assert.throws(() => new Bulkhead(0), { name: "ConfigError", code: "invalid_bulkhead_config", path: "maxConcurrent" });
+  assert.throws(() => new Bulkhead({ maxConcurrent: 0 }), { name: "ConfigError", code: "invalid_bulkhead_config", path: "maxConcurrent" });
+  assert.throws(() => new Bulkhead({ maxQueued: 1 }), (e) => e.name === "ValidationError" && e.violations[0].path === "options.maxConcurrent" && e.violations[0].code === "missing_field");
+  assert.throws(() => new Bulkhead({ maxConcurent: 1 }), (e) => e.violations[0].code === "unknown_field" && e.violations[0].path === "options.maxConcurent");
+  assert.throws(() => new Bulkhead("two"), { name: "TypeError", code: "invalid_argument_type", path: "options" });
+  // The options form reads durations as text too.
+  const b = new Bulkhead({ maxConcurrent: 1, maxQueued: 1, maxWait: "50ms" });
+  b.tryEnter(0);
+  const waiting = b.tryEnter(0);
+  assert.deepEqual(Array.from(b.expire(49)), []);
+  assert.deepEqual(Array.from(b.expire(50)), [waiting.ticket]);
   assert.throws(() => new Bulkhead(1).release(0), { code: "bulkhead_not_held" });
 });
 
@@ -140,4 +156,21 @@ test("retry budget vectors", () => {
   assert.throws(() => new RetryThrottle(0, 0.1), { name: "ConfigError", code: "invalid_retry_throttle", path: "maxTokens" });
   assert.throws(() => new RetryBudget(150), { name: "ConfigError", code: "invalid_retry_budget", path: "budgetPercent" });
   assert.equal(new RetryBudget().maxActiveRetries(100), 20);
+});
+
+test("OutlierDetector.istio defaults are Istio's: 5 consecutive 5xx, 10 s sweeps, 30 s ejection", () => {
+  const byDefault = OutlierDetector.istio({}, ["a", "b"]);
+  const explicit = OutlierDetector.istio(5, 10_000, 30_000, ["a", "b"]);
+  for (const d of [byDefault, explicit]) {
+    for (let i = 0; i < 4; i++) d.record(1_000, "a", 503);
+    assert.deepEqual(d.ejected(), [], "4 errors do not eject");
+    d.record(1_000, "a", 503);
+    assert.deepEqual(d.ejected(), ["a"]);
+    d.advance(30_000);
+    assert.deepEqual(d.ejected(), ["a"], "still out before the sweep after 30 s");
+    d.advance(40_000);
+  }
+  assert.deepEqual(byDefault.events(), explicit.events());
+  assert.deepEqual(byDefault.ejected(), explicit.ejected());
+  assert.throws(() => OutlierDetector.istio({ interval: -1 }), { code: "invalid_time" });
 });

@@ -118,9 +118,11 @@ answer.catch((e: unknown) => {
   console.log(refused.state, refused.retryAfter);
 });
 const bh = new Bulkhead(2, 1, 100);
+const bh2: Bulkhead = new Bulkhead({ maxConcurrent: 2, maxWait: "100ms" });
 const entered = bh.tryEnter(0);
 const promoted: number | null = entered.admitted ? bh.release(1) : entered.ticket;
 const od = OutlierDetector.istio(5, 10_000, 30_000, ["a", "b"]);
+const od2: OutlierDetector = OutlierDetector.istio({ interval: "5s" }, ["a"]);
 new OutlierDetector(["x"], { consecutive5xx: 3, interval: 1000 }, 0, 7n).record(0, "x", "timeout");
 od.record(0, "a", 503);
 od.advance(10_000);

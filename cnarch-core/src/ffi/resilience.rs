@@ -161,3 +161,81 @@ pub fn retry_policy(
     };
     RetryPolicy::new(max_attempts, backoff, jitter, initial, max_delay).map_err(|e| host.error(&e))
 }
+
+/// A bulkhead as a caller describes it: `max_concurrent` (required), `max_queued` (0: no
+/// queue), `max_wait` (absent: waiters wait until served or cancelled).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BulkheadArgs {
+    /// Calls in flight at once.
+    pub max_concurrent: Option<u32>,
+    /// Waiters held in line.
+    pub max_queued: u32,
+    /// The longest a waiter waits, in the host's unit or as text.
+    pub max_wait: Option<super::slo::Span>,
+}
+
+/// A bulkhead from its description (an options object in the host's spelling).
+pub fn bulkhead(
+    host: Host,
+    args: Option<&Value>,
+) -> Result<crate::resilience::bulkhead::Bulkhead, Error> {
+    let a: BulkheadArgs = options(host, args, "options", &[])?;
+    let Some(max_concurrent) = a.max_concurrent else {
+        return Err(host.error(&InvalidInput {
+            violations: vec![Violation::at(
+                "options.max_concurrent",
+                "missing_field",
+                "missing field: expected `max_concurrent`, found nothing",
+            )],
+        }));
+    };
+    let max_wait = a
+        .max_wait
+        .map(|s| s.resolve(host, "max_wait"))
+        .transpose()?;
+    crate::resilience::bulkhead::Bulkhead::new(max_concurrent, a.max_queued, max_wait)
+        .map_err(|e| host.error(&e))
+}
+
+/// Istio's `outlierDetection` fields that [`OutlierConfig::istio`] maps; absent ones at
+/// Istio's (and Envoy's) defaults: 5 consecutive 5xx, a 10 s interval, 30 s base ejection.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IstioOutlierArgs {
+    /// `consecutive5xxErrors` (0 turns consecutive-5xx ejection off).
+    pub consecutive_5xx_errors: u32,
+    /// `interval`, in the host's unit or as text.
+    pub interval: Option<super::slo::Span>,
+    /// `baseEjectionTime`, in the host's unit or as text.
+    pub base_ejection_time: Option<super::slo::Span>,
+}
+
+impl Default for IstioOutlierArgs {
+    fn default() -> Self {
+        IstioOutlierArgs {
+            consecutive_5xx_errors: OutlierConfig::default().consecutive_5xx,
+            interval: None,
+            base_ejection_time: None,
+        }
+    }
+}
+
+/// What Istio programs into Envoy for a DestinationRule's `outlierDetection`.
+pub fn istio_outlier(host: Host, args: Option<&Value>) -> Result<OutlierConfig, Error> {
+    let a: IstioOutlierArgs = options(host, args, "options", &[])?;
+    let d = OutlierConfig::default();
+    let interval = match &a.interval {
+        Some(s) => s.resolve(host, "interval")?,
+        None => d.interval,
+    };
+    let base = match &a.base_ejection_time {
+        Some(s) => s.resolve(host, "base_ejection_time")?,
+        None => d.base_ejection_time,
+    };
+    Ok(OutlierConfig::istio(
+        a.consecutive_5xx_errors,
+        interval,
+        base,
+    ))
+}

@@ -412,8 +412,11 @@ class Bulkhead:
 
     __slots__ = ("_inner",)
 
-    def __init__(self, max_concurrent: int, max_queued: int = 0, max_wait: Optional[float] = None) -> None:
-        self._inner = _core._Bulkhead(max_concurrent, max_queued, max_wait)
+    def __init__(self, max_concurrent: int, max_queued: Optional[int] = None, max_wait: Optional[DurationLike] = None) -> None:
+        """Absent options take the core's defaults (no queue, no wait limit); `max_wait` is
+        seconds, a `timedelta` or text like `"250ms"`."""
+        given = {"max_concurrent": max_concurrent, "max_queued": max_queued, "max_wait": _seconds(max_wait)}
+        self._inner = _core._Bulkhead({k: v for k, v in given.items() if v is not None})
 
     def try_enter(self, now: float) -> BulkheadDecision:
         kind, ticket = self._inner.try_enter(now)
@@ -502,12 +505,17 @@ class OutlierDetector:
 
     @classmethod
     def istio(
-        cls, consecutive_5xx_errors: int, interval: float, base_ejection_time: float,
+        cls, consecutive_5xx_errors: Optional[int] = None, interval: Optional[DurationLike] = None,
+        base_ejection_time: Optional[DurationLike] = None,
         hosts: Iterable[str] = (), *, start: float = 0.0, seed: int = 0,
     ) -> "OutlierDetector":
-        """What Istio's `outlierDetection` programs into Envoy (success-rate ejection off)."""
+        """What Istio's `outlierDetection` programs into Envoy (success-rate ejection off);
+        absent fields at Istio's defaults (5 consecutive 5xx, 10 s interval, 30 s base
+        ejection). Durations are seconds, `timedelta` or text."""
+        given = {"consecutive_5xx_errors": consecutive_5xx_errors, "interval": _seconds(interval),
+                 "base_ejection_time": _seconds(base_ejection_time)}
         d = cls.__new__(cls)
-        d._inner = _core._OutlierDetector.istio(consecutive_5xx_errors, interval, base_ejection_time, start, seed)
+        d._inner = _core._OutlierDetector.istio({k: v for k, v in given.items() if v is not None}, start, seed)
         for h in hosts:
             d._inner.add_host(h)
         return d

@@ -5,8 +5,9 @@ use cnarch_core::resilience::ratelimit::{RateDecision, TokenBucket};
 use cnarch_py_macros::guarded;
 use pyo3::prelude::*;
 
-use crate::convert::{dur, secs, time_in};
+use crate::convert::{secs, time_in};
 use crate::error::OrPy;
+use crate::error::HOST;
 
 /// The native rate limiter behind `TokenBucket` and `Gcra` (one algorithm, see
 /// `cnarch_core::resilience::ratelimit`).
@@ -38,21 +39,17 @@ impl PyLimiter {
 #[pyclass(name = "_Bulkhead", module = "cnarch._core", frozen)]
 pub(crate) struct PyBulkhead(Bulkhead);
 
-fn opt_secs(v: Option<f64>) -> PyResult<Option<std::time::Duration>> {
-    v.map(|x| dur(x, "max_wait")).transpose()
-}
-
 #[guarded]
 #[pymethods]
 impl PyBulkhead {
+    /// From `{max_concurrent, max_queued, max_wait}` (seconds or duration text), absent ones
+    /// at the core's defaults.
     #[new]
-    #[pyo3(signature = (max_concurrent, max_queued, max_wait=None))]
-    fn new(max_concurrent: u32, max_queued: u32, max_wait: Option<f64>) -> PyResult<Self> {
-        {
-            Bulkhead::new(max_concurrent, max_queued, opt_secs(max_wait)?)
-                .map(PyBulkhead)
-                .or_py()
-        }
+    fn new(options: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let o = crate::convert::json_of(options, "options")?;
+        cnarch_core::ffi::resilience::bulkhead(HOST, Some(&o))
+            .map(PyBulkhead)
+            .or_py()
     }
 
     /// `(decision, ticket_or_None)`.

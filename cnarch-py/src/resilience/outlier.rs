@@ -1,11 +1,11 @@
 //! Envoy's outlier detection.
 
 use cnarch_core::ffi;
-use cnarch_core::resilience::outlier::{HostResult, OutlierAction, OutlierConfig, OutlierDetector};
+use cnarch_core::resilience::outlier::{HostResult, OutlierAction, OutlierDetector};
 use cnarch_py_macros::guarded;
 use pyo3::prelude::*;
 
-use crate::convert::{dur, opt_json, secs, status_or_name, time_in};
+use crate::convert::{opt_json, secs, status_or_name, time_in};
 use crate::error::{OrPy, HOST};
 
 /// An outlier event as the Python facade unpacks it: at, host, action, kind, duration.
@@ -29,24 +29,15 @@ impl PyOutlier {
         }
     }
 
+    /// Istio's `outlierDetection` fields (`consecutive_5xx_errors`, `interval`,
+    /// `base_ejection_time`), absent ones at Istio's defaults.
     #[staticmethod]
-    fn istio(
-        consecutive_5xx_errors: u32,
-        interval: f64,
-        base_ejection_time: f64,
-        start: f64,
-        seed: u64,
-    ) -> PyResult<Self> {
-        {
-            let c = OutlierConfig::istio(
-                consecutive_5xx_errors,
-                dur(interval, "interval")?,
-                dur(base_ejection_time, "base_ejection_time")?,
-            );
-            OutlierDetector::new(c, time_in(start)?, seed)
-                .map(PyOutlier)
-                .or_py()
-        }
+    fn istio(options: &Bound<'_, PyAny>, start: f64, seed: u64) -> PyResult<Self> {
+        let o = crate::convert::json_of(options, "options")?;
+        let c = ffi::resilience::istio_outlier(HOST, Some(&o)).or_py()?;
+        OutlierDetector::new(c, time_in(start)?, seed)
+            .map(PyOutlier)
+            .or_py()
     }
 
     fn add_host(&mut self, host: String) -> PyResult<()> {

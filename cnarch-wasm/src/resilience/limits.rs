@@ -4,8 +4,10 @@ use cnarch_core::resilience::bulkhead::{Admission, Bulkhead as CoreBulkhead, Tic
 use cnarch_core::resilience::ratelimit::{RateDecision, TokenBucket as CoreBucket};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{millis, ms, time, whole_f64};
-use crate::error::{set, OrJs};
+use cnarch_core::ffi;
+
+use crate::convert::{data, ms, time, whole, whole_f64};
+use crate::error::{set, type_error, OrJs, HOST};
 
 fn decision_js(d: RateDecision) -> JsValue {
     let o = js_sys::Object::new();
@@ -58,17 +60,41 @@ pub struct Bulkhead(CoreBulkhead);
 
 #[wasm_bindgen]
 impl Bulkhead {
-    /// `RangeError` for `maxConcurrent` of 0.
+    /// `new Bulkhead({maxConcurrent, maxQueued, maxWait})` (absent: no queue, no wait limit;
+    /// `maxWait` in ms or duration text), or the positional form `(maxConcurrent, maxQueued,
+    /// maxWait)`. `RangeError` for `maxConcurrent` of 0.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        max_concurrent: f64,
-        max_queued: Option<f64>,
-        max_wait: Option<f64>,
+        options: JsValue,
+        max_queued: JsValue,
+        max_wait: JsValue,
     ) -> Result<Bulkhead, JsValue> {
-        let max_concurrent: u32 = whole_f64(max_concurrent, "maxConcurrent")?;
-        let max_queued: u32 = whole_f64(max_queued.unwrap_or(0.0), "maxQueued")?;
-        let wait = max_wait.map(|w| millis(w, "maxWait")).transpose()?;
-        CoreBulkhead::new(max_concurrent, max_queued, wait)
+        let o = if options.as_f64().is_some() {
+            let mut o = serde_json::Map::new();
+            o.insert(
+                "maxConcurrent".into(),
+                whole::<u32>(&options, "maxConcurrent")?.into(),
+            );
+            if !(max_queued.is_undefined() || max_queued.is_null()) {
+                o.insert(
+                    "maxQueued".into(),
+                    whole::<u32>(&max_queued, "maxQueued")?.into(),
+                );
+            }
+            if !(max_wait.is_undefined() || max_wait.is_null()) {
+                o.insert("maxWait".into(), data(&max_wait, "maxWait")?);
+            }
+            serde_json::Value::Object(o)
+        } else if options.is_object() {
+            data(&options, "options")?
+        } else {
+            return Err(type_error(
+                "options",
+                "an options object or maxConcurrent",
+                &options,
+            ));
+        };
+        ffi::resilience::bulkhead(HOST, Some(&o))
             .map(Bulkhead)
             .or_js()
     }

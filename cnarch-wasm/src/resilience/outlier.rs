@@ -6,8 +6,8 @@ use cnarch_core::resilience::outlier::{
 };
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{millis, ms, opt_data, status_or_name, time, whole_f64};
-use crate::error::{set, OrJs, HOST};
+use crate::convert::{data, ms, number, opt_data, status_or_name, time};
+use crate::error::{set, type_error, OrJs, HOST};
 
 /// Envoy's outlier detection (options are Envoy's `OutlierDetection` fields in camelCase,
 /// durations in milliseconds).
@@ -45,21 +45,44 @@ impl OutlierDetector {
         Ok(OutlierDetector(d))
     }
 
-    /// What Istio's `outlierDetection` programs into Envoy (success-rate ejection off).
+    /// What Istio's `outlierDetection` programs into Envoy (success-rate ejection off):
+    /// `OutlierDetector.istio({consecutive5xxErrors, interval, baseEjectionTime}, hosts, start,
+    /// seed)` with Istio's defaults (5, 10 s, 30 s; times in ms or duration text), or the
+    /// positional form `(consecutive5xxErrors, interval, baseEjectionTime, hosts, start, seed)`.
     pub fn istio(
-        consecutive5xx_errors: f64,
-        interval: f64,
-        base_ejection_time: f64,
-        hosts: Option<Vec<String>>,
-        start: Option<f64>,
-        seed: JsValue,
+        options: JsValue,
+        a: JsValue,
+        b: JsValue,
+        c: JsValue,
+        d: JsValue,
+        e: JsValue,
     ) -> Result<OutlierDetector, JsValue> {
+        let (o, hosts, start, seed) = if options.as_f64().is_some() {
+            let mut o = serde_json::Map::new();
+            o.insert(
+                "consecutive5xxErrors".into(),
+                data(&options, "consecutive5xxErrors")?,
+            );
+            o.insert("interval".into(), data(&a, "interval")?);
+            o.insert("baseEjectionTime".into(), data(&b, "baseEjectionTime")?);
+            (Some(serde_json::Value::Object(o)), c, d, e)
+        } else {
+            (opt_data(&options, "options")?, a, b, c)
+        };
+        let absent = |v: &JsValue| v.is_undefined() || v.is_null();
+        let hosts: Option<Vec<String>> = if absent(&hosts) {
+            None
+        } else {
+            let list = serde_json::from_value(data(&hosts, "hosts")?);
+            Some(list.map_err(|_| type_error("hosts", "a list of host names", &hosts))?)
+        };
+        let start = if absent(&start) {
+            None
+        } else {
+            Some(number(&start, "start")?)
+        };
         let seed = crate::convert::seed(&seed, "seed")?;
-        let c = OutlierConfig::istio(
-            whole_f64(consecutive5xx_errors, "consecutive5xxErrors")?,
-            millis(interval, "interval")?,
-            millis(base_ejection_time, "baseEjectionTime")?,
-        );
+        let c = ffi::resilience::istio_outlier(HOST, o.as_ref()).or_js()?;
         OutlierDetector::build(c, hosts, start, seed)
     }
 
