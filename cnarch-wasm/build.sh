@@ -37,7 +37,7 @@ done
 
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -n 1)
 sed "s/@VERSION@/$version/" "$here/npm/package.json" > "$pkg/package.json"
-cp "$here/npm/index.d.ts" "$here/npm/README.md" "$pkg/"
+cp "$here/npm/index.d.ts" "$here/npm/generated.d.ts" "$here/npm/README.md" "$pkg/"
 cp "$here/npm/web-index.js" "$pkg/web/index.js"
 printf '{ "type": "module" }\n' > "$pkg/web/package.json"
 

@@ -23,6 +23,10 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "cargo test --workspace"
 cargo test --workspace --quiet
 
+step "TypeScript declarations of the ffi's wire types are current (cnarch-wasm/npm/generated.d.ts)"
+cargo clippy -p cnarch-core --features ts --all-targets --quiet -- -D warnings
+cargo test -p cnarch-core --features ts --test typescript --quiet
+
 step "promtool check rules on the generated SLO rules (the golden file the Rust test compares with)"
 promtool check rules testdata/slo/sloth_rules.golden.yaml
 

@@ -7,11 +7,13 @@ use serde::{Deserialize, Serialize};
 
 /// One problem found in a spec: where it is, a stable code, and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Violation {
     /// Index of the document in its file (0-based).
     pub document: usize,
     /// The document's `name`, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub name: Option<String>,
     /// Dotted path inside the document, list items as `[i]`, map entries as `.key`
     /// (e.g. `healthCheck.liveness.periodSeconds`, `services[0].port`). Empty for the whole
@@ -22,11 +24,13 @@ pub struct Violation {
     /// What was expected and what was found.
     pub message: String,
     /// The line (1-based) where the value at `path` starts in the source text; when the value
-    /// is missing, the line of the nearest enclosing value. `None` for input that was not text.
+    /// is missing, the line of the nearest enclosing value; absent for input that was not text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub line: Option<u32>,
     /// The column (1-based, in characters) that goes with `line`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub column: Option<u32>,
 }
 

@@ -1,5 +1,9 @@
-// Type declarations for the `cnarch` package (hand-written; checked by compiling a sample that
-// uses every export with `tsc --strict`).
+// Type declarations for the `cnarch` package: the classes and functions are written here, the
+// ffi's wire types (options, violations) are generated from the Rust types into
+// generated.d.ts. Checked by compiling a sample that uses every export with `tsc --strict`.
+
+import type { BulkheadOptions, IstioOutlierOptions, RetryOptions, Span, Violation } from "./generated";
+export type { BulkheadOptions, IstioOutlierOptions, RetryOptions, Span, Violation } from "./generated";
 
 /** The document kinds. */
 export type Kind =
@@ -23,23 +27,6 @@ export interface Document {
   [field: string]: unknown;
 }
 
-/** One problem in a spec: where it is, a stable code, and what was expected. */
-export interface Violation {
-  /** Index of the document (0-based). */
-  document: number;
-  /** The document's name, when it has one. */
-  name?: string;
-  /** Path inside the document, like `healthCheck.liveness.periodSeconds`. */
-  path: string;
-  /** Stable snake_case code, the same in Rust and Python. */
-  code: string;
-  /** What was expected and what was found. */
-  message: string;
-  /** Line (1-based) of the value in the source text (of the nearest enclosing value when it is missing); absent for input that was not text. */
-  line?: number;
-  /** Column (1-based, in characters) that goes with `line`. */
-  column?: number;
-}
 
 /** What every thrown cnarch error carries (docs/errors.md lists every code, its kind and name). */
 export interface CnarchError extends Error {
@@ -343,14 +330,6 @@ export interface BulkheadDecision {
 }
 
 /** At most `maxConcurrent` calls in flight and `maxQueued` waiting (FIFO), each waiting at most `maxWait` ms. */
-/** A bulkhead's options (`maxWait` in ms or duration text like `"250ms"`). */
-export interface BulkheadOptions {
-  maxConcurrent: number;
-  /** Waiters held in line (default 0: no queue). */
-  maxQueued?: number;
-  /** The longest a waiter waits (default: until served or cancelled). */
-  maxWait?: number | string;
-}
 
 export class Bulkhead {
   constructor(options: BulkheadOptions);
@@ -398,12 +377,6 @@ export interface OutlierEvent {
 }
 
 /** Envoy's outlier detection over string-named hosts. */
-/** The fields of Istio's `outlierDetection` that `OutlierDetector.istio` maps (times in ms or duration text). */
-export interface IstioOutlierOptions {
-  consecutive5xxErrors?: number;
-  interval?: number | string;
-  baseEjectionTime?: number | string;
-}
 
 export class OutlierDetector {
   constructor(hosts?: string[], config?: OutlierConfig, start?: number, seed?: number | bigint);
@@ -462,15 +435,6 @@ export class RetryOn {
   free(): void;
 }
 
-/** A retry policy's options (times in ms or duration text like `"250ms"`). */
-export interface RetryOptions {
-  maxAttempts: number;
-  backoff?: "constant" | "linear" | "exponential";
-  initial?: number | string;
-  multiplier?: number;
-  maxDelay?: number | string;
-  jitter?: "none" | "full" | "equal" | "decorrelated";
-}
 
 /** Attempts, backoff and jitter (milliseconds). */
 export class RetryPolicy {
@@ -625,7 +589,6 @@ export function compare(a: Record<string, unknown>, b: Record<string, unknown>, 
 
 // ---- slo and alerting (durations in milliseconds or strings like "30d") ----
 
-export type Span = number | string;
 /** The calendar window (`day`, `week` from Monday, `month` (default), `quarter`) containing `at`, in a fixed UTC offset ("UTC" (default), "+02:00", "-0530"), as ms since the epoch, `end` exclusive. IANA zone names throw a ConfigError: this build has no tz database. */
 export function calendarWindow(at: number | Date, unit?: "day" | "week" | "month" | "quarter", zone?: string): { start: number; end: number };
 

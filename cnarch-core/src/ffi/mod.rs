@@ -8,11 +8,16 @@
 //! map to their exception classes by its [`ErrorKind`].
 //!
 //! Submodules, one per concept:
-//! - [`error`]: [`Error`], [`Host`], [`Case`], and rendering core errors for a host.
+//! - [`error`]: [`Error`], and rendering core errors for a host.
+//! - [`host`]: [`Host`] and [`Case`]: each language's time unit and spelling.
+//! - [`data`]: reading a binding's plain data (NaN and infinities refused with their path).
 //! - [`autoscale`]: pods, metric inputs, KPA, KEDA and simulator inputs from plain data, and
 //!   the replica calculator and HPA controller options with the controller's defaults.
 //! - [`slo`]: budget math arguments, policies (standard, Pyrra, custom rules with the
 //!   workbook's default short window), Sloth specs, routing and escalation inputs.
+//! - [`resilience`]: breaker, outlier detection, retry policy and bulkhead configurations.
+//! - [`policy`]: network policy engines and mesh authorization requests.
+//! - `typescript` (feature `ts`): TypeScript declarations of the wire types.
 //!
 //! ```
 //! use cnarch_core::ffi::{self, Host};
@@ -43,6 +48,8 @@ pub use error::{Error, OrFfi};
 pub use host::{Case, Host};
 pub mod policy;
 pub mod resilience;
+#[cfg(feature = "ts")]
+pub mod typescript;
 
 use serde_json::Value;
 

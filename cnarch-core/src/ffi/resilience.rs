@@ -100,18 +100,30 @@ fn respelled(host: Host, e: Error) -> Error {
 /// "exponential backoff and jitter" shape; `max_attempts` has no default).
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "RetryOptions", rename_all = "camelCase")
+)]
 pub struct RetryArgs {
     /// Attempts in all (the first call included).
+    #[cfg_attr(feature = "ts", ts(as = "u32"))]
     pub max_attempts: Option<u32>,
-    /// `constant`, `linear` or `exponential`.
+    /// `constant`, `linear` or `exponential` (default `exponential`).
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
     pub backoff: String,
-    /// The first wait, in the host's unit or as text.
+    /// The first wait (default 100 ms): milliseconds from JavaScript, seconds from Python, or
+    /// duration text.
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub initial: Option<super::slo::Span>,
-    /// The exponential multiplier.
+    /// The exponential multiplier (default 2).
+    #[cfg_attr(feature = "ts", ts(as = "Option<f64>", optional))]
     pub multiplier: f64,
-    /// The cap on a wait, in the host's unit or as text.
+    /// The cap on a wait (default 10 s), in the same units as `initial`.
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub max_delay: Option<super::slo::Span>,
-    /// `none`, `full`, `equal` or `decorrelated`.
+    /// `none`, `full`, `equal` or `decorrelated` (default `full`).
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
     pub jitter: String,
 }
 
@@ -166,12 +178,21 @@ pub fn retry_policy(
 /// queue), `max_wait` (absent: waiters wait until served or cancelled).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "BulkheadOptions", rename_all = "camelCase")
+)]
 pub struct BulkheadArgs {
     /// Calls in flight at once.
+    #[cfg_attr(feature = "ts", ts(as = "u32"))]
     pub max_concurrent: Option<u32>,
-    /// Waiters held in line.
+    /// Waiters held in line (default 0: no queue).
+    #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
     pub max_queued: u32,
-    /// The longest a waiter waits, in the host's unit or as text.
+    /// The longest a waiter waits (default: until served or cancelled): milliseconds from
+    /// JavaScript, seconds from Python, or duration text.
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub max_wait: Option<super::slo::Span>,
 }
 
@@ -202,12 +223,21 @@ pub fn bulkhead(
 /// Istio's (and Envoy's) defaults: 5 consecutive 5xx, a 10 s interval, 30 s base ejection.
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "IstioOutlierOptions", rename_all = "camelCase")
+)]
 pub struct IstioOutlierArgs {
-    /// `consecutive5xxErrors` (0 turns consecutive-5xx ejection off).
+    /// `consecutive5xxErrors` (default 5; 0 turns consecutive-5xx ejection off).
+    #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
     pub consecutive_5xx_errors: u32,
-    /// `interval`, in the host's unit or as text.
+    /// `interval` between ejection sweeps (default 10 s): milliseconds from JavaScript,
+    /// seconds from Python, or duration text.
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub interval: Option<super::slo::Span>,
-    /// `baseEjectionTime`, in the host's unit or as text.
+    /// `baseEjectionTime` (default 30 s), in the same units as `interval`.
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub base_ejection_time: Option<super::slo::Span>,
 }
 

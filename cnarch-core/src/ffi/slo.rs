@@ -165,6 +165,7 @@ use crate::error::InvalidInput;
 /// Prometheus syntax (`"30d"`, `"1h30m"`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Span {
     /// A number in the host's unit.
     Number(f64),

@@ -10,6 +10,7 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+#[allow(dead_code)]
 /// The JSON file at `testdata/<rel>`; a missing or malformed file fails the test with its name.
 pub fn testdata(rel: &str) -> Value {
     let path = repo().join("testdata").join(rel);
