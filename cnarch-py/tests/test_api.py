@@ -128,3 +128,21 @@ def test_stubs_match_the_native_module():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_typed_results_have_exactly_the_keys_the_core_returns():
+    """The TypedDicts in the package name every key of the dicts the native module returns."""
+    from typing import get_type_hints
+
+    from cnarch import alerting, autoscale, resilience, slo
+
+    samples = [
+        (resilience.BreakerMetrics, resilience.CircuitBreaker().metrics(0.0)),
+        (slo.BudgetStatus, slo.budget_status(0.999, 999, 1000)),
+        (autoscale.KpaDecision, autoscale.ServerlessAutoscaler().scale(10.0, 5.0, 5.0, 1)),
+        (autoscale.KedaPoll, autoscale.ScaledObject(maxReplicaCount=5, triggers=[{"name": "q", "threshold": 10}]).poll(0.0, 1, [20.0])),
+        (alerting.Notification, alerting.notifications([{"labels": {"alertname": "x"}, "starts_at": 0.0}], until=100.0)[0]),
+        (alerting.Notice, alerting.escalation({"steps": [{"delay": 0, "channels": ["pager"]}]}, {"labels": {"a": "b"}, "starts_at": 0.0}, until=100.0)[0]),
+    ]
+    for typed, got in samples:
+        assert set(got) == set(get_type_hints(typed)), typed.__name__

@@ -5,11 +5,30 @@ Times are seconds (floats)."""
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, TypedDict, cast, Union
 
 from . import _core
 
-__all__ = ["AlertRule", "notifications", "escalation"]
+__all__ = ["AlertRule", "notifications", "escalation", "Notification", "Notice"]
+
+
+class Notification(TypedDict):
+    """One Alertmanager notification: when, the group's labels, and the indices of the alerts
+    it reports firing and resolved."""
+
+    at: float
+    group: Dict[str, str]
+    firing: List[int]
+    resolved: List[int]
+
+
+class Notice(TypedDict):
+    """One notice of an escalation policy: when, which step in which round, to which channels."""
+
+    at: float
+    step: int
+    round: int
+    channels: List[str]
 
 
 def _secs(d: Union[_dt.timedelta, str, int, float, None]) -> float:
@@ -42,17 +61,17 @@ class AlertRule:
         return s
 
 
-def notifications(alerts: Sequence[Mapping[str, Any]], *, route: Optional[Mapping[str, Any]] = None, inhibit: Sequence[Mapping[str, Any]] = (), until: float) -> List[Dict[str, Any]]:
+def notifications(alerts: Sequence[Mapping[str, Any]], *, route: Optional[Mapping[str, Any]] = None, inhibit: Sequence[Mapping[str, Any]] = (), until: float) -> List[Notification]:
     """Alertmanager's notifications for alerts (`labels`, `starts_at`, `ends_at`): `route`
     (`group_by`, `group_wait` 30, `group_interval` 300, `repeat_interval` 14400,
     `send_resolved`), inhibit rules (`source_matchers`, `target_matchers` as "name=value",
     `equal`). Each notification: `at`, `group`, `firing` and `resolved` (alert indices)."""
-    r: List[Dict[str, Any]] = _core._alert_notifications(None if route is None else dict(route), [dict(x) for x in inhibit], [dict(a) for a in alerts], until)
+    r = cast("List[Notification]", _core._alert_notifications(None if route is None else dict(route), [dict(x) for x in inhibit], [dict(a) for a in alerts], until))
     return r
 
 
-def escalation(policy: Mapping[str, Any], alert: Mapping[str, Any], until: float = float("inf")) -> List[Dict[str, Any]]:
+def escalation(policy: Mapping[str, Any], alert: Mapping[str, Any], until: float = float("inf")) -> List[Notice]:
     """The notices of an escalation policy (`steps` of `delay` seconds, `channels`,
     `condition` "name=value"; `repeat`, `max_repeat`) for one alert."""
-    r: List[Dict[str, Any]] = _core._alert_escalation(dict(policy), dict(alert), until)
+    r = cast("List[Notice]", _core._alert_escalation(dict(policy), dict(alert), until))
     return r

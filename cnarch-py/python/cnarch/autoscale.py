@@ -9,12 +9,14 @@ controller's own, chosen in the core.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, TypedDict, cast, Union
 
 from . import _core
 from ._core import keda_activation
 
 __all__ = [
+    "KpaDecision",
+    "KedaPoll",
     "replica_calc",
     "object_replica_calc",
     "ReplicaCalcResult",
@@ -184,6 +186,25 @@ class HorizontalAutoscaler:
 _KPA_DURATIONS = ("stable_window", "scale_to_zero_grace_period", "scale_to_zero_pod_retention_period", "scale_down_delay")
 
 
+class KpaDecision(TypedDict):
+    """`ServerlessAutoscaler.scale(...)`: Knative's decision."""
+
+    autoscaler_replicas: int
+    desired_replicas: int
+    panicking: bool
+    excess_burst_capacity: int
+    reason: Optional[str]
+
+
+class KedaPoll(TypedDict):
+    """`ScaledObject.poll(...)`: KEDA's view after one poll."""
+
+    active: bool
+    triggers_active: List[bool]
+    set_replicas: Optional[int]
+    action: str
+
+
 class ServerlessAutoscaler:
     """Knative's KPA for one revision. Keyword names are `config-autoscaler`'s in snake_case
     (`target`, `container_concurrency`, `target_utilization_percentage`, `stable_window`,
@@ -199,11 +220,11 @@ class ServerlessAutoscaler:
         that already has pods."""
         self._inner = _core._ServerlessAutoscaler(config, None if decider is None else dict(decider), start, start_ready)
 
-    def scale(self, now: float, stable: float, panic: float, ready_pods: int, reachable: bool = True) -> Dict[str, Any]:
+    def scale(self, now: float, stable: float, panic: float, ready_pods: int, reachable: bool = True) -> "KpaDecision":
         """A decision from the stable- and panic-window averages of the observed total
         (concurrency or rps): `desired_replicas` (after min/max and scale-to-zero),
         `autoscaler_replicas`, `panicking`, `excess_burst_capacity`, `reason`."""
-        result: Dict[str, Any] = self._inner.scale(now, stable, panic, ready_pods, reachable)
+        result = cast("KpaDecision", self._inner.scale(now, stable, panic, ready_pods, reachable))
         return result
 
 
@@ -215,11 +236,11 @@ class ScaledObject:
     def __init__(self, **config: Any) -> None:
         self._inner = _core._ScaledObject(config)
 
-    def poll(self, now: float, current_replicas: int, values: Iterable[Optional[float]]) -> Dict[str, Any]:
+    def poll(self, now: float, current_replicas: int, values: Iterable[Optional[float]]) -> "KedaPoll":
         """One poll: each trigger's value (None if its scaler erred). Returns `active`,
         `triggers_active`, `set_replicas` (what KEDA sets itself; None leaves it to the HPA) and
         `action`."""
-        result: Dict[str, Any] = self._inner.poll(now, current_replicas, list(values))
+        result = cast("KedaPoll", self._inner.poll(now, current_replicas, list(values)))
         return result
 
     def hpa_spec(self) -> Dict[str, Any]:

@@ -15,7 +15,7 @@ import inspect
 import random
 import time
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Tuple, Type, TypeVar, Union
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Tuple, Type, TypedDict, cast, TypeVar, Union
 
 from . import _core
 from ._core import RetryBudget, RetryOn, RetryQuota, RetryThrottle
@@ -23,6 +23,7 @@ from ._errors import CallNotPermitted
 
 __all__ = [
     "CircuitBreaker",
+    "BreakerMetrics",
     "CallNotPermitted",
     "Permit",
     "Rejected",
@@ -45,6 +46,18 @@ T = TypeVar("T")
 
 DurationLike = Union[float, int, str, "Any"]
 Exceptions = Union[Type[BaseException], Tuple[Type[BaseException], ...]]
+
+
+class BreakerMetrics(TypedDict):
+    """`CircuitBreaker.metrics(now)`: resilience4j's metrics of the current window (rates in
+    percent, None until `minimum_number_of_calls` calls were recorded)."""
+
+    failure_rate: Optional[float]
+    slow_call_rate: Optional[float]
+    calls: int
+    failed: int
+    slow: int
+    not_permitted: int
 
 
 def _seconds(v: Any) -> Any:
@@ -140,8 +153,8 @@ class CircuitBreaker:
     def state(self, now: float) -> str:
         return self._inner.state(now)
 
-    def metrics(self, now: float) -> Dict[str, Any]:
-        result: Dict[str, Any] = self._inner.metrics(now)
+    def metrics(self, now: float) -> BreakerMetrics:
+        result = cast("BreakerMetrics", self._inner.metrics(now))
         return result
 
     def transition_to_closed(self, now: float) -> None:

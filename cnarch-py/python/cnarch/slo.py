@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, TypedDict, cast, Union
 
 from . import _core
 
 __all__ = [
+    "BudgetStatus",
     "burn_rate",
     "time_to_exhaustion",
     "allowed_bad_time",
@@ -96,10 +97,23 @@ def reset_time(objective: float, error_ratio: float, alert_window: DurationLike,
     return _td(_core._slo_reset_time(objective, error_ratio, _secs(alert_window), burn_factor))
 
 
-def budget_status(objective: float, good: int, total: int) -> Dict[str, Any]:
+class BudgetStatus(TypedDict):
+    """`budget_status(...)`: the SLI (None without data), the events, and the budget consumed
+    and remaining as fractions of the budget and in events."""
+
+    sli: Optional[float]
+    total: int
+    bad: int
+    allowed_bad: int
+    consumed: float
+    remaining: float
+    remaining_events: int
+
+
+def budget_status(objective: float, good: int, total: int) -> BudgetStatus:
     """`sli` (None without data), `bad`, `allowed_bad`, `consumed`, `remaining`,
     `remaining_events`."""
-    r: Dict[str, Any] = _core._slo_budget_status(objective, good, total)
+    r = cast("BudgetStatus", _core._slo_budget_status(objective, good, total))
     return r
 
 
