@@ -26,9 +26,75 @@ pub fn secs(d: std::time::Duration) -> f64 {
 
 /// Python data (dicts, lists, numbers, strings, None) as a JSON value; anything else, or a
 /// NaN or infinite float, is refused naming the argument and the path inside it.
+///
+/// A `datetime.timedelta` anywhere inside is read as its seconds, so every duration option
+/// takes a `timedelta` as well as seconds or duration text.
 pub fn json_of(v: &Bound<'_, PyAny>, argument: &str) -> PyResult<serde_json::Value> {
-    let mut de = pythonize::Depythonizer::from_object(v);
-    ffi::data::data(&mut de, argument).or_py()
+    let delta = v.py().import("datetime")?.getattr("timedelta")?;
+    match with_seconds(v, &delta)? {
+        Some(plain) => {
+            let mut de = pythonize::Depythonizer::from_object(&plain);
+            ffi::data::data(&mut de, argument).or_py()
+        }
+        None => {
+            let mut de = pythonize::Depythonizer::from_object(v);
+            ffi::data::data(&mut de, argument).or_py()
+        }
+    }
+}
+
+/// `v` with every `timedelta` (in dicts, lists and tuples) replaced by its seconds, or `None`
+/// when it holds none (the common case copies nothing).
+fn with_seconds<'py>(
+    v: &Bound<'py, PyAny>,
+    delta: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    use pyo3::types::{PyDict, PyList, PyTuple};
+    if v.is_instance(delta)? {
+        // Whole seconds stay integers, for fields Kubernetes types as int (KEDA's
+        // `cooldownPeriod`, `periodSeconds`).
+        let micros: i64 = v.getattr("microseconds")?.extract()?;
+        if micros == 0 {
+            let days: i64 = v.getattr("days")?.extract()?;
+            let secs: i64 = v.getattr("seconds")?.extract()?;
+            let whole = days.saturating_mul(86_400).saturating_add(secs);
+            return Ok(Some(whole.into_pyobject(v.py())?.into_any()));
+        }
+        return Ok(Some(v.call_method0("total_seconds")?));
+    }
+    if let Ok(d) = v.cast::<PyDict>() {
+        let mut changed: Option<Bound<'py, PyDict>> = None;
+        for (k, x) in d.iter() {
+            if let Some(y) = with_seconds(&x, delta)? {
+                changed.get_or_insert(d.copy()?).set_item(k, y)?;
+            }
+        }
+        return Ok(changed.map(Bound::into_any));
+    }
+    let items: Option<Vec<Bound<'py, PyAny>>> = if let Ok(l) = v.cast::<PyList>() {
+        Some(l.iter().collect())
+    } else if let Ok(t) = v.cast::<PyTuple>() {
+        Some(t.iter().collect())
+    } else {
+        None
+    };
+    let Some(items) = items else { return Ok(None) };
+    let mut out = Vec::with_capacity(items.len());
+    let mut any = false;
+    for x in &items {
+        match with_seconds(x, delta)? {
+            Some(y) => {
+                any = true;
+                out.push(y);
+            }
+            None => out.push(x.clone()),
+        }
+    }
+    Ok(if any {
+        Some(PyList::new(v.py(), out)?.into_any())
+    } else {
+        None
+    })
 }
 
 /// An optional argument as plain data (`None` stays absent).

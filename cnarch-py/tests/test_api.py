@@ -146,3 +146,23 @@ def test_typed_results_have_exactly_the_keys_the_core_returns():
     ]
     for typed, got in samples:
         assert set(got) == set(get_type_hints(typed)), typed.__name__
+
+
+def test_duration_options_take_timedelta_anywhere():
+    """A timedelta is read as its seconds in every option mapping (here KPA and KEDA configs
+    and a breaker's recorded call duration), with the same result as the number."""
+    from cnarch import autoscale, resilience
+
+    td = dt.timedelta
+    a = autoscale.ServerlessAutoscaler(stable_window=td(seconds=30), scale_down_delay=td(seconds=10))
+    b = autoscale.ServerlessAutoscaler(stable_window=30, scale_down_delay=10)
+    for now, load in [(0.0, 50.0), (5.0, 500.0), (20.0, 0.0), (40.0, 0.0)]:
+        assert a.scale(now, load, load, 1) == b.scale(now, load, load, 1)
+    trig = [{"name": "q", "threshold": 10}]
+    k1 = autoscale.ScaledObject(cooldownPeriod=td(minutes=1), triggers=trig)
+    k2 = autoscale.ScaledObject(cooldownPeriod=60, triggers=trig)
+    for now, v in [(0.0, 20.0), (10.0, 0.0), (65.0, 0.0), (75.0, 0.0)]:
+        assert k1.poll(now, 1, [v]) == k2.poll(now, 1, [v])
+    br = resilience.CircuitBreaker(slow_call_duration_threshold=td(seconds=1), minimum_number_of_calls=1)
+    br.record(0.0, br.try_acquire(0.0), True, td(seconds=2))
+    assert br.metrics(0.0)["slow"] == 1

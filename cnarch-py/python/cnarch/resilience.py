@@ -145,10 +145,10 @@ class CircuitBreaker:
             return Permit(permit)
         return Rejected(state or "open", retry_after)
 
-    def record(self, now: float, permit: Permit, success: Optional[bool], duration: float = 0.0) -> None:
+    def record(self, now: float, permit: Permit, success: Optional[bool], duration: DurationLike = 0.0) -> None:
         """Records the outcome (`success=None`: not counted, like resilience4j's ignored
-        exceptions)."""
-        self._inner.record(now, permit._inner, success, duration)
+        exceptions); `duration` (seconds or a `timedelta`) decides slow calls."""
+        self._inner.record(now, permit._inner, success, _seconds(duration))
 
     def state(self, now: float) -> str:
         return self._inner.state(now)
