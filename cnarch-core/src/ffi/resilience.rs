@@ -145,6 +145,30 @@ pub const DEFAULT_INITIAL: std::time::Duration = std::time::Duration::from_milli
 /// The cap when none is given (10 s).
 pub const DEFAULT_MAX_DELAY: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// A required option that the caller left out: a `missing_field` violation at
+/// `options.<name>` (re-spelled for the host).
+fn required<T>(host: Host, value: Option<T>, name: &str) -> Result<T, Error> {
+    value.ok_or_else(|| {
+        host.error(&InvalidInput {
+            violations: vec![Violation::at(
+                format!("options.{name}"),
+                "missing_field",
+                format!("missing field: expected `{name}`, found nothing"),
+            )],
+        })
+    })
+}
+
+/// An optional duration option, or `default` when absent.
+fn span_or(
+    host: Host,
+    span: Option<&super::slo::Span>,
+    field: &str,
+    default: std::time::Duration,
+) -> Result<std::time::Duration, Error> {
+    span.map_or(Ok(default), |s| s.resolve(host, field))
+}
+
 /// A retry policy from its description (an options object in the host's spelling).
 pub fn retry_policy(
     host: Host,
@@ -152,25 +176,11 @@ pub fn retry_policy(
 ) -> Result<crate::resilience::retry::RetryPolicy, Error> {
     use crate::resilience::retry::{Backoff, Jitter, RetryPolicy};
     let a: RetryArgs = options(host, args, "options", &[])?;
-    let Some(max_attempts) = a.max_attempts else {
-        return Err(host.error(&InvalidInput {
-            violations: vec![Violation::at(
-                "options.max_attempts",
-                "missing_field",
-                "missing field: expected `max_attempts`, found nothing",
-            )],
-        }));
-    };
+    let max_attempts = required(host, a.max_attempts, "max_attempts")?;
     let backoff = Backoff::from_name(&a.backoff, a.multiplier).map_err(|e| host.error(&e))?;
     let jitter: Jitter = a.jitter.parse().map_err(|e| host.error(&e))?;
-    let initial = match &a.initial {
-        Some(s) => s.resolve(host, "initial")?,
-        None => DEFAULT_INITIAL,
-    };
-    let max_delay = match &a.max_delay {
-        Some(s) => s.resolve(host, "max_delay")?,
-        None => DEFAULT_MAX_DELAY,
-    };
+    let initial = span_or(host, a.initial.as_ref(), "initial", DEFAULT_INITIAL)?;
+    let max_delay = span_or(host, a.max_delay.as_ref(), "max_delay", DEFAULT_MAX_DELAY)?;
     RetryPolicy::new(max_attempts, backoff, jitter, initial, max_delay).map_err(|e| host.error(&e))
 }
 
@@ -202,15 +212,7 @@ pub fn bulkhead(
     args: Option<&Value>,
 ) -> Result<crate::resilience::bulkhead::Bulkhead, Error> {
     let a: BulkheadArgs = options(host, args, "options", &[])?;
-    let Some(max_concurrent) = a.max_concurrent else {
-        return Err(host.error(&InvalidInput {
-            violations: vec![Violation::at(
-                "options.max_concurrent",
-                "missing_field",
-                "missing field: expected `max_concurrent`, found nothing",
-            )],
-        }));
-    };
+    let max_concurrent = required(host, a.max_concurrent, "max_concurrent")?;
     let max_wait = a
         .max_wait
         .map(|s| s.resolve(host, "max_wait"))
@@ -255,14 +257,13 @@ impl Default for IstioOutlierArgs {
 pub fn istio_outlier(host: Host, args: Option<&Value>) -> Result<OutlierConfig, Error> {
     let a: IstioOutlierArgs = options(host, args, "options", &[])?;
     let d = OutlierConfig::default();
-    let interval = match &a.interval {
-        Some(s) => s.resolve(host, "interval")?,
-        None => d.interval,
-    };
-    let base = match &a.base_ejection_time {
-        Some(s) => s.resolve(host, "base_ejection_time")?,
-        None => d.base_ejection_time,
-    };
+    let interval = span_or(host, a.interval.as_ref(), "interval", d.interval)?;
+    let base = span_or(
+        host,
+        a.base_ejection_time.as_ref(),
+        "base_ejection_time",
+        d.base_ejection_time,
+    )?;
     Ok(OutlierConfig::istio(
         a.consecutive_5xx_errors,
         interval,
