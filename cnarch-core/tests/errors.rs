@@ -3,6 +3,8 @@
 //! kept equal to `cnarch_core::error::CODES`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -12,13 +14,12 @@ use serde_json::{json, Value};
 
 const H: Host = Host::RUST;
 
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+fn root() -> std::path::PathBuf {
+    common::repo()
 }
 
 fn vectors() -> Value {
-    let text = std::fs::read_to_string(root().join("testdata/errors.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
+    common::testdata("errors.json")
 }
 
 fn e<E: Coded>(r: Result<impl Sized, E>) -> Result<(), Error> {
