@@ -172,3 +172,16 @@ where
     };
     text.parse().or_js()
 }
+
+/// An options object from a positional call's arguments (`[(name, value)]`, names as the
+/// options object spells them); absent (`undefined`/`null`) arguments are left out, so they
+/// take the core's defaults as in the options form.
+pub fn positional(args: &[(&str, &JsValue)]) -> Result<serde_json::Value, JsValue> {
+    let mut o = serde_json::Map::new();
+    for (name, v) in args {
+        if !(v.is_undefined() || v.is_null()) {
+            o.insert((*name).to_string(), data(v, name)?);
+        }
+    }
+    Ok(serde_json::Value::Object(o))
+}

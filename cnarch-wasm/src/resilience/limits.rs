@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use cnarch_core::ffi;
 
-use crate::convert::{data, ms, time, whole, whole_f64};
+use crate::convert::{data, ms, positional, time, whole_f64};
 use crate::error::{set, type_error, OrJs, HOST};
 
 fn decision_js(d: RateDecision) -> JsValue {
@@ -70,21 +70,11 @@ impl Bulkhead {
         max_wait: JsValue,
     ) -> Result<Bulkhead, JsValue> {
         let o = if options.as_f64().is_some() {
-            let mut o = serde_json::Map::new();
-            o.insert(
-                "maxConcurrent".into(),
-                whole::<u32>(&options, "maxConcurrent")?.into(),
-            );
-            if !(max_queued.is_undefined() || max_queued.is_null()) {
-                o.insert(
-                    "maxQueued".into(),
-                    whole::<u32>(&max_queued, "maxQueued")?.into(),
-                );
-            }
-            if !(max_wait.is_undefined() || max_wait.is_null()) {
-                o.insert("maxWait".into(), data(&max_wait, "maxWait")?);
-            }
-            serde_json::Value::Object(o)
+            positional(&[
+                ("maxConcurrent", &options),
+                ("maxQueued", &max_queued),
+                ("maxWait", &max_wait),
+            ])?
         } else if options.is_object() {
             data(&options, "options")?
         } else {

@@ -6,7 +6,7 @@ use cnarch_core::resilience::outlier::{
 };
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{data, ms, number, opt_data, status_or_name, time};
+use crate::convert::{data, ms, number, opt_data, positional, status_or_name, time};
 use crate::error::{set, type_error, OrJs, HOST};
 
 /// Envoy's outlier detection (options are Envoy's `OutlierDetection` fields in camelCase,
@@ -58,14 +58,12 @@ impl OutlierDetector {
         e: JsValue,
     ) -> Result<OutlierDetector, JsValue> {
         let (o, hosts, start, seed) = if options.as_f64().is_some() {
-            let mut o = serde_json::Map::new();
-            o.insert(
-                "consecutive5xxErrors".into(),
-                data(&options, "consecutive5xxErrors")?,
-            );
-            o.insert("interval".into(), data(&a, "interval")?);
-            o.insert("baseEjectionTime".into(), data(&b, "baseEjectionTime")?);
-            (Some(serde_json::Value::Object(o)), c, d, e)
+            let o = positional(&[
+                ("consecutive5xxErrors", &options),
+                ("interval", &a),
+                ("baseEjectionTime", &b),
+            ])?;
+            (Some(o), c, d, e)
         } else {
             (opt_data(&options, "options")?, a, b, c)
         };

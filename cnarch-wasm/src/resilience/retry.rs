@@ -8,8 +8,8 @@ use cnarch_core::resilience::retry::RetryPolicy as CoreRetry;
 use cnarch_core::resilience::retry_on::{CallOutcome, RetryOn as CoreRetryOn};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{data, ms, number, opt_string, status_or_name, string, whole, whole_f64};
-use crate::error::{to_js, type_error, OrJs, HOST};
+use crate::convert::{data, ms, number, positional, status_or_name, string, whole, whole_f64};
+use crate::error::{type_error, OrJs, HOST};
 
 /// Attempts, backoff and jitter; `delays(seed)` in milliseconds.
 #[wasm_bindgen]
@@ -32,30 +32,17 @@ impl RetryPolicy {
         jitter: JsValue,
     ) -> Result<RetryPolicy, JsValue> {
         let o = if options.as_f64().is_some() {
-            let mut o = serde_json::Map::new();
-            o.insert(
-                "maxAttempts".into(),
-                whole::<u32>(&options, "maxAttempts")?.into(),
-            );
-            if let Some(b) = opt_string(&backoff, "backoff")? {
-                o.insert("backoff".into(), b.into());
-            }
-            for (v, k) in [
-                (&initial, "initial"),
-                (&multiplier, "multiplier"),
-                (&max_delay, "maxDelay"),
-            ] {
-                if !(v.is_undefined() || v.is_null()) {
-                    let x = number(v, k)?;
-                    let n = serde_json::Number::from_f64(x)
-                        .ok_or_else(|| to_js(ffi::Error::number(k, "to be a finite number", x)))?;
-                    o.insert(k.into(), n.into());
-                }
-            }
-            if let Some(j) = opt_string(&jitter, "jitter")? {
-                o.insert("jitter".into(), j.into());
-            }
-            Some(serde_json::Value::Object(o))
+            // maxAttempts is checked here so that `new RetryPolicy(2.5)` is a RangeError
+            // naming it, as before; the rest is read by the core as in the options form.
+            whole::<u32>(&options, "maxAttempts")?;
+            Some(positional(&[
+                ("maxAttempts", &options),
+                ("backoff", &backoff),
+                ("initial", &initial),
+                ("multiplier", &multiplier),
+                ("maxDelay", &max_delay),
+                ("jitter", &jitter),
+            ])?)
         } else if options.is_object() {
             Some(data(&options, "options")?)
         } else {
