@@ -385,6 +385,7 @@ codes! {
     "invalid_label_key" => Parse, "a label key in a selector that is not a qualified name";
     "invalid_label_value" => Parse, "a label value in a selector that is not a valid label value";
     "invalid_selector_values" => Parse, "a set operator with the wrong number of values";
+    "invalid_selector_operator" => Parse, "a structured selector's operator other than `In`, `NotIn`, `Exists`, `DoesNotExist`";
     "unsupported_selector" => Parse, "a selector with no structured (`matchLabels`/`matchExpressions`) form";
     "invalid_document" => Validation, "documents that break the schema or its rules (see `violations`)";
     "invalid_input" => Validation, "structured input (options, pods, traces, specs) that breaks its rules (see `violations`)";

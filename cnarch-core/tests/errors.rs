@@ -54,11 +54,7 @@ fn run(c: &Value) -> Result<(), Error> {
         "schedule" => e(cnarch_core::schedule::Schedule::parse(&s("text"))),
         "selector" => e(cnarch_core::labels::Selector::parse(&s("text"))),
         "selector_structured" => {
-            let ls: cnarch_core::model::data::LabelSelector =
-                ffi::read(H, &c["selector"], "selector", &[])?;
-            e(cnarch_core::labels::Selector::from_label_selector(Some(
-                &ls,
-            )))
+            ffi::labels::from_label_selector(H, Some(&c["selector"])).map(|_| ())
         }
         "selector_nothing_structured" => {
             e(cnarch_core::labels::Selector::nothing().to_label_selector())

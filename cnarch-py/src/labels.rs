@@ -3,12 +3,14 @@
 use std::collections::BTreeMap;
 
 use cnarch_core::labels::{Selector, SelectorIndex};
-use cnarch_core::model::data::LabelSelector;
 use cnarch_py_macros::guarded;
 use pyo3::prelude::*;
 
-use crate::convert::{hash_of, read, to_py};
+use cnarch_core::ffi;
+
+use crate::convert::{hash_of, json_of, to_py};
 use crate::error::OrPy;
+use crate::error::HOST;
 
 /// A Kubernetes label selector (exposed as `cnarch.labels.Selector`).
 #[pyclass(
@@ -46,16 +48,10 @@ impl PySelector {
     /// nothing, `{}` everything.
     #[staticmethod]
     fn from_label_selector(data: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        {
-            let ls: Option<LabelSelector> = match data {
-                None => None,
-                Some(d) if d.is_none() => None,
-                Some(d) => Some(read(d, "data")?),
-            };
-            Selector::from_label_selector(ls.as_ref())
-                .map(PySelector)
-                .or_py()
-        }
+        let data = data.map(|d| json_of(d, "data")).transpose()?;
+        ffi::labels::from_label_selector(HOST, data.as_ref())
+            .map(PySelector)
+            .or_py()
     }
 
     /// The structured form as a dict.

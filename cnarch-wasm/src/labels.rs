@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use cnarch_core::ffi;
 use cnarch_core::labels::{Selector as CoreSelector, SelectorIndex as CoreSelectorIndex};
-use cnarch_core::model::data::LabelSelector;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{data, string, to_js_value};
@@ -13,11 +12,6 @@ use crate::error::OrJs;
 /// A label object (string values).
 fn labels(v: &JsValue) -> Result<BTreeMap<String, String>, JsValue> {
     ffi::read(ffi::Host::RUST, &data(v, "labels")?, "labels", &[]).or_js()
-}
-
-/// Kubernetes-shaped data, read as written.
-fn read<T: serde::de::DeserializeOwned>(v: &JsValue, argument: &str) -> Result<T, JsValue> {
-    ffi::read(ffi::Host::RUST, &data(v, argument)?, argument, &[]).or_js()
 }
 
 /// A Kubernetes label selector with apimachinery's exact semantics.
@@ -48,12 +42,12 @@ impl Selector {
     /// selects nothing, `{}` everything.
     #[wasm_bindgen(js_name = fromLabelSelector)]
     pub fn from_label_selector(data: JsValue) -> Result<Selector, JsValue> {
-        let ls: Option<LabelSelector> = if data.is_null() || data.is_undefined() {
+        let data = if data.is_null() || data.is_undefined() {
             None
         } else {
-            Some(read(&data, "data")?)
+            Some(super::convert::data(&data, "data")?)
         };
-        CoreSelector::from_label_selector(ls.as_ref())
+        ffi::labels::from_label_selector(crate::error::HOST, data.as_ref())
             .map(Selector)
             .or_js()
     }

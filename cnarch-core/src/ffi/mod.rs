@@ -40,6 +40,7 @@ pub mod autoscale;
 pub mod data;
 pub mod error;
 pub mod host;
+pub mod labels;
 pub mod slo;
 
 pub use crate::error::ErrorKind;

@@ -89,17 +89,20 @@ fn is_special(b: u8) -> bool {
     matches!(b, b'=' | b'!' | b'(' | b')' | b',' | b'>' | b'<')
 }
 
-/// Splits the text into tokens as apimachinery's `Lexer` does (a NUL byte ends the input).
+/// Splits the text into tokens as apimachinery's `Lexer` does. A NUL byte is apimachinery's
+/// end-of-input mark, but only where a token would start: there it ends the input. Inside a token
+/// (right after an identifier's or operator's characters) it ends that token and is skipped,
+/// and lexing goes on after it: `a=\0b` is `a=b`, `p\0,0` is `p,0`.
 fn lex(text: &str) -> Vec<Item<'_>> {
     let b = text.as_bytes();
-    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+    let end = b.len();
     let mut items = Vec::new();
     let mut i = 0;
     loop {
         while i < end && is_whitespace(b[i]) {
             i += 1;
         }
-        if i >= end {
+        if i >= end || b[i] == 0 {
             items.push(Item {
                 tok: Tok::End,
                 lit: "",
@@ -112,12 +115,17 @@ fn lex(text: &str) -> Vec<Item<'_>> {
             // The longest run of special symbols that is still a token.
             let mut best: Option<(Tok, usize)> = None;
             let mut j = i;
+            let mut nul = false;
             while j < end && is_special(b[j]) {
                 j += 1;
                 match keyword(&text[start..j]) {
                     Some(t) => best = Some((t, j)),
                     None if best.is_some() => break,
                     None => {}
+                }
+                if b.get(j) == Some(&0) {
+                    nul = true;
+                    break;
                 }
             }
             match best {
@@ -127,7 +135,8 @@ fn lex(text: &str) -> Vec<Item<'_>> {
                         lit: &text[start..stop],
                         pos: start,
                     });
-                    i = stop;
+                    // A NUL that ended the run is consumed with it.
+                    i = if nul && stop == j { j + 1 } else { stop };
                 }
                 None => {
                     items.push(Item {
@@ -144,10 +153,13 @@ fn lex(text: &str) -> Vec<Item<'_>> {
                 }
             }
         } else {
-            while i < end && !is_special(b[i]) && !is_whitespace(b[i]) {
+            while i < end && b[i] != 0 && !is_special(b[i]) && !is_whitespace(b[i]) {
                 i += 1;
             }
             let lit = &text[start..i];
+            if i < end && b[i] == 0 {
+                i += 1;
+            }
             let tok = match keyword(lit) {
                 Some(t @ (Tok::In | Tok::NotIn)) => t,
                 _ => Tok::Identifier,
