@@ -19,6 +19,8 @@
 use serde::{Deserialize, Serialize};
 use serde_norway::{Mapping, Value};
 
+use crate::limits::Limits;
+
 use crate::error::{LoadError, Violation};
 use crate::model::{
     data, events, eventsourcing, gateway, mesh, observability, serverless, workload,
@@ -175,7 +177,20 @@ pub fn to_json(docs: &[Document]) -> Result<String, LoadError> {
 /// Each violation carries the line and column of the value at its path (or, for a missing
 /// value, of the nearest enclosing one), and a document's violations come in the order of the
 /// text.
+///
+/// The text is first checked against the default [`Limits`] (64 MiB, nesting depth 128) in
+/// linear time; [`load_str_with`] sets other limits.
 pub fn load_str(text: &str) -> Result<Vec<Document>, LoadError> {
+    load_str_with(text, &Limits::DEFAULT)
+}
+
+/// [`load_str`] with the caller's input limits.
+pub fn load_str_with(text: &str, limits: &Limits) -> Result<Vec<Document>, LoadError> {
+    crate::limits::check(text, limits).map_err(|e| LoadError::TooLarge {
+        message: e.message,
+        line: e.line,
+        column: e.column,
+    })?;
     match load_values(parse_values(text)?) {
         Err(LoadError::Invalid { mut violations }) => {
             if let Some(at) = locate(text, is_json(text)) {
@@ -222,8 +237,8 @@ pub fn validate_json_value(value: serde_json::Value) -> Vec<Violation> {
     match load_json_value(value) {
         Ok(_) => Vec::new(),
         Err(LoadError::Invalid { violations }) => violations,
-        Err(LoadError::Syntax { message, .. }) => {
-            vec![Violation::at("", "syntax_error", message)]
+        Err(e @ (LoadError::Syntax { .. } | LoadError::TooLarge { .. })) => {
+            vec![Violation::at("", e.code(), e.to_string())]
         }
     }
 }

@@ -150,6 +150,7 @@ impl Duration {
     }
 
     /// Parses Go `time.ParseDuration` syntax.
+    #[deny(clippy::arithmetic_side_effects)]
     pub fn parse(input: &str) -> Result<Duration, DurationError> {
         let invalid = || DurationError::Format {
             input: input.to_string(),
@@ -185,11 +186,13 @@ impl Duration {
                 if v > LIMIT / 10 {
                     return Err(range());
                 }
-                v = v * 10 + u64::from(b[i] - b'0');
+                v = v
+                    .saturating_mul(10)
+                    .saturating_add(u64::from(b[i].saturating_sub(b'0')));
                 if v > LIMIT {
                     return Err(range());
                 }
-                i += 1;
+                i = i.saturating_add(1);
             }
             let pre = i > 0;
             // Fraction, with Go's overflow rule (further digits are ignored).
@@ -197,7 +200,7 @@ impl Duration {
             let mut scale: f64 = 1.0;
             let mut post = false;
             if i < b.len() && b[i] == b'.' {
-                i += 1;
+                i = i.saturating_add(1);
                 let start = i;
                 let mut overflow = false;
                 while i < b.len() && b[i].is_ascii_digit() {
@@ -205,7 +208,9 @@ impl Duration {
                         if f > (LIMIT - 1) / 10 {
                             overflow = true;
                         } else {
-                            let y = f * 10 + u64::from(b[i] - b'0');
+                            let y = f
+                                .saturating_mul(10)
+                                .saturating_add(u64::from(b[i].saturating_sub(b'0')));
                             if y > LIMIT {
                                 overflow = true;
                             } else {
@@ -214,7 +219,7 @@ impl Duration {
                             }
                         }
                     }
-                    i += 1;
+                    i = i.saturating_add(1);
                 }
                 post = i > start;
             }
@@ -224,7 +229,7 @@ impl Duration {
             // Unit: everything up to the next digit or dot.
             let ustart = i;
             while i < b.len() && !(b[i] == b'.' || b[i].is_ascii_digit()) {
-                i += 1;
+                i = i.saturating_add(1);
             }
             if i == ustart {
                 return Err(DurationError::MissingUnit {
@@ -239,12 +244,12 @@ impl Duration {
                 units: GO_UNITS,
             })?;
             s = &s[i..];
-            if v > LIMIT / unit {
+            if v > LIMIT.checked_div(unit).unwrap_or(0) {
                 return Err(range());
             }
-            v *= unit;
+            v = v.saturating_mul(unit);
             if f > 0 {
-                v += (f as f64 * (unit as f64 / scale)) as u64;
+                v = v.saturating_add((f as f64 * (unit as f64 / scale)) as u64);
                 if v > LIMIT {
                     return Err(range());
                 }
@@ -439,6 +444,7 @@ impl PromDuration {
     }
 
     /// Parses Prometheus `model.ParseDuration` syntax.
+    #[deny(clippy::arithmetic_side_effects)]
     pub fn parse(input: &str) -> Result<PromDuration, DurationError> {
         let invalid = || DurationError::Format {
             input: input.to_string(),
@@ -457,14 +463,14 @@ impl PromDuration {
         while i < b.len() {
             let start = i;
             while i < b.len() && b[i].is_ascii_digit() {
-                i += 1;
+                i = i.saturating_add(1);
             }
             if i == start {
                 return Err(invalid());
             }
             let ustart = i;
             while i < b.len() && b[i].is_ascii_alphabetic() {
-                i += 1;
+                i = i.saturating_add(1);
             }
             let unit = &input[ustart..i];
             if unit.is_empty() {
@@ -487,7 +493,7 @@ impl PromDuration {
             if pos < next_unit {
                 return Err(invalid());
             }
-            next_unit = pos + 1;
+            next_unit = pos.saturating_add(1);
             let n: u64 = input[start..ustart]
                 .parse()
                 .map_err(|_| DurationError::OutOfRange {

@@ -63,6 +63,17 @@ pub enum LoadError {
         /// 1-based column, when known.
         column: Option<usize>,
     },
+    /// The text is past an input limit (size or nesting depth, [`crate::limits`]); refused
+    /// before parsing, in linear time.
+    #[error("{message}")]
+    TooLarge {
+        /// What limit was exceeded.
+        message: String,
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// 1-based column, when known.
+        column: Option<usize>,
+    },
     /// The documents parsed but break the schema or its rules.
     #[error("{} violation(s); first: {}", violations.len(), violations.first().map(|v| v.to_string()).unwrap_or_default())]
     Invalid {
@@ -76,6 +87,7 @@ impl LoadError {
     pub fn code(&self) -> &'static str {
         match self {
             LoadError::Syntax { .. } => "syntax_error",
+            LoadError::TooLarge { .. } => "input_limit_exceeded",
             LoadError::Invalid { .. } => "invalid_document",
         }
     }
@@ -83,7 +95,7 @@ impl LoadError {
     /// The violations (empty for a syntax error).
     pub fn violations(&self) -> &[Violation] {
         match self {
-            LoadError::Syntax { .. } => &[],
+            LoadError::Syntax { .. } | LoadError::TooLarge { .. } => &[],
             LoadError::Invalid { violations } => violations,
         }
     }
@@ -188,13 +200,15 @@ impl Coded for LoadError {
     }
     fn kind(&self) -> ErrorKind {
         match self {
-            LoadError::Syntax { .. } => ErrorKind::Parse,
+            LoadError::Syntax { .. } | LoadError::TooLarge { .. } => ErrorKind::Parse,
             LoadError::Invalid { .. } => ErrorKind::Validation,
         }
     }
     fn position(&self) -> Option<(usize, usize)> {
         match self {
-            LoadError::Syntax { line, column, .. } => line.zip(*column),
+            LoadError::Syntax { line, column, .. } | LoadError::TooLarge { line, column, .. } => {
+                line.zip(*column)
+            }
             LoadError::Invalid { .. } => None,
         }
     }
@@ -387,6 +401,7 @@ codes! {
     "invalid_selector_values" => Parse, "a set operator with the wrong number of values";
     "invalid_selector_operator" => Parse, "a structured selector's operator other than `In`, `NotIn`, `Exists`, `DoesNotExist`";
     "unsupported_selector" => Parse, "a selector with no structured (`matchLabels`/`matchExpressions`) form";
+    "input_limit_exceeded" => Parse, "a text longer than the size limit (64 MiB unless set) or nested deeper than 128 levels, refused before parsing";
     "invalid_document" => Validation, "documents that break the schema or its rules (see `violations`)";
     "invalid_input" => Validation, "structured input (options, pods, traces, specs) that breaks its rules (see `violations`)";
     "invalid_breaker_config" => Config, "a circuit breaker configuration outside resilience4j's rules";

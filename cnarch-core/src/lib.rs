@@ -27,6 +27,7 @@ pub mod duration;
 pub mod error;
 pub mod ffi;
 pub mod labels;
+pub mod limits;
 pub mod model;
 pub mod policy;
 pub mod prom;

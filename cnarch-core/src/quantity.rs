@@ -277,6 +277,7 @@ impl Quantity {
     };
 
     /// Parses Kubernetes quantity text.
+    #[deny(clippy::arithmetic_side_effects)]
     pub fn parse(input: &str) -> Result<Quantity, QuantityError> {
         let format_err = || QuantityError::Format {
             input: input.to_string(),
@@ -312,11 +313,13 @@ impl Quantity {
         };
 
         // value = D × 2^bin_exp × 10^shift nanounits, D the digits of num and denom.
-        let mut digits = String::with_capacity(sc.num.len() + sc.denom.len());
+        let mut digits = String::with_capacity(sc.num.len().saturating_add(sc.denom.len()));
         digits.push_str(sc.num);
         digits.push_str(sc.denom);
         let d = digits_times_pow2(&digits, bin_exp);
-        let shift: i64 = i64::from(dec_exp) + 9 - sc.denom.len() as i64;
+        let shift: i64 = i64::from(dec_exp)
+            .saturating_add(9)
+            .saturating_sub(sc.denom.len() as i64);
         let out_of_range = || QuantityError::OutOfRange {
             input: input.to_string(),
         };
@@ -324,7 +327,7 @@ impl Quantity {
         let (int_digits, dropped_nonzero): (&[u8], bool) = if shift >= 0 {
             (&d[..], false)
         } else {
-            let cut = d.len() as i64 + shift;
+            let cut = (d.len() as i64).saturating_add(shift);
             if cut <= 0 {
                 (&[][..], d.iter().any(|&x| x != 0))
             } else {
@@ -361,7 +364,7 @@ impl Quantity {
             }
         }
         if sc.negative {
-            nanos = -nanos;
+            nanos = nanos.saturating_neg();
         }
         Ok(Quantity { nanos, format })
     }

@@ -178,6 +178,7 @@ const AWS_YEAR_MAX: u32 = 2199;
 
 /// Go's `strconv.Atoi` followed by robfig's "negative number not allowed": an optional sign, ASCII
 /// digits, within int64, not below zero.
+#[deny(clippy::arithmetic_side_effects)]
 fn parse_int(s: &str, b: &Bounds) -> Result<u64, String> {
     match s.parse::<i64>() {
         Ok(v) => u64::try_from(v).map_err(|_| {
@@ -199,6 +200,7 @@ fn parse_int(s: &str, b: &Bounds) -> Result<u64, String> {
 /// Is `s` the name `name` (upper case ASCII) under Go's `strings.ToLower`, which maps each
 /// character by its simple lower-case mapping? Besides ASCII letters, two characters lower to
 /// ASCII: `İ` (U+0130) to `i` and the Kelvin sign (U+212A) to `k`.
+#[deny(clippy::arithmetic_side_effects)]
 fn is_name(s: &str, name: &str) -> bool {
     let mut chars = s.chars();
     for want in name.chars() {
@@ -215,6 +217,7 @@ fn is_name(s: &str, name: &str) -> bool {
     chars.next().is_none()
 }
 
+#[deny(clippy::arithmetic_side_effects)]
 fn parse_value(s: &str, b: &Bounds) -> Result<u64, String> {
     if let Some(i) = b.names.iter().position(|n| is_name(s, n)) {
         return Ok(u64::from(b.name_base).saturating_add(i as u64));
@@ -225,6 +228,7 @@ fn parse_value(s: &str, b: &Bounds) -> Result<u64, String> {
 /// One comma-separated item: `*`, `?`, `a`, `a-b`, with an optional `/step`, read as robfig's
 /// `getRange` reads it: after `*` or `?` the text up to a `/` is not looked at (`*-x` is `*`),
 /// and numbers and steps are int64s.
+#[deny(clippy::arithmetic_side_effects)]
 fn parse_range(expr: &str, b: &Bounds) -> Result<(u64, u64, u64, bool), String> {
     let (min, max) = (u64::from(b.min), u64::from(b.max));
     let mut parts = expr.split('/');
@@ -303,6 +307,7 @@ enum Commas {
     Refuse,
 }
 
+#[deny(clippy::arithmetic_side_effects)]
 fn parse_field(text: &str, b: &Bounds, commas: Commas) -> Result<Field, String> {
     if text.is_empty() {
         return Err(format!("{} field: expected a value, found nothing", b.name));
@@ -345,6 +350,7 @@ fn one(v: u32) -> Field {
 impl Schedule {
     /// Parses a Kubernetes cron expression, a descriptor (`@daily`, `@every 5m`), or an AWS
     /// `rate(...)` / `cron(...)` expression.
+    #[deny(clippy::arithmetic_side_effects)]
     pub fn parse(input: &str) -> Result<Schedule, ScheduleError> {
         let err = |reason: String| ScheduleError {
             input: input.to_string(),
@@ -596,6 +602,7 @@ fn search(
     }
 }
 
+#[deny(clippy::arithmetic_side_effects)]
 fn parse_descriptor(desc: &str) -> Result<Kind, String> {
     let cron = |minute: Field, hour: Field, dom: Field, month: Field, dow: Field| Kind::Cron {
         minute,
@@ -631,6 +638,7 @@ fn parse_descriptor(desc: &str) -> Result<Kind, String> {
     })
 }
 
+#[deny(clippy::arithmetic_side_effects)]
 fn parse_rate(inner: &str) -> Result<Kind, String> {
     let parts: Vec<&str> = inner.split_whitespace().collect();
     let [value, unit] = parts.as_slice() else {
@@ -667,6 +675,7 @@ fn parse_rate(inner: &str) -> Result<Kind, String> {
     Ok(Kind::Rate { seconds })
 }
 
+#[deny(clippy::arithmetic_side_effects)]
 fn parse_aws_cron(inner: &str) -> Result<Kind, String> {
     let f: Vec<&str> = inner.split_whitespace().collect();
     if f.len() != 6 {
@@ -701,7 +710,7 @@ fn parse_aws_cron(inner: &str) -> Result<Kind, String> {
     let dow_num = |s: &str| -> Result<u32, String> {
         parse_value(s, &AWS_DOW).and_then(|v| {
             if (1..=7).contains(&v) {
-                Ok(v as u32 - 1)
+                Ok((v as u32).saturating_sub(1))
             } else {
                 Err(format!(
                     "day-of-week field: expected 1-7 or SUN-SAT, found `{s}`"

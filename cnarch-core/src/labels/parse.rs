@@ -93,6 +93,7 @@ fn is_special(b: u8) -> bool {
 /// end-of-input mark, but only where a token would start: there it ends the input. Inside a token
 /// (right after an identifier's or operator's characters) it ends that token and is skipped,
 /// and lexing goes on after it: `a=\0b` is `a=b`, `p\0,0` is `p,0`.
+#[deny(clippy::arithmetic_side_effects)]
 fn lex(text: &str) -> Vec<Item<'_>> {
     let b = text.as_bytes();
     let end = b.len();
@@ -100,7 +101,7 @@ fn lex(text: &str) -> Vec<Item<'_>> {
     let mut i = 0;
     loop {
         while i < end && is_whitespace(b[i]) {
-            i += 1;
+            i = i.saturating_add(1);
         }
         if i >= end || b[i] == 0 {
             items.push(Item {
@@ -117,7 +118,7 @@ fn lex(text: &str) -> Vec<Item<'_>> {
             let mut j = i;
             let mut nul = false;
             while j < end && is_special(b[j]) {
-                j += 1;
+                j = j.saturating_add(1);
                 match keyword(&text[start..j]) {
                     Some(t) => best = Some((t, j)),
                     None if best.is_some() => break,
@@ -136,7 +137,11 @@ fn lex(text: &str) -> Vec<Item<'_>> {
                         pos: start,
                     });
                     // A NUL that ended the run is consumed with it.
-                    i = if nul && stop == j { j + 1 } else { stop };
+                    i = if nul && stop == j {
+                        j.saturating_add(1)
+                    } else {
+                        stop
+                    };
                 }
                 None => {
                     items.push(Item {
@@ -154,11 +159,11 @@ fn lex(text: &str) -> Vec<Item<'_>> {
             }
         } else {
             while i < end && b[i] != 0 && !is_special(b[i]) && !is_whitespace(b[i]) {
-                i += 1;
+                i = i.saturating_add(1);
             }
             let lit = &text[start..i];
             if i < end && b[i] == 0 {
-                i += 1;
+                i = i.saturating_add(1);
             }
             let tok = match keyword(lit) {
                 Some(t @ (Tok::In | Tok::NotIn)) => t,
@@ -188,9 +193,10 @@ fn syntax(pos: usize, message: String) -> SelectorParseError {
     SelectorParseError::new("selector_syntax", pos, message)
 }
 
+#[deny(clippy::arithmetic_side_effects)]
 impl<'a> Parser<'a> {
     fn peek(&self, ctx: Context) -> (Tok, &'a str, usize) {
-        let it = &self.items[self.at.min(self.items.len() - 1)];
+        let it = &self.items[self.at.min(self.items.len().saturating_sub(1))];
         let tok = match (ctx, it.tok) {
             (Context::Values, Tok::In | Tok::NotIn) => Tok::Identifier,
             (_, t) => t,
@@ -200,8 +206,8 @@ impl<'a> Parser<'a> {
 
     fn next(&mut self, ctx: Context) -> (Tok, &'a str, usize) {
         let r = self.peek(ctx);
-        if self.at < self.items.len() - 1 {
-            self.at += 1;
+        if self.at.saturating_add(1) < self.items.len() {
+            self.at = self.at.saturating_add(1);
         }
         r
     }
@@ -480,6 +486,7 @@ pub(crate) fn validate_requirement(
 }
 
 /// Parses a selector into requirements (unsorted).
+#[deny(clippy::arithmetic_side_effects)]
 pub(crate) fn parse(text: &str) -> Result<Vec<Requirement>, SelectorParseError> {
     let items = lex(text);
     if let Some(e) = items.iter().find(|i| i.tok == Tok::Error) {
