@@ -57,7 +57,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 serde_norway::Deserializer::from_str(black_box(t))
                     .map(|d| serde_norway::Value::deserialize(d).is_err())
-                    .count()
+                    .collect::<Vec<bool>>()
             })
         },
     );
