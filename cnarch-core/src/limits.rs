@@ -51,7 +51,7 @@ pub struct Exceeded {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
-    /// Between tokens; `start` is true where a node may begin.
+    /// Outside quoted scalars and comments.
     Plain,
     Single,
     Double,
@@ -83,8 +83,10 @@ pub fn check(text: &str, limits: &Limits) -> Result<(), Exceeded> {
     let mut block_scalar: Option<usize> = None;
     // Where a node may start (line start, after `- `, `: `, `? `, and in flow after `[{,:`).
     let mut node_start = true;
-    // Compact sequences opened on the current line (`- - x`).
+    // `-`/`?` indicators on the current line (`- - x`): the first is the collection the line's
+    // indentation already counts, each further one a nested collection.
     let mut compact = 0usize;
+    let open = |blocks: &[usize], compact: usize| blocks.len().max(1) + compact.saturating_sub(1);
     let too_deep = |line: usize, at: usize, line_start: usize| Exceeded {
         message: format!(
             "input nested too deeply: expected at most {} levels of collections",
@@ -171,7 +173,7 @@ pub fn check(text: &str, limits: &Limits) -> Result<(), Exceeded> {
                     b' ' | b'\t' | b'\r' => {}
                     b'[' | b'{' if node_start || flow > 0 => {
                         flow += 1;
-                        if blocks.len().max(1) + compact + flow > limits.max_depth {
+                        if open(&blocks, compact) + flow > limits.max_depth {
                             return Err(too_deep(line, i, line_start));
                         }
                         node_start = true;
@@ -185,7 +187,7 @@ pub fn check(text: &str, limits: &Limits) -> Result<(), Exceeded> {
                     b'"' if node_start => state = State::Double,
                     b'-' | b'?' if node_start && next_blank && flow == 0 => {
                         compact += 1;
-                        if blocks.len().max(1) + compact > limits.max_depth {
+                        if open(&blocks, compact) > limits.max_depth {
                             return Err(too_deep(line, i, line_start));
                         }
                     }
@@ -255,8 +257,11 @@ mod tests {
         assert!(depth_ok(&text, 10));
         assert!(!depth_ok(&text, 9));
         assert!(!depth_ok(&"- ".repeat(200), 128));
-        assert!(depth_ok("- - - x\n", 4));
-        assert!(!depth_ok("- - - x\n", 3));
+        // Three sequences, one inside the other: depth 3 exactly.
+        assert!(depth_ok("- - - x\n", 3));
+        assert!(!depth_ok("- - - x\n", 2));
+        assert!(depth_ok("k:\n  - [x]\n", 3));
+        assert!(!depth_ok("k:\n  - [x]\n", 2));
     }
 
     #[test]
