@@ -401,6 +401,7 @@ codes! {
     "invalid_selector_values" => Parse, "a set operator with the wrong number of values";
     "invalid_selector_operator" => Parse, "a structured selector's operator other than `In`, `NotIn`, `Exists`, `DoesNotExist`";
     "unsupported_selector" => Parse, "a selector with no structured (`matchLabels`/`matchExpressions`) form";
+    "invalid_matcher" => Parse, "an Alertmanager matcher that does not follow its grammar (`name=value`, `!=`, `=~`, `!~`; an RE2 expression after `=~`/`!~`)";
     "input_limit_exceeded" => Parse, "a text longer than the size limit (64 MiB unless set) or nested deeper than 128 levels, refused before parsing";
     "invalid_document" => Validation, "documents that break the schema or its rules (see `violations`)";
     "invalid_input" => Validation, "structured input (options, pods, traces, specs) that breaks its rules (see `violations`)";

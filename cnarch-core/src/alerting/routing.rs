@@ -1,16 +1,11 @@
 //! Alert routing state: Alertmanager's grouping, timing and inhibition (`dispatch/dispatch.go`,
 //! `notify.DedupStage`, `inhibit`), and escalation policies (the design's `EscalationPolicy`).
 //!
-//! **Grouping.** Alerts with the same values of `group_by` form a group. A new group notifies
-//! after `group_wait` (30 s), then is re-examined every `group_interval` (5 min); it notifies
-//! when a firing alert is new since the last notification, when every alert has resolved (if
-//! it had notified firing ones), when a resolved alert is new and `send_resolved` is on, or when
-//! `repeat_interval` (4 h) has passed since the last notification. Resolved alerts leave the
-//! group once notified; an empty group is removed (its notification log stays).
-//!
-//! **Inhibition.** At notification time an alert matching an inhibit rule's target matchers is
-//! muted while an alert matching its source matchers is firing with the same values for the
-//! `equal` labels (an alert does not inhibit itself).
+//! **Grouping, timing and inhibition** follow Alertmanager exactly; they live in
+//! [`super::dispatch`] (the routing tree of a real configuration is [`super::config`]).
+//! [`notifications`] runs that dispatcher for one flat route with one receiver integration:
+//! `group_by` empty (the default) puts every alert in one group, `["..."]` groups by every
+//! label.
 //!
 //! **Escalation.** Step *i* notifies its channels `delay_i` after step *i − 1* (step 0 after the
 //! alert starts) while the alert is firing and its condition (a label matcher) holds; with
@@ -76,54 +71,9 @@ fn too_long(what: &str) -> Vec<Violation> {
     )]
 }
 
-/// A label matcher: `name=value` or `name!=value`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Matcher {
-    /// Label name.
-    pub name: String,
-    /// Value.
-    pub value: String,
-    /// `!=` instead of `=`.
-    #[serde(default)]
-    pub negate: bool,
-}
-
-impl Matcher {
-    /// Parses `name=value`, `name!=value` (quotes around the value optional).
-    pub fn parse(text: &str) -> Result<Matcher, String> {
-        let (name, value, negate) = if let Some((n, v)) = text.split_once("!=") {
-            (n, v, true)
-        } else if let Some((n, v)) = text.split_once('=') {
-            if v.starts_with('~') || n.ends_with('!') {
-                return Err(format!(
-                    "regular-expression matchers are not supported, found `{text}`"
-                ));
-            }
-            (n, v, false)
-        } else {
-            return Err(format!(
-                "expected a matcher `name=value` or `name!=value`, found `{text}`"
-            ));
-        };
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(format!(
-                "expected a label name before the operator in `{text}`"
-            ));
-        }
-        Ok(Matcher {
-            name: name.into(),
-            value: value.trim().trim_matches('"').into(),
-            negate,
-        })
-    }
-
-    /// Whether `labels` match (an absent label has the empty value, as in Alertmanager).
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        let v = labels.get(&self.name).map(String::as_str).unwrap_or("");
-        (v == self.value) != self.negate
-    }
-}
+pub use super::config::InhibitRule;
+pub use super::dispatch::Notification;
+pub use super::matcher::Matcher;
 
 /// An alert and when it fired.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,7 +88,8 @@ pub struct Alert {
 }
 
 impl Alert {
-    fn firing_at(&self, t: f64) -> bool {
+    /// Whether the alert fires at `t` (from `starts_at`, until `ends_at` exclusive).
+    pub fn firing_at(&self, t: f64) -> bool {
         self.starts_at <= t && self.ends_at.is_none_or(|e| t < e)
     }
 }
@@ -147,7 +98,7 @@ impl Alert {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Route {
-    /// Labels that form the group key.
+    /// Labels that form the group key (empty: one group; `["..."]`: every label).
     pub group_by: Vec<String>,
     /// Seconds (30).
     pub group_wait: f64,
@@ -162,7 +113,7 @@ pub struct Route {
 impl Default for Route {
     fn default() -> Self {
         Route {
-            group_by: vec!["alertname".into()],
+            group_by: Vec::new(),
             group_wait: 30.0,
             group_interval: 300.0,
             repeat_interval: 14400.0,
@@ -179,13 +130,26 @@ impl Route {
         let mut out = Vec::new();
         let mut seen = BTreeSet::new();
         for (i, l) in self.group_by.iter().enumerate() {
-            if !seen.insert(l.as_str()) {
+            if l != "..." && !super::matcher::is_label_name(l) {
+                out.push(violation(
+                    &format!("route.group_by[{i}]"),
+                    "invalid_label_name",
+                    format!("expected a label name matching `[a-zA-Z_][a-zA-Z0-9_]*` or `...`, found `{l}`"),
+                ));
+            } else if !seen.insert(l.as_str()) {
                 out.push(violation(
                     &format!("route.group_by[{i}]"),
                     "duplicate",
                     format!("duplicated label `{l}` in group_by"),
                 ));
             }
+        }
+        if seen.contains("...") && seen.len() > 1 {
+            out.push(violation(
+                "route.group_by",
+                "invalid_value",
+                "expected `...` alone in group_by (it already groups by every label), found it with other labels".into(),
+            ));
         }
         if !(self.group_wait.is_finite() && self.group_wait >= 0.0) {
             out.push(violation(
@@ -219,170 +183,62 @@ impl Route {
     }
 }
 
-/// An inhibit rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(default)]
-pub struct InhibitRule {
-    /// Matchers the inhibiting alert satisfies.
-    pub source_matchers: Vec<Matcher>,
-    /// Matchers the muted alert satisfies.
-    pub target_matchers: Vec<Matcher>,
-    /// Labels that must be equal.
-    pub equal: Vec<String>,
+impl Route {
+    /// The route as a one-node Alertmanager configuration with one receiver integration.
+    pub fn to_config(&self, inhibit: &[InhibitRule]) -> super::config::Config {
+        use super::config::{Config, Grouping, Integration, Receiver, RouteNode};
+        let group_by = if self.group_by.iter().any(|l| l == "...") {
+            Grouping::All
+        } else {
+            Grouping::Labels(self.group_by.iter().cloned().collect())
+        };
+        Config {
+            routes: vec![RouteNode {
+                path: String::new(),
+                key: "{}".into(),
+                receiver: String::new(),
+                group_by,
+                group_wait: self.group_wait,
+                group_interval: self.group_interval,
+                repeat_interval: self.repeat_interval,
+                matchers: Vec::new(),
+                continue_matching: false,
+                mute_time_intervals: Vec::new(),
+                active_time_intervals: Vec::new(),
+                children: Vec::new(),
+            }],
+            receivers: vec![Receiver {
+                name: String::new(),
+                integrations: vec![Integration {
+                    name: String::new(),
+                    send_resolved: self.send_resolved,
+                }],
+            }],
+            inhibit_rules: inhibit.to_vec(),
+            time_intervals: BTreeMap::new(),
+        }
+    }
 }
 
-/// A notification.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Notification {
-    /// When (seconds).
-    pub at: f64,
-    /// The group's labels.
-    pub group: BTreeMap<String, String>,
-    /// Firing alerts (indices into the input).
-    pub firing: Vec<usize>,
-    /// Newly resolved alerts (indices).
-    pub resolved: Vec<usize>,
-}
-
-fn inhibited(i: usize, t: f64, alerts: &[Alert], rules: &[InhibitRule]) -> bool {
-    let target = &alerts[i];
-    rules.iter().any(|r| {
-        r.target_matchers.iter().all(|m| m.matches(&target.labels))
-            && alerts.iter().enumerate().any(|(j, src)| {
-                j != i
-                    && src.firing_at(t)
-                    && r.source_matchers.iter().all(|m| m.matches(&src.labels))
-                    && r.equal
-                        .iter()
-                        .all(|l| src.labels.get(l) == target.labels.get(l))
-            })
-    })
-}
-
-/// The notifications Alertmanager sends for `alerts` until `until` (seconds; may be infinite
-/// when every alert resolves).
+/// The notifications Alertmanager sends for `alerts` on one route until `until` (seconds; may
+/// be infinite when every alert resolves): [`super::dispatch::timeline`] with a dispatcher
+/// started at time 0.
 ///
-/// Refused: an invalid route ([`Route::validate`]), alerts with non-finite times or ending
-/// before they start, an infinite `until` while an alert never resolves (`unbounded`: the group
-/// would repeat forever), and a timeline of more than [`MAX_STEPS`] group evaluations.
+/// Refused: an invalid route ([`Route::validate`]) and what
+/// [`super::dispatch::timeline`] refuses.
 pub fn notifications(
     route: &Route,
     inhibit: &[InhibitRule],
     alerts: &[Alert],
     until: f64,
 ) -> Result<Vec<Notification>, Vec<Violation>> {
-    let mut problems = route.validate().err().unwrap_or_default();
-    check_until(until, &mut problems);
-    check_alerts(alerts, &mut problems);
-    if until == f64::INFINITY && alerts.iter().any(|a| a.ends_at.is_none()) {
-        problems.push(violation(
-            "until",
-            "unbounded",
-            "expected a finite `until`: an alert that never resolves is notified again every repeat_interval forever".into(),
-        ));
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let mut steps = 0usize;
-    let mut groups: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
-    for (i, a) in alerts.iter().enumerate() {
-        let key: Vec<String> = route
-            .group_by
-            .iter()
-            .map(|l| a.labels.get(l).cloned().unwrap_or_default())
-            .collect();
-        groups.entry(key).or_default().push(i);
-    }
-    let mut out = Vec::new();
-    for (key, members) in groups {
-        let group: BTreeMap<String, String> = route
-            .group_by
-            .iter()
-            .cloned()
-            .zip(key.iter().cloned())
-            .filter(|(_, v)| !v.is_empty())
-            .collect();
-        // Notification log entry: (time, firing set, resolved set).
-        let mut log: Option<(f64, BTreeSet<usize>, BTreeSet<usize>)> = None;
-        let mut done: BTreeSet<usize> = BTreeSet::new(); // resolved and flushed: left the group
-        let mut starts: Vec<f64> = members.iter().map(|&i| alerts[i].starts_at).collect();
-        starts.sort_by(f64::total_cmp);
-        let mut pending = starts.into_iter().peekable();
-        // Each life of the group: from its first alert to when it empties.
-        while let Some(first) = pending.next() {
-            if first > until {
-                break;
-            }
-            let mut t = first + route.group_wait;
-            loop {
-                if t > until {
-                    break;
-                }
-                steps += 1;
-                if steps > MAX_STEPS {
-                    return Err(too_long("group evaluations"));
-                }
-                let present: Vec<usize> = members
-                    .iter()
-                    .copied()
-                    .filter(|&i| alerts[i].starts_at <= t && !done.contains(&i))
-                    .collect();
-                let firing: BTreeSet<usize> = present
-                    .iter()
-                    .copied()
-                    .filter(|&i| alerts[i].firing_at(t) && !inhibited(i, t, alerts, inhibit))
-                    .collect();
-                let resolved: BTreeSet<usize> = present
-                    .iter()
-                    .copied()
-                    .filter(|&i| !alerts[i].firing_at(t))
-                    .collect();
-                let notify = match &log {
-                    None => !firing.is_empty(),
-                    Some((at, f, r)) => {
-                        if !firing.is_subset(f) {
-                            true
-                        } else if firing.is_empty() {
-                            !f.is_empty()
-                        } else if route.send_resolved && !resolved.is_subset(r) {
-                            true
-                        } else {
-                            *at + route.repeat_interval <= t
-                        }
-                    }
-                };
-                if notify {
-                    out.push(Notification {
-                        at: t,
-                        group: group.clone(),
-                        firing: firing.iter().copied().collect(),
-                        resolved: if route.send_resolved {
-                            resolved.iter().copied().collect()
-                        } else {
-                            Vec::new()
-                        },
-                    });
-                    log = Some((t, firing.clone(), resolved.clone()));
-                }
-                // Resolved alerts leave the group after a flush.
-                done.extend(resolved.iter().copied());
-                let remaining = members
-                    .iter()
-                    .any(|&i| alerts[i].starts_at <= t && !done.contains(&i));
-                if !remaining {
-                    break;
-                }
-                t += route.group_interval;
-            }
-            // Skip alerts that arrived while this life of the group was running.
-            while pending.peek().is_some_and(|&s| s <= t) {
-                pending.next();
-            }
-        }
-    }
-    out.sort_by(|a, b| a.at.total_cmp(&b.at));
-    Ok(out)
+    route.validate()?;
+    super::dispatch::timeline(
+        &route.to_config(inhibit),
+        alerts,
+        until,
+        &super::dispatch::DispatchOptions::default(),
+    )
 }
 
 /// An escalation step.
@@ -542,7 +398,7 @@ impl EscalationPolicy {
                 let applies = s
                     .condition
                     .as_ref()
-                    .is_none_or(|m| m.matches(&alert.labels));
+                    .is_none_or(|m| m.matches_labels(&alert.labels));
                 if applies && !s.channels.is_empty() {
                     out.push(Escalation {
                         at: t,

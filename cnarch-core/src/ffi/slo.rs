@@ -31,16 +31,23 @@ pub fn spec_from_json(v: &Value, service: Option<&str>) -> Result<SlothSpec, Vec
     SlothSpec::from_model(&slos, &svc)
 }
 
+/// Matcher lists as Alertmanager reads `matchers`: each string is a list (`a=b,c=~"d"`).
 fn matchers(v: Option<&Value>, path: &str) -> Result<Vec<Matcher>, Vec<Violation>> {
     let Some(v) = v else { return Ok(Vec::new()) };
     let items: Vec<String> = read(v, path)?;
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            Matcher::parse(m).map_err(|e| vec![Violation::invalid_value(format!("{path}[{i}]"), e)])
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (i, m) in items.iter().enumerate() {
+        let mut ms = crate::alerting::matcher::parse_matchers(m).map_err(|e| {
+            vec![Violation::at(
+                format!("{path}[{i}]"),
+                e.code(),
+                e.to_string(),
+            )]
+        })?;
+        out.append(&mut ms);
+    }
+    crate::alerting::matcher::sort_matchers(&mut out);
+    Ok(out)
 }
 
 /// A route (`group_by`, `group_wait`, `group_interval`, `repeat_interval` in seconds,
@@ -118,10 +125,13 @@ pub fn escalation_inputs(
                 &format!("{p}.channels"),
             )?,
             condition: match s.get("condition") {
-                Some(Value::String(c)) => Some(
-                    Matcher::parse(c)
-                        .map_err(|e| vec![Violation::invalid_value(format!("{p}.condition"), e)])?,
-                ),
+                Some(Value::String(c)) => Some(Matcher::parse(c).map_err(|e| {
+                    vec![Violation::at(
+                        format!("{p}.condition"),
+                        e.code(),
+                        e.to_string(),
+                    )]
+                })?),
                 None | Some(Value::Null) => None,
                 Some(other) => {
                     return Err(vec![Violation::invalid_value(
