@@ -18,10 +18,17 @@ mkdir -p "$bin"
 export GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local GOTELEMETRY=off
 for harness in conformance/go/*/; do
   name=$(basename "$harness")
-  (cd "$harness" && go build -o "$bin/$name" .)
+  if [ -x "$harness/build.sh" ]; then
+    "$harness/build.sh" "$bin/$name"
+  else
+    (cd "$harness" && go build -o "$bin/$name" .)
+  fi
 done
 
 # Optimized, with overflow checks on: an arithmetic overflow is a finding, not a wrap.
 cargo build --quiet --profile conformance -p cnarch-conformance
 differential="$target/conformance/differential"
 "$differential" cron --bin "$bin/cron" --cases "$cases" --seed "$seed"
+for reference in am-matchers am-routes am-inhibit; do
+  "$differential" "$reference" --bin "$bin/alertmanager" --cases "$cases" --seed "$seed"
+done

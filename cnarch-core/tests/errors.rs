@@ -51,6 +51,8 @@ fn run(c: &Value) -> Result<(), Error> {
             e(a.try_add(&b))
         }
         "duration" => e(cnarch_core::duration::parse_any(&s("text"))),
+        "matchers" => ffi::alerting::parse_matchers(H, &c["text"]).map(|_| ()),
+        "alertmanager_config" => ffi::alerting::config(H, &c["config"]).map(|_| ()),
         "schedule" => e(cnarch_core::schedule::Schedule::parse(&s("text"))),
         "selector" => e(cnarch_core::labels::Selector::parse(&s("text"))),
         "selector_structured" => {

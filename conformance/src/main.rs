@@ -6,10 +6,13 @@
 //! differential <reference> --bin <path to the reference's harness> [--cases N] [--seed S]
 //! ```
 //!
-//! References: `cron` (robfig/cron v3 `ParseStandard` + `Next`, as Kubernetes CronJob uses it).
+//! References: `cron` (robfig/cron v3 `ParseStandard` + `Next`, as Kubernetes CronJob uses it);
+//! `am-matchers`, `am-routes`, `am-inhibit` (Alertmanager 0.25's matcher parser, routing tree
+//! and inhibitor).
 //! The reference harnesses are small Go programs under `conformance/go/`, built by
 //! `conformance/run.sh` against Debian's packaged sources.
 
+mod alertmanager;
 mod cron;
 mod harness;
 mod rng;
@@ -29,7 +32,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &[String]) -> Result<bool, String> {
-    let usage = "usage: differential <cron> --bin PATH [--cases N] [--seed S]";
+    let usage = "usage: differential <cron|am-matchers|am-routes|am-inhibit> --bin PATH [--cases N] [--seed S]";
     let reference = args.first().ok_or(usage)?;
     let mut bin = None;
     let mut cases = 10_000usize;
@@ -58,6 +61,9 @@ fn run(args: &[String]) -> Result<bool, String> {
     let reference_bin = harness::Process::new(&bin);
     match reference.as_str() {
         "cron" => harness::run(&cron::Cron, &reference_bin, cases, seed),
+        "am-matchers" => harness::run(&alertmanager::Matchers, &reference_bin, cases, seed),
+        "am-routes" => harness::run(&alertmanager::Routes, &reference_bin, cases, seed),
+        "am-inhibit" => harness::run(&alertmanager::Inhibition, &reference_bin, cases, seed),
         other => Err(format!("unknown reference `{other}`; {usage}")),
     }
 }

@@ -287,7 +287,8 @@ fn route_matchers(
         }
     }
     for (k, v) in re.into_iter().flatten() {
-        match Matcher::new(MatchType::Regexp, k, v) {
+        // `config.Regexp` compiles `^(?:v)$` and hands that text on as the matcher's value.
+        match Matcher::new(MatchType::Regexp, k, &format!("^(?:{v})$")) {
             Ok(m) => ms.push(m),
             Err(e) => out.push(Violation::at(
                 format!("{prefix}{}.{k}", names.1),

@@ -89,6 +89,15 @@ impl MatcherError {
     }
 }
 
+impl crate::error::Coded for MatcherError {
+    fn code(&self) -> &'static str {
+        MatcherError::code(self)
+    }
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Parse
+    }
+}
+
 /// One label matcher.
 #[derive(Debug, Clone)]
 pub struct Matcher {
@@ -371,9 +380,35 @@ fn re2_to_rust(p: &str) -> Result<String, String> {
     // Inside `[...]`: `class_start` is true right after `[` or `[^` (where `]` is literal).
     let mut in_class = false;
     let mut class_start = false;
+    // Whether the last token outside a class was a repetition (RE2 refuses `a**`, `a*{2}`).
+    let mut after_repeat = false;
     while let Some(c) = chars.next() {
         let at_start = class_start;
         class_start = false;
+        let repeat_before = std::mem::take(&mut after_repeat);
+        if !in_class && matches!(c, '*' | '+' | '?') {
+            if repeat_before {
+                return Err(format!("invalid nested repetition operator `{c}`"));
+            }
+            out.push(c);
+            if chars.peek() == Some(&'?') {
+                chars.next();
+                out.push('?');
+            }
+            after_repeat = true;
+            continue;
+        }
+        if !in_class && c == '(' && chars.peek() == Some(&'?') {
+            chars.next();
+            if chars.peek() == Some(&')') {
+                // `(?)`: RE2 reads an empty flag group, which sets nothing.
+                chars.next();
+                out.push_str("(?:)");
+            } else {
+                out.push_str("(?");
+            }
+            continue;
+        }
         match c {
             '\\' => {
                 let Some(e) = chars.next() else {
@@ -381,12 +416,19 @@ fn re2_to_rust(p: &str) -> Result<String, String> {
                 };
                 if e == 'Q' {
                     let mut lit = String::new();
+                    let mut closed = false;
                     while let Some(q) = chars.next() {
                         if q == '\\' && chars.peek() == Some(&'E') {
                             chars.next();
+                            closed = true;
                             break;
                         }
                         lit.push(q);
+                    }
+                    if !closed {
+                        // RE2 quotes to the end of the whole expression, `)$` of the anchoring
+                        // included, so the group never closes.
+                        return Err("missing closing ): `\\Q` without `\\E`".into());
                     }
                     for q in lit.chars() {
                         push_literal(&mut out, q);
@@ -433,6 +475,35 @@ fn re2_to_rust(p: &str) -> Result<String, String> {
                 in_class = false;
                 out.push(']');
             }
+            '{' if !in_class => {
+                // RE2 reads `{` as a repetition only in `{n}`, `{n,}`, `{n,m}` (n, m ≤ 1000);
+                // anywhere else it is a literal brace.
+                let rest: String = chars.clone().collect();
+                match repeat_spec(&rest) {
+                    Some((n, m, len)) => {
+                        if n > 1000 || m.is_some_and(|m| m > 1000 || m < n) {
+                            return Err(format!("invalid repeat count: `{{{}`", &rest[..len]));
+                        }
+                        if repeat_before {
+                            return Err(format!(
+                                "invalid nested repetition operator `{{{}`",
+                                &rest[..len]
+                            ));
+                        }
+                        out.push('{');
+                        out.push_str(&rest[..len]);
+                        for _ in 0..rest[..len].chars().count() {
+                            chars.next();
+                        }
+                        if chars.peek() == Some(&'?') {
+                            chars.next();
+                            out.push('?');
+                        }
+                        after_repeat = true;
+                    }
+                    None => out.push_str("\\{"),
+                }
+            }
             '&' | '~' if in_class => {
                 out.push('\\');
                 out.push(c);
@@ -442,6 +513,25 @@ fn re2_to_rust(p: &str) -> Result<String, String> {
         }
     }
     Ok(out)
+}
+
+/// After a `{`: `n}`, `n,}` or `n,m}` as (n, m, length including the `}`).
+fn repeat_spec(rest: &str) -> Option<(u64, Option<u64>, usize)> {
+    let close = rest.find('}')?;
+    let body = &rest[..close];
+    let num = |s: &str| {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u64>().unwrap_or(u64::MAX))
+    };
+    let (n, m) = match body.split_once(',') {
+        None => {
+            let n = num(body)?;
+            (n, Some(n))
+        }
+        Some((a, "")) => (num(a)?, None),
+        Some((a, b)) => (num(a)?, Some(num(b)?)),
+    };
+    Some((n, m, close + 1))
 }
 
 fn push_literal(out: &mut String, c: char) {

@@ -11,6 +11,8 @@
 //! - [`error`]: [`Error`], and rendering core errors for a host.
 //! - [`host`]: [`Host`] and [`Case`]: each language's time unit and spelling.
 //! - [`data`]: reading a binding's plain data (NaN and infinities refused with their path).
+//! - [`alerting`]: Alertmanager matcher lists, configurations, routes and notification
+//!   timelines.
 //! - [`autoscale`]: pods, metric inputs, KPA, KEDA and simulator inputs from plain data, and
 //!   the replica calculator and HPA controller options with the controller's defaults.
 //! - [`slo`]: budget math arguments, policies (standard, Pyrra, custom rules with the
@@ -36,6 +38,7 @@
 //! assert!(e.message.contains("failureRateThreshold"));
 //! ```
 
+pub mod alerting;
 pub mod autoscale;
 pub mod data;
 pub mod error;

@@ -427,7 +427,7 @@ const ROUTING_TIMES: [&str; 6] = [
 ];
 
 /// Numbers under the routing time keys, from the host's unit to seconds.
-fn routing_seconds(host: Host, v: Value) -> Value {
+pub(crate) fn routing_seconds(host: Host, v: Value) -> Value {
     let k = host.unit_seconds();
     if k == 1.0 {
         return v;
