@@ -73,3 +73,104 @@ pub fn _alert_escalation(
         to_py(py, &p.notices(&a, until).map_err(invalid)?)
     }
 }
+
+/// Alertmanager's `ParseMatchers`: a list of `{name, op, value, text}`.
+#[guarded]
+#[pyfunction]
+pub fn _am_parse_matchers(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    {
+        let m =
+            cnarch_core::ffi::alerting::parse_matchers(crate::error::HOST, &json_of(text, "text")?)
+                .or_py()?;
+        to_py(py, &m)
+    }
+}
+
+/// Whether every matcher of a list matches a label set.
+#[guarded]
+#[pyfunction]
+pub fn _am_matches(text: &Bound<'_, PyAny>, labels: &Bound<'_, PyAny>) -> PyResult<bool> {
+    {
+        cnarch_core::ffi::alerting::matches(
+            crate::error::HOST,
+            &json_of(text, "text")?,
+            &json_of(labels, "labels")?,
+        )
+        .or_py()
+    }
+}
+
+/// A loaded Alertmanager configuration.
+#[pyclass(name = "_AlertmanagerConfig", module = "cnarch._core")]
+pub(crate) struct PyAlertmanagerConfig(cnarch_core::alerting::config::Config);
+
+#[guarded]
+#[pymethods]
+impl PyAlertmanagerConfig {
+    #[new]
+    fn new(config: &Bound<'_, PyAny>) -> PyResult<Self> {
+        {
+            cnarch_core::ffi::alerting::config(crate::error::HOST, &json_of(config, "config")?)
+                .map(PyAlertmanagerConfig)
+                .or_py()
+        }
+    }
+    fn routes(&self, py: Python<'_>, labels: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        {
+            let r = cnarch_core::ffi::alerting::routes(
+                crate::error::HOST,
+                &self.0,
+                &json_of(labels, "labels")?,
+            )
+            .or_py()?;
+            to_py(py, &r)
+        }
+    }
+    fn receivers(&self, labels: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+        {
+            cnarch_core::ffi::alerting::receivers(
+                crate::error::HOST,
+                &self.0,
+                &json_of(labels, "labels")?,
+            )
+            .or_py()
+        }
+    }
+    fn inhibited(
+        &self,
+        alerts: &Bound<'_, PyAny>,
+        labels: &Bound<'_, PyAny>,
+        at: f64,
+    ) -> PyResult<bool> {
+        {
+            cnarch_core::ffi::alerting::inhibited(
+                crate::error::HOST,
+                &self.0,
+                &json_of(alerts, "alerts")?,
+                &json_of(labels, "labels")?,
+                at,
+            )
+            .or_py()
+        }
+    }
+    #[pyo3(signature = (alerts, until, start=None))]
+    fn timeline(
+        &self,
+        py: Python<'_>,
+        alerts: &Bound<'_, PyAny>,
+        until: f64,
+        start: Option<f64>,
+    ) -> PyResult<Py<PyAny>> {
+        {
+            let n = cnarch_core::ffi::alerting::timeline(
+                crate::error::HOST,
+                &self.0,
+                &json_of(alerts, "alerts")?,
+                until,
+                start,
+            )
+            .or_py()?;
+            to_py(py, &n)
+        }
+    }
+}

@@ -61,9 +61,12 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(slo::_slo_prometheus_rules, m)?,
         wrap_pyfunction!(alerting::_alert_notifications, m)?,
         wrap_pyfunction!(alerting::_alert_escalation, m)?,
+        wrap_pyfunction!(alerting::_am_parse_matchers, m)?,
+        wrap_pyfunction!(alerting::_am_matches, m)?,
     ] {
         m.add_function(f)?;
     }
+    m.add_class::<alerting::PyAlertmanagerConfig>()?;
     m.add_class::<values::PyQuantity>()?;
     m.add_class::<values::PySchedule>()?;
     m.add_class::<labels::PySelector>()?;

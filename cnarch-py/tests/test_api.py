@@ -142,6 +142,12 @@ def test_typed_results_have_exactly_the_keys_the_core_returns():
         (autoscale.KpaDecision, autoscale.ServerlessAutoscaler().scale(10.0, 5.0, 5.0, 1)),
         (autoscale.KedaPoll, autoscale.ScaledObject(maxReplicaCount=5, triggers=[{"name": "q", "threshold": 10}]).poll(0.0, 1, [20.0])),
         (alerting.Notification, alerting.notifications([{"labels": {"alertname": "x"}, "starts_at": 0.0}], until=100.0)[0]),
+        (alerting.Matcher, alerting.parse_matchers('a=~"b"')[0]),
+        (alerting.RouteMatch, alerting.AlertmanagerConfig("route:\n  receiver: a\nreceivers:\n  - name: a\n").routes({})[0]),
+        (
+            alerting.ReceiverNotification,
+            alerting.AlertmanagerConfig("route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n      - url: http://h.invalid\n").timeline([{"labels": {"x": "y"}, "starts_at": 0}], 60)[0],
+        ),
         (alerting.Notice, alerting.escalation({"steps": [{"delay": 0, "channels": ["pager"]}]}, {"labels": {"a": "b"}, "starts_at": 0.0}, until=100.0)[0]),
     ]
     for typed, got in samples:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import cnarch
-from cnarch import autoscale, labels, policy, resilience, slo
+from cnarch import alerting, autoscale, labels, policy, resilience, slo
 from cnarch._core import _panic_for_tests
 
 from conftest import vectors
@@ -26,6 +26,10 @@ def run(c):  # noqa: C901 - one branch per operation, as in the other runners
         return cnarch.Quantity(c["a"]) + cnarch.Quantity(c["b"])
     if op == "duration":
         return cnarch.parse_duration(c["text"])
+    if op == "matchers":
+        return alerting.parse_matchers(c["text"])
+    if op == "alertmanager_config":
+        return alerting.AlertmanagerConfig(c["config"])
     if op == "schedule":
         return cnarch.Schedule(c["text"])
     if op == "selector":

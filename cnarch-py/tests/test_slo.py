@@ -140,7 +140,7 @@ def test_routing_vectors():
         got = alerting.escalation(e["policy"], c["alert"])
         assert [[n["at"], n["step"], n["round"]] for n in got] == c["want"]
     with pytest.raises(ValidationError) as err:
-        alerting.notifications([], inhibit=[{"source_matchers": ["a=~b"]}], until=1)
+        alerting.notifications([], inhibit=[{"source_matchers": ["a=~(b"]}], until=1)
     assert err.value.violations[0].path == "inhibit[0].source_matchers[0]"
 
 

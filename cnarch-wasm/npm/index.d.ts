@@ -642,8 +642,37 @@ export class AlertRule {
 
 export interface AlertInput { labels: Record<string, string>; startsAt: number; endsAt?: number | null }
 
-/** Alertmanager's notifications (ms). Matchers are "name=value" or "name!=value". */
+/** Alertmanager's notifications (ms) for one flat route. Matchers are Alertmanager matcher lists ("name=value", "a=~b.*,c!=d"). */
 export function notifications(alerts: AlertInput[], options: { route?: { groupBy?: string[]; groupWait?: number; groupInterval?: number; repeatInterval?: number; sendResolved?: boolean }; inhibit?: { sourceMatchers?: string[]; targetMatchers?: string[]; equal?: string[] }[]; until: number }): { at: number; group: Record<string, string>; firing: number[]; resolved: number[] }[];
+
+/** One Alertmanager matcher: label name, operator, value (unescaped; the pattern for =~ and !~) and the matcher as Alertmanager prints it. */
+export interface AlertmanagerMatcher { name: string; op: "=" | "!=" | "=~" | "!~"; value: string; text: string }
+
+/** A matcher list as Alertmanager 0.25 reads `matchers` (`{a="b", c=~"d.*"}`, `a=b,c!=d`); throws a ParseError with code "invalid_matcher". */
+export function parseMatchers(text: string): AlertmanagerMatcher[];
+
+/** Whether every matcher of a list matches a label set (an absent label is ""). */
+export function matchersMatch(text: string, labels: Record<string, string>): boolean;
+
+/** One route an alert takes, with its effective settings (ms). groupBy ["..."] groups by every label; [] puts all alerts of the route in one group. */
+export interface AlertmanagerRoute { path: string; receiver: string; groupBy: string[]; group: Record<string, string>; groupWait: number; groupInterval: number; repeatInterval: number; matchers: string[]; continue: boolean; muteTimeIntervals: string[]; activeTimeIntervals: string[] }
+
+/** One notification one receiver integration sends (ms): route path, group labels, indices of the firing and resolved alerts. */
+export interface ReceiverNotification { at: number; receiver: string; integration: string; route: string; group: Record<string, string>; firing: number[]; resolved: number[] }
+
+/** An Alertmanager configuration (YAML text, or the same structure as an object with Alertmanager's key spelling); throws with every problem config.Load reports. */
+export class AlertmanagerConfig {
+  constructor(config: string | object);
+  /** The routes an alert with these labels takes, in Alertmanager's order. */
+  routes(labels: Record<string, string>): AlertmanagerRoute[];
+  /** The receivers an alert reaches, each once, in route order. */
+  receivers(labels: Record<string, string>): string[];
+  /** Whether the inhibit rules mute these labels at `at` (ms), given the alerts so far. */
+  inhibited(alerts: AlertInput[], labels: Record<string, string>, at: number): boolean;
+  /** Alertmanager's notifications per route, group and receiver integration up to `until` (ms); `start` is when the dispatcher started (default 0). */
+  timeline(alerts: AlertInput[], until: number, start?: number): ReceiverNotification[];
+  free(): void;
+}
 
 /** An escalation policy's notices for one alert (ms), up to `until` (default: no limit; an alert that never ends under a policy repeating without `maxRepeat` then throws a ValidationError with code "unbounded"). */
 export function escalation(policy: { steps: { delay: number; channels: string[]; condition?: string }[]; repeat?: boolean; maxRepeat?: number }, alert: AlertInput, until?: number): { at: number; step: number; round: number; channels: string[] }[];

@@ -96,3 +96,69 @@ pub fn escalation(policy: JsValue, alert: JsValue, until: Option<f64>) -> Result
     .or_js()?;
     out(&n)
 }
+
+/// Alertmanager's `ParseMatchers`: `[{name, op, value, text}]`.
+#[wasm_bindgen(js_name = parseMatchers)]
+pub fn parse_matchers(text: JsValue) -> Result<JsValue, JsValue> {
+    let m = ffi::alerting::parse_matchers(HOST, &data(&text, "text")?).or_js()?;
+    out(&m)
+}
+
+/// Whether every matcher of a list matches a label set.
+#[wasm_bindgen(js_name = matchersMatch)]
+pub fn matchers_match(text: JsValue, labels: JsValue) -> Result<bool, JsValue> {
+    ffi::alerting::matches(HOST, &data(&text, "text")?, &data(&labels, "labels")?).or_js()
+}
+
+/// A loaded Alertmanager configuration (YAML text, or the same structure as an object with
+/// Alertmanager's own key spelling).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct AlertmanagerConfig(cnarch_core::alerting::config::Config);
+
+#[wasm_bindgen]
+impl AlertmanagerConfig {
+    /// Loads and validates the configuration.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<AlertmanagerConfig, JsValue> {
+        ffi::alerting::config(HOST, &data(&config, "config")?)
+            .map(AlertmanagerConfig)
+            .or_js()
+    }
+
+    /// The routes an alert with `labels` takes, in Alertmanager's order (times in ms).
+    pub fn routes(&self, labels: JsValue) -> Result<JsValue, JsValue> {
+        let r = ffi::alerting::routes(HOST, &self.0, &data(&labels, "labels")?).or_js()?;
+        out(&r)
+    }
+
+    /// The receivers an alert with `labels` reaches, each once, in route order.
+    pub fn receivers(&self, labels: JsValue) -> Result<Vec<String>, JsValue> {
+        ffi::alerting::receivers(HOST, &self.0, &data(&labels, "labels")?).or_js()
+    }
+
+    /// Whether the inhibit rules mute `labels` at `at` (ms), given the alerts so far.
+    pub fn inhibited(&self, alerts: JsValue, labels: JsValue, at: f64) -> Result<bool, JsValue> {
+        ffi::alerting::inhibited(
+            HOST,
+            &self.0,
+            &data(&alerts, "alerts")?,
+            &data(&labels, "labels")?,
+            at,
+        )
+        .or_js()
+    }
+
+    /// The notifications sent for `alerts` (`{labels, startsAt, endsAt}`, ms) up to `until`,
+    /// with the dispatcher started at `start` (default 0).
+    pub fn timeline(
+        &self,
+        alerts: JsValue,
+        until: f64,
+        start: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let n = ffi::alerting::timeline(HOST, &self.0, &data(&alerts, "alerts")?, until, start)
+            .or_js()?;
+        out(&n)
+    }
+}

@@ -21,6 +21,8 @@ async function run(c) {
     case "quantity": return new Quantity(c.text);
     case "quantity_add": return new Quantity(c.a).add(new Quantity(c.b));
     case "duration": return cnarch.parseDuration(c.text);
+    case "matchers": return cnarch.parseMatchers(c.text);
+    case "alertmanager_config": return new cnarch.AlertmanagerConfig(c.config);
     case "schedule": return new Schedule(c.text);
     case "selector": return Selector.parse(c.text);
     case "selector_parse_value": return Selector.parse(c.value);

@@ -45,6 +45,11 @@ import {
   AlertRule,
   notifications,
   escalation,
+  parseMatchers,
+  matchersMatch,
+  AlertmanagerConfig,
+  type AlertmanagerRoute,
+  type ReceiverNotification,
   evaluateRatios,
   sli,
   calendarWindow,
@@ -156,6 +161,12 @@ const ar = new AlertRule("5m", 0);
 const arState: string = ar.eval(0, true) + ar.state;
 const notes = notifications([{ labels: { alertname: "A" }, startsAt: 0 }], { until: 60_000 });
 const esc = escalation({ steps: [{ delay: 0, channels: ["slack"] }] }, { labels: {}, startsAt: 0, endsAt: 1000 });
+const am = new AlertmanagerConfig("route:\n  receiver: team\nreceivers:\n  - name: team\n");
+const amRoutes: AlertmanagerRoute[] = am.routes({ alertname: "A" });
+const amNotes: ReceiverNotification[] = am.timeline([{ labels: { alertname: "A" }, startsAt: 0 }], 60_000);
+const amOp: string = parseMatchers('{a="b"}')[0].op;
+console.log(amRoutes[0].groupBy, amRoutes[0].continue, amNotes[0]?.receiver, amOp, am.receivers({}), am.inhibited([], {}, 0), matchersMatch("a=b", { a: "b" }));
+am.free();
 const custom = MultiwindowPolicy.fromRules("30d", [{ longWindow: "1h", factor: 36 }]);
 const evr = evaluateRatios(custom, 0.999, [60_000], [0]);
 const s1: number | null = sli([[0, 1, 1]], { method: "occurrences" });
