@@ -66,7 +66,19 @@ pub fn duration(d: Duration) -> String {
         .to_prom_string()
 }
 
-/// A number without float noise (at most 10 decimals).
+/// A number for a PromQL expression that reads back as exactly `x`: the 10-decimal form when
+/// it round-trips, else the shortest form that does (`0.9333333333333333`, not
+/// `0.9333333333`), so a threshold in a rule is the double cnarch evaluates.
+pub fn exact_number(x: f64) -> String {
+    let short = number(x);
+    if short.parse::<f64>().ok() == Some(x) {
+        short
+    } else {
+        format!("{x}")
+    }
+}
+
+/// A number without float noise (at most 10 decimals), for messages.
 pub fn number(x: f64) -> String {
     let s = format!("{:.10}", x);
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -74,5 +86,197 @@ pub fn number(x: f64) -> String {
         "0".into()
     } else {
         s.to_string()
+    }
+}
+
+/// Whether PromQL text parses (Prometheus's grammar, via `promql-parser`); the parser's
+/// message when it does not (`unclosed left parenthesis`).
+pub fn check_promql(query: &str) -> Result<(), String> {
+    promql_parser::parser::parse(query).map(|_| ())
+}
+
+/// A label name Prometheus accepts on a rule (`[a-zA-Z_][a-zA-Z0-9_]*`, and not `__name__`,
+/// which `promtool check rules` refuses as a rule label).
+pub fn is_rule_label_name(name: &str) -> bool {
+    crate::alerting::matcher::is_label_name(name) && !name.contains(':') && name != "__name__"
+}
+
+/// A PromQL string literal: `"` with `\`, `"` and line breaks escaped.
+pub fn string_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The structure of a Go `text/template` as Prometheus expands alert labels and annotations:
+/// every `{{` action closes (strings and comments inside respected), no action is empty,
+/// `if`/`range`/`with` have an argument, and every `if`/`range`/`with`/`define`/`block` has
+/// its `end`. Expressions inside actions are not type-checked.
+pub fn check_template(text: &str) -> Result<(), String> {
+    let mut open: Vec<&str> = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        let body_start = &rest[i + 2..];
+        let (body, after) = action_body(body_start)?;
+        rest = after;
+        let mut b = body.strip_prefix("- ").unwrap_or(body);
+        if let Some(x) = b.strip_suffix(" -") {
+            b = x;
+        }
+        let b = b.trim();
+        if b.starts_with("/*") {
+            if !b.ends_with("*/") {
+                return Err("unclosed comment".into());
+            }
+            continue;
+        }
+        let word = b
+            .split(|c: char| c.is_whitespace() || c == '(')
+            .next()
+            .unwrap_or("");
+        match word {
+            "" => return Err("missing value for command".into()),
+            "if" | "range" | "with" => {
+                if b[word.len()..].trim().is_empty() {
+                    return Err(format!("missing value for {word}"));
+                }
+                open.push(word);
+            }
+            "define" | "block" => open.push(word),
+            "else" if open.is_empty() => return Err("unexpected {{else}}".into()),
+            "end" => {
+                let Some(_) = open.pop() else {
+                    return Err("unexpected {{end}}".into());
+                };
+            }
+            _ => {}
+        }
+    }
+    match open.last() {
+        Some(w) => Err(format!(
+            "unexpected EOF: `{{{{{w}}}}}` without `{{{{end}}}}`"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The text of one action up to its `}}`, and what follows it.
+fn action_body(s: &str) -> Result<(&str, &str), String> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    if s.trim_start_matches(['-', ' ']).starts_with("/*") {
+        return match s.find("*/") {
+            Some(e) => match s[e + 2..].trim_start_matches([' ', '-']).strip_prefix("}}") {
+                Some(after) => Ok((&s[..e + 2], after)),
+                None => Err("comment ends before closing delimiter".into()),
+            },
+            None => Err("unclosed comment".into()),
+        };
+    }
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' | b'\'' => {
+                let q = bytes[i];
+                i += 1;
+                while i < bytes.len() && bytes[i] != q {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    if i < bytes.len() && bytes[i] == b'\n' {
+                        return Err("unterminated quoted string".into());
+                    }
+                    i += 1;
+                }
+                if i >= bytes.len() {
+                    return Err("unterminated quoted string".into());
+                }
+            }
+            b'`' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'`' {
+                    i += 1;
+                }
+                if i >= bytes.len() {
+                    return Err("unterminated raw quoted string".into());
+                }
+            }
+            b'}' if bytes.get(i + 1) == Some(&b'}') => return Ok((&s[..i], &s[i + 2..])),
+            b'}' => return Err("unexpected \"}\" in operand".into()),
+            _ => {}
+        }
+        i += 1;
+    }
+    Err("unclosed action".into())
+}
+
+#[cfg(test)]
+mod check_tests {
+    use super::*;
+
+    #[test]
+    fn templates_as_go_text_template_refuses_them() {
+        for ok in [
+            "plain",
+            "}} is text",
+            "{{ $labels.x }}",
+            "{{- $value | humanize -}}",
+            "{{/* c */}}",
+            "{{ if gt $value 1.0 }}high{{ else }}low{{ end }}",
+            "{{ \"}}\" }}",
+            "{{ range $k, $v := $labels }}{{ $k }}{{ end }}",
+        ] {
+            assert_eq!(check_template(ok), Ok(()), "{ok}");
+        }
+        for (bad, why) in [
+            ("{{ $labels.x", "unclosed action"),
+            ("{{ }}", "missing value for command"),
+            ("{{ .Labels.x }", "unexpected \"}\" in operand"),
+            ("{{ if }}", "missing value for if"),
+            ("{{ if .x }}y", "unexpected EOF"),
+            ("{{ end }}", "unexpected {{end}}"),
+            ("{{ \"x }}", "unterminated quoted string"),
+            ("{{/* x }}", "unclosed comment"),
+        ] {
+            let e = check_template(bad).unwrap_err();
+            assert!(e.starts_with(why), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn string_literals_parse_back() {
+        for s in ["plain", "a\"b", "a\\b", "line\nbreak"] {
+            let q = format!("x{{a={}}}", string_literal(s));
+            assert_eq!(check_promql(&q), Ok(()), "{q}");
+        }
+        assert!(check_promql("sum(rate(x[5m])").is_err());
+        assert!(is_rule_label_name("team") && is_rule_label_name("__x"));
+        assert!(!is_rule_label_name("bad-key") && !is_rule_label_name("0team"));
+        assert!(!is_rule_label_name("__name__") && !is_rule_label_name("a:b"));
+    }
+
+    #[test]
+    fn exact_numbers_read_back() {
+        for x in [
+            0.9333333333333335,
+            14.4,
+            13.440000000000001,
+            1.0 / 3.0,
+            28.0,
+        ] {
+            assert_eq!(exact_number(x).parse::<f64>().unwrap(), x);
+        }
+        assert_eq!(exact_number(14.4), "14.4");
+        assert_eq!(exact_number(28.0), "28");
     }
 }

@@ -431,11 +431,19 @@ fn generated_rules_match_the_golden_file() {
         "(13.44 * 0.001)",
         "(5.6 * 0.001)",
         "(2.8 * 0.001)",
-        "(0.9333333333 * 0.001)",
+        "(0.9333333333333333 * 0.001)",
         "ratio_rate4w",
     ] {
         assert!(got28.contains(f), "{f}");
     }
+    // The factors written are the doubles the offline replay uses (issue 17: 0.9333333333 in
+    // the rules fired where the replay's exact factor did not).
+    let policy = MultiwindowPolicy::standard(Duration::from_secs(28 * 86400));
+    for r in &policy.rules {
+        let written = format!("({} * 0.001)", cnarch_core::prom::exact_number(r.factor));
+        assert!(got28.contains(&written), "{written}");
+    }
+    assert_eq!(0.9333333333333333_f64, 28.0 / 30.0);
 }
 
 #[test]
@@ -1026,5 +1034,42 @@ proptest! {
         if let Ok((s, e)) = CalendarWindow::containing(unit, zone, at) {
             prop_assert!(s <= at && at < e);
         }
+    }
+}
+
+#[test]
+fn specs_promtool_would_refuse_are_refused_with_paths() {
+    let v = vectors("rule_checks.json");
+    for c in v["refused"].as_array().unwrap() {
+        let e = cnarch_core::ffi::slo::spec_from_json(&c["spec"], None)
+            .expect_err(c["why"].as_str().unwrap());
+        let got: Vec<Value> = e
+            .iter()
+            .map(|x| serde_json::json!([x.path, x.code]))
+            .collect();
+        assert_eq!(Value::Array(got), c["violations"], "{}", c["why"]);
+    }
+    for c in v["accepted"].as_array().unwrap() {
+        let spec = cnarch_core::ffi::slo::spec_from_json(&c["spec"], None).unwrap();
+        let file =
+            cnarch_core::slo::rules::generate(&spec, Duration::from_secs(30 * 86400)).unwrap();
+        let yaml = file.to_yaml();
+        if std::env::var_os("CNARCH_WRITE_RULES").is_some() {
+            println!("{yaml}");
+        }
+        let sel = c["selector"].as_str().unwrap();
+        let mut selectors = 0;
+        for g in &file.groups {
+            for r in &g.rules {
+                assert_eq!(
+                    cnarch_core::prom::check_promql(&r.expr),
+                    Ok(()),
+                    "{}",
+                    r.expr
+                );
+                selectors += usize::from(r.expr.contains(sel));
+            }
+        }
+        assert!(selectors > 0, "{}", c["why"]);
     }
 }

@@ -257,3 +257,15 @@ def test_burn_rate_rules_take_duration_strings_and_default_the_short_window():
     assert pol.validate(0.999) == []
     with pytest.raises(ValueError, match="factor"):
         slo.MultiwindowPolicy("30d", [slo.BurnRateRule("1h", "5m", float("nan"), "page")]).validate(0.999)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("c", vectors("slo/rule_checks.json")["refused"], ids=lambda c: c["why"])
+def test_specs_promtool_would_refuse_are_refused(c):
+    with pytest.raises(ValidationError) as err:
+        slo.prometheus_rules(c["spec"])
+    assert [[v.path, v.code] for v in err.value.violations] == c["violations"]
+
+
+def test_names_are_escaped_in_selectors():
+    for c in vectors("slo/rule_checks.json")["accepted"]:
+        assert c["selector"] in slo.prometheus_rules(c["spec"])

@@ -170,3 +170,13 @@ test("inputs that cannot be are refused", () => {
   assert.ok(Array.isArray(cnarch.MultiwindowPolicy.standard("30d").validate(0.999, 100)));
   assert.throws(() => cnarch.evaluateRatios(cnarch.MultiwindowPolicy.standard("30d"), 0.999, [0, 60_000], [0, 1.5]), (e) => e.violations[0].path === "errorRatios[1]");
 });
+
+test("specs promtool would refuse are refused with their paths; names are escaped in selectors", () => {
+  const v = vectors("slo/rule_checks.json");
+  for (const c of v.refused) {
+    assert.throws(() => cnarch.prometheusRules(c.spec), (e) => e.name === "ValidationError" && JSON.stringify(e.violations.map((x) => [x.path, x.code])) === JSON.stringify(c.violations), c.why);
+  }
+  for (const c of v.accepted) {
+    assert.ok(cnarch.prometheusRules(c.spec).includes(c.selector), c.why);
+  }
+});

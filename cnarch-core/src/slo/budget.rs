@@ -272,8 +272,39 @@ pub fn burn_factor(
 }
 
 /// [`burn_factor`] for inputs known to be valid (the built-in tables).
+///
+/// A share that is a short decimal (`0.02`, `0.1`) is read as the fraction it names, so the
+/// factor is one correctly rounded division (`0.1 × 28 d / 3 d` is the double nearest 28/30,
+/// not the double three float operations reach). The generated rules write this double with
+/// enough digits to read it back exactly, so Prometheus and the offline replay compare the
+/// same threshold.
 pub(crate) fn factor_for(share: f64, period: Duration, long_window: Duration) -> f64 {
+    const EXACT: u128 = 1 << 53;
+    if let Some((num, den)) = short_decimal(share) {
+        let a = num.checked_mul(period.as_millis());
+        let b = den.checked_mul(long_window.as_millis());
+        if let (Some(a), Some(b)) = (a, b) {
+            if a < EXACT && b < EXACT && b > 0 {
+                // Both are integers below 2^53, so each converts exactly.
+                return a as f64 / b as f64;
+            }
+        }
+    }
     share * period.as_secs_f64() / long_window.as_secs_f64()
+}
+
+/// `x` as `num / 10^k` when its shortest decimal has at most 9 decimals and no exponent.
+fn short_decimal(x: f64) -> Option<(u128, u128)> {
+    if !x.is_finite() || x < 0.0 {
+        return None;
+    }
+    let s = format!("{x}");
+    let (int, frac) = s.split_once('.').unwrap_or((s.as_str(), ""));
+    if frac.len() > 9 || int.len() > 12 {
+        return None;
+    }
+    let digits: u128 = format!("{int}{frac}").parse().ok()?;
+    Some((digits, 10u128.pow(u32::try_from(frac.len()).ok()?)))
 }
 
 /// How long an alert on `error ratio over alert_window > factor × budget` takes to fire after a

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::budget::Objective;
 use crate::error::Violation;
-use crate::prom::{duration as prom_duration, number};
+use crate::prom::{duration as prom_duration, exact_number};
 /// The rule-file types, which live in [`crate::prom`] (the format is Prometheus's, not the SLO's).
 pub use crate::prom::{Rule, RuleFile, RuleGroup};
 
@@ -183,11 +183,100 @@ impl SlothSpec {
                 )),
             }
         }
+        errs.extend(spec.rule_problems());
         if errs.is_empty() {
             Ok(spec)
         } else {
             Err(errs)
         }
+    }
+
+    /// What `promtool check rules` would refuse in the rules generated from this spec: queries
+    /// that are not PromQL (with `{{.window}}` read as `5m`), label names Prometheus refuses
+    /// on rules (`bad-key`, `0team`, `__name__`), annotation names that are not label names,
+    /// and alert label or annotation templates that Go's `text/template` cannot parse.
+    pub fn rule_problems(&self) -> Vec<Violation> {
+        let mut errs = Vec::new();
+        let names = |errs: &mut Vec<Violation>,
+                     map: &BTreeMap<String, String>,
+                     path: &str,
+                     what: &str| {
+            for k in map.keys() {
+                if !crate::prom::is_rule_label_name(k) {
+                    errs.push(Violation::at(
+                        format!("{path}.{k}"),
+                        "invalid_label_name",
+                        format!("expected {what} matching `[a-zA-Z_][a-zA-Z0-9_]*` (and not `__name__`), found `{k}`"),
+                    ));
+                }
+            }
+        };
+        let templates = |errs: &mut Vec<Violation>, map: &BTreeMap<String, String>, path: &str| {
+            for (k, v) in map {
+                if let Err(e) = crate::prom::check_template(v) {
+                    errs.push(Violation::at(
+                        format!("{path}.{k}"),
+                        "invalid_template",
+                        format!("expected a Go template Prometheus can expand, found `{v}`: {e}"),
+                    ));
+                }
+            }
+        };
+        names(&mut errs, &self.labels, "labels", "a label name");
+        for (i, slo) in self.slos.iter().enumerate() {
+            let p = format!("slos[{i}]");
+            names(
+                &mut errs,
+                &slo.labels,
+                &format!("{p}.labels"),
+                "a label name",
+            );
+            let queries: Vec<(&String, String)> = match (&slo.sli.events, &slo.sli.raw) {
+                (Some(ev), _) => vec![
+                    (&ev.error_query, format!("{p}.sli.events.error_query")),
+                    (&ev.total_query, format!("{p}.sli.events.total_query")),
+                ],
+                (None, Some(raw)) => vec![(
+                    &raw.error_ratio_query,
+                    format!("{p}.sli.raw.error_ratio_query"),
+                )],
+                (None, None) => Vec::new(),
+            };
+            for (q, path) in queries {
+                if let Err(e) = crate::prom::check_promql(&q.replace(WINDOW, "5m")) {
+                    errs.push(Violation::at(
+                        path,
+                        "invalid_promql",
+                        format!("expected a PromQL query, found `{}`: {e}", q.trim()),
+                    ));
+                }
+            }
+            let a = &slo.alerting;
+            let ap = format!("{p}.alerting");
+            for (map, path) in [
+                (&a.labels, format!("{ap}.labels")),
+                (&a.page_alert.labels, format!("{ap}.page_alert.labels")),
+                (&a.ticket_alert.labels, format!("{ap}.ticket_alert.labels")),
+            ] {
+                names(&mut errs, map, &path, "a label name");
+                templates(&mut errs, map, &path);
+            }
+            for (map, path) in [
+                (&a.annotations, format!("{ap}.annotations")),
+                (
+                    &a.page_alert.annotations,
+                    format!("{ap}.page_alert.annotations"),
+                ),
+                (
+                    &a.ticket_alert.annotations,
+                    format!("{ap}.ticket_alert.annotations"),
+                ),
+            ] {
+                names(&mut errs, map, &path, "an annotation name");
+                templates(&mut errs, map, &path);
+            }
+        }
+        errs
     }
 
     /// The model's `ServiceLevelObjectives` as a Sloth spec for `service`: each SLO's first
@@ -290,6 +379,10 @@ pub const SLOTH_ALERTS: [(&str, u64, u64, f64); 4] = [
 
 /// Generates the rule file for `spec` with an SLO `period` (Sloth's default: 30 days).
 pub fn generate(spec: &SlothSpec, period: Duration) -> Result<RuleFile, Vec<Violation>> {
+    let problems = spec.rule_problems();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     let mut groups = Vec::new();
     for (i, slo) in spec.slos.iter().enumerate() {
         let o = Objective::from_percent(slo.objective).map_err(|e| {
@@ -300,8 +393,10 @@ pub fn generate(spec: &SlothSpec, period: Duration) -> Result<RuleFile, Vec<Viol
         })?;
         let id = format!("{}-{}", spec.service, slo.name);
         let sel = format!(
-            "sloth_id=\"{id}\", sloth_service=\"{}\", sloth_slo=\"{}\"",
-            spec.service, slo.name
+            "sloth_id={}, sloth_service={}, sloth_slo={}",
+            crate::prom::string_literal(&id),
+            crate::prom::string_literal(&spec.service),
+            crate::prom::string_literal(&slo.name)
         );
         let mut base = spec.labels.clone();
         base.extend(slo.labels.clone());
@@ -359,7 +454,7 @@ pub fn generate(spec: &SlothSpec, period: Duration) -> Result<RuleFile, Vec<Viol
             rules: sli,
         });
         // Metadata.
-        let days = number(period.as_secs_f64() / 86400.0);
+        let days = exact_number(period.as_secs_f64() / 86400.0);
         let budget_expr = format!("vector(1-{o})");
         let meta = vec![
             record("slo:objective:ratio".into(), format!("vector({o})"), with(&[])),
@@ -398,7 +493,7 @@ pub fn generate(spec: &SlothSpec, period: Duration) -> Result<RuleFile, Vec<Viol
                 .iter()
                 .filter(|a| a.0 == severity)
                 .map(|&(_, short, long, share)| {
-                    let f = number(super::budget::factor_for(share, period, Duration::from_secs(long)));
+                    let f = exact_number(super::budget::factor_for(share, period, Duration::from_secs(long)));
                     let (s, l) = (prom_duration(Duration::from_secs(short)), prom_duration(Duration::from_secs(long)));
                     let b = o.budget_text();
                     format!(
