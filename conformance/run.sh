@@ -29,6 +29,6 @@ done
 cargo build --quiet --profile conformance -p cnarch-conformance
 differential="$target/conformance/differential"
 "$differential" cron --bin "$bin/cron" --cases "$cases" --seed "$seed"
-for reference in am-matchers am-routes am-inhibit; do
+for reference in am-matchers am-routes am-inhibit am-timeintervals; do
   "$differential" "$reference" --bin "$bin/alertmanager" --cases "$cases" --seed "$seed"
 done

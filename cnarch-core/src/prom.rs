@@ -90,9 +90,164 @@ pub fn number(x: f64) -> String {
 }
 
 /// Whether PromQL text parses (Prometheus's grammar, via `promql-parser`); the parser's
-/// message when it does not (`unclosed left parenthesis`).
+/// message when it does not (`unclosed left parenthesis`). Without the `promql` feature (the
+/// wasm build) the query's structure is checked instead: see [`check_promql_structure`].
 pub fn check_promql(query: &str) -> Result<(), String> {
-    promql_parser::parser::parse(query).map(|_| ())
+    #[cfg(feature = "promql")]
+    {
+        check_promql_structure(query)?;
+        promql_parser::parser::parse(query).map(|_| ())
+    }
+    #[cfg(not(feature = "promql"))]
+    {
+        check_promql_structure(query)
+    }
+}
+
+/// PromQL's lexical structure, a subset of what the parser refuses: strings closed, brackets
+/// balanced and matched, no empty `()` that is not a call, no operator without its right
+/// operand, and label matchers in braces as `name op "value"` with a label name.
+pub fn check_promql_structure(query: &str) -> Result<(), String> {
+    #[derive(PartialEq, Clone, Copy)]
+    enum Tok {
+        Ident,
+        Number,
+        Str,
+        Open(char),
+        Close(char),
+        Op,
+        Comma,
+        Other,
+    }
+    let chars: Vec<char> = query.chars().collect();
+    let mut toks: Vec<(Tok, String)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '#' {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '"' || c == '\'' || c == '`' {
+            let mut j = i + 1;
+            while j < chars.len() && chars[j] != c {
+                if chars[j] == '\\' && c != '`' {
+                    j += 1;
+                }
+                j += 1;
+            }
+            if j >= chars.len() {
+                return Err("unterminated quoted string".into());
+            }
+            toks.push((Tok::Str, chars[i..=j].iter().collect()));
+            i = j + 1;
+        } else if c.is_ascii_alphabetic() || c == '_' || c == ':' {
+            let mut j = i;
+            while j < chars.len()
+                && (chars[j].is_ascii_alphanumeric() || chars[j] == '_' || chars[j] == ':')
+            {
+                j += 1;
+            }
+            toks.push((Tok::Ident, chars[i..j].iter().collect()));
+            i = j;
+        } else if c.is_ascii_digit()
+            || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
+            let mut j = i;
+            while j < chars.len()
+                && (chars[j].is_ascii_alphanumeric() || chars[j] == '.' || chars[j] == '_')
+            {
+                j += 1;
+            }
+            toks.push((Tok::Number, chars[i..j].iter().collect()));
+            i = j;
+        } else if "([{".contains(c) {
+            toks.push((Tok::Open(c), c.to_string()));
+            i += 1;
+        } else if ")]}".contains(c) {
+            toks.push((Tok::Close(c), c.to_string()));
+            i += 1;
+        } else if c == ',' {
+            toks.push((Tok::Comma, ",".into()));
+            i += 1;
+        } else if "+-*/%^=!<>~@".contains(c) {
+            let mut j = i + 1;
+            while j < chars.len() && "=~".contains(chars[j]) && j < i + 2 {
+                j += 1;
+            }
+            toks.push((Tok::Op, chars[i..j].iter().collect()));
+            i = j;
+        } else {
+            toks.push((Tok::Other, c.to_string()));
+            i += 1;
+        }
+    }
+    let name = |c: char| match c {
+        '(' => "parenthesis",
+        '[' => "bracket",
+        _ => "brace",
+    };
+    let mut stack: Vec<char> = Vec::new();
+    for (k, (t, text)) in toks.iter().enumerate() {
+        let next = toks.get(k + 1).map(|x| x.0);
+        let prev = k.checked_sub(1).map(|p| toks[p].0);
+        match *t {
+            Tok::Open(c) => {
+                if c == '(' && next == Some(Tok::Close(')')) && prev != Some(Tok::Ident) {
+                    return Err("unexpected right parenthesis ')'".into());
+                }
+                stack.push(c);
+            }
+            Tok::Close(c) => {
+                let want = match c {
+                    ')' => '(',
+                    ']' => '[',
+                    _ => '{',
+                };
+                if stack.pop() != Some(want) {
+                    return Err(format!("unexpected right {} '{c}'", name(want)));
+                }
+            }
+            Tok::Op if stack.last() != Some(&'{') => {
+                if matches!(next, None | Some(Tok::Close(_)) | Some(Tok::Comma)) {
+                    return Err(format!("unexpected end of input or token after `{text}`"));
+                }
+            }
+            Tok::Other => return Err(format!("unexpected character: '{text}'")),
+            _ => {}
+        }
+        // Label matchers: after `{` or a `,` inside braces, a label name, an operator, a string.
+        if stack.last() == Some(&'{') && matches!(*t, Tok::Open('{') | Tok::Comma) {
+            let rest: Vec<Tok> = toks[k + 1..].iter().take(3).map(|x| x.0).collect();
+            match rest.first() {
+                None | Some(Tok::Close('}')) => {}
+                Some(Tok::Ident) | Some(Tok::Str) => {
+                    let op = toks.get(k + 2).map(|x| x.1.as_str());
+                    if !matches!(op, Some("=" | "!=" | "=~" | "!~")) {
+                        return Err(
+                            "unexpected token in label matching, expected `=`, `!=`, `=~` or `!~`"
+                                .into(),
+                        );
+                    }
+                    if rest.get(2) != Some(&Tok::Str) {
+                        return Err("unexpected token in label matching, expected a string".into());
+                    }
+                }
+                Some(_) => {
+                    return Err(format!(
+                        "unexpected character inside braces: '{}'",
+                        toks[k + 1].1.chars().next().unwrap_or(' ')
+                    ))
+                }
+            }
+        }
+    }
+    match stack.last() {
+        Some(&c) => Err(format!("unclosed left {}", name(c))),
+        None => Ok(()),
+    }
 }
 
 /// A label name Prometheus accepts on a rule (`[a-zA-Z_][a-zA-Z0-9_]*`, and not `__name__`,
@@ -260,6 +415,29 @@ mod check_tests {
             assert_eq!(check_promql(&q), Ok(()), "{q}");
         }
         assert!(check_promql("sum(rate(x[5m])").is_err());
+        for ok in [
+            "sum(rate(http_requests_total{code=~\"5..\"}[5m]))",
+            "1 - (sum(rate(ok[1h])) / sum(rate(all[1h])))",
+            "histogram_quantile(0.9, sum by (le) (rate(x_bucket[5m])))",
+            "x[5m:1m] offset -5m",
+            "foo @ 1609746000 > bool -1",
+            "vector(1) unless on(a) time()",
+            "x{a=\"b\\\"c\", b!~'d'} # comment",
+        ] {
+            assert_eq!(check_promql_structure(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "sum(rate(x[5m])",
+            "x{0job=\"a\"}",
+            "1 - (sum(rate(ok[5m])) / )",
+            "x{a=b}",
+            "(x]",
+            "x{a=\"b}",
+            "()",
+            "x $ y",
+        ] {
+            assert!(check_promql_structure(bad).is_err(), "{bad}");
+        }
         assert!(is_rule_label_name("team") && is_rule_label_name("__x"));
         assert!(!is_rule_label_name("bad-key") && !is_rule_label_name("0team"));
         assert!(!is_rule_label_name("__name__") && !is_rule_label_name("a:b"));

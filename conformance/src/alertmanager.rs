@@ -609,3 +609,231 @@ fn repeat_after_flag_group(s: &str) -> bool {
     }
     false
 }
+
+/// `time_intervals` (`config.Load`, `TimeInterval.ContainsTime`).
+pub struct TimeIntervals;
+
+/// A configuration with time intervals, and the instants (Unix seconds) checked.
+#[derive(Debug, Clone)]
+pub struct IntervalCase {
+    config: String,
+    times: Vec<i64>,
+}
+
+// Each list: valid items first (the count), then items Alertmanager may refuse, picked now and
+// then so that most configurations load.
+const WEEKDAYS: (&[&str], usize) = (
+    &[
+        "monday",
+        "Tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "SUNDAY",
+        "monday:friday",
+        "saturday:sunday",
+        "tuesday:tuesday",
+        "friday:monday",
+        "funday",
+        "1",
+    ],
+    10,
+);
+const DAYS: (&[&str], usize) = (
+    &[
+        "1", "15", "31", "-1", "-7:-1", "1:5", "28:31", "29", "-3", "-31:-28", "0", "32", "5:1",
+        "-1:1", "1:-1",
+    ],
+    10,
+);
+const MONTHS: (&[&str], usize) = (
+    &[
+        "january",
+        "February:march",
+        "12",
+        "1:3",
+        "december",
+        "may",
+        "july:june",
+        "13",
+        "june:8",
+    ],
+    6,
+);
+const YEARS: (&[&str], usize) = (
+    &[
+        "2024",
+        "2020:2030",
+        "2031",
+        "2025:2025",
+        "2027:2026",
+        "0:2024",
+    ],
+    4,
+);
+const CLOCK: (&[&str], usize) = (
+    &[
+        "00:00", "09:00", "17:00", "23:59", "24:00", "12:30", "07:05", "25:00", "9:00", "18:60",
+    ],
+    7,
+);
+
+/// Mostly a valid item of a list, sometimes one Alertmanager may refuse.
+fn item(rng: &mut Rng, (words, valid): (&[&'static str], usize)) -> &'static str {
+    if rng.chance(6) {
+        rng.word(words)
+    } else {
+        rng.word(&words[..valid])
+    }
+}
+const ZONES: &[&str] = &[
+    "UTC",
+    "Local",
+    "Europe/Berlin",
+    "America/New_York",
+    "Australia/Lord_Howe",
+    "Asia/Kolkata",
+    "America/Santiago",
+    "Mars/Base",
+];
+
+fn interval_yaml(rng: &mut Rng) -> String {
+    let mut lines = Vec::new();
+    if rng.chance(50) {
+        let n = 1 + rng.below(2);
+        let mut s = String::from("        times:\n");
+        for _ in 0..n {
+            s.push_str(&format!(
+                "          - start_time: '{}'\n            end_time: '{}'\n",
+                item(rng, CLOCK),
+                item(rng, CLOCK)
+            ));
+        }
+        lines.push(s);
+    }
+    let mut list = |rng: &mut Rng, key: &str, words: (&[&'static str], usize)| {
+        let n = 1 + rng.below(2) as usize;
+        let items: Vec<String> = (0..n).map(|_| format!("'{}'", item(rng, words))).collect();
+        lines.push(format!("        {key}: [{}]\n", items.join(", ")));
+    };
+    if rng.chance(50) {
+        list(rng, "weekdays", WEEKDAYS);
+    }
+    if rng.chance(35) {
+        list(rng, "days_of_month", DAYS);
+    }
+    if rng.chance(30) {
+        list(rng, "months", MONTHS);
+    }
+    if rng.chance(20) {
+        list(rng, "years", YEARS);
+    }
+    if rng.chance(40) {
+        lines.push(format!("        location: '{}'\n", item(rng, (ZONES, 7))));
+    }
+    let mut s = String::from("      -");
+    if lines.is_empty() {
+        return "      - {}\n".into();
+    }
+    let body: String = lines.concat();
+    s.push_str(&body[7..]);
+    s
+}
+
+impl Reference for TimeIntervals {
+    type Case = IntervalCase;
+    fn name(&self) -> &'static str {
+        "alertmanager time intervals (config.Load, TimeInterval.ContainsTime)"
+    }
+    fn generate(&self, rng: &mut Rng) -> IntervalCase {
+        let mut config = String::from("route:\n  receiver: r\nreceivers:\n  - name: r\n");
+        let key = if rng.chance(80) {
+            "time_intervals"
+        } else {
+            "mute_time_intervals"
+        };
+        config.push_str(&format!("{key}:\n"));
+        for name in ["a", "b"].iter().take(1 + rng.below(2) as usize) {
+            config.push_str(&format!("  - name: {name}\n    time_intervals:\n"));
+            for _ in 0..1 + rng.below(2) {
+                config.push_str(&interval_yaml(rng));
+            }
+        }
+        // 2019-01-01 to 2031-12-31, with some instants on whole hours (range edges).
+        let times = (0..8)
+            .map(|_| {
+                let t = rng.range(1_546_300_800, 1_956_528_000);
+                if rng.chance(40) {
+                    t - t % 3600
+                } else {
+                    t
+                }
+            })
+            .collect();
+        IntervalCase { config, times }
+    }
+    fn wire(&self, c: &IntervalCase) -> Value {
+        json!({"config": c.config, "times": c.times})
+    }
+    fn ours(&self, c: &IntervalCase) -> Outcome {
+        match Config::from_yaml(&c.config) {
+            Err(e) => Outcome::Refused(e.to_string()),
+            Ok(cfg) => {
+                let rows: BTreeMap<&String, Vec<bool>> = cfg
+                    .time_intervals
+                    .iter()
+                    .map(|(name, list)| {
+                        let hits = c
+                            .times
+                            .iter()
+                            .map(|&t| {
+                                cnarch_core::alerting::timeinterval::any_contains(list, t as f64)
+                            })
+                            .collect();
+                        (name, hits)
+                    })
+                    .collect();
+                Outcome::Accepted(json!(rows).to_string())
+            }
+        }
+    }
+    fn theirs(&self, reply: &Value) -> Outcome {
+        match reply_outcome(reply) {
+            Outcome::Accepted(_) => {
+                let mut rows: BTreeMap<String, Value> = BTreeMap::new();
+                for row in reply["ok"].as_array().into_iter().flatten() {
+                    rows.insert(row[0].as_str().unwrap_or("").to_string(), row[1].clone());
+                }
+                Outcome::Accepted(json!(rows).to_string())
+            }
+            other => other,
+        }
+    }
+    fn deliberate(&self, _c: &IntervalCase, _o: &Outcome, _t: &Outcome) -> Option<&'static str> {
+        None
+    }
+    fn simpler(&self, c: &IntervalCase) -> Vec<IntervalCase> {
+        let lines: Vec<&str> = c.config.lines().collect();
+        let mut out = Vec::new();
+        for i in 5..lines.len() {
+            let mut v = lines.clone();
+            v.remove(i);
+            out.push(IntervalCase {
+                config: v.join("\n") + "\n",
+                times: c.times.clone(),
+            });
+        }
+        for i in 0..c.times.len() {
+            if c.times.len() > 1 {
+                let mut t = c.times.clone();
+                t.remove(i);
+                out.push(IntervalCase {
+                    config: c.config.clone(),
+                    times: t,
+                });
+            }
+        }
+        out
+    }
+}

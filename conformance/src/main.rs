@@ -7,8 +7,8 @@
 //! ```
 //!
 //! References: `cron` (robfig/cron v3 `ParseStandard` + `Next`, as Kubernetes CronJob uses it);
-//! `am-matchers`, `am-routes`, `am-inhibit` (Alertmanager 0.25's matcher parser, routing tree
-//! and inhibitor).
+//! `am-matchers`, `am-routes`, `am-inhibit`, `am-timeintervals` (Alertmanager 0.25's matcher
+//! parser, routing tree, inhibitor and time intervals).
 //! The reference harnesses are small Go programs under `conformance/go/`, built by
 //! `conformance/run.sh` against Debian's packaged sources.
 
@@ -32,7 +32,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &[String]) -> Result<bool, String> {
-    let usage = "usage: differential <cron|am-matchers|am-routes|am-inhibit> --bin PATH [--cases N] [--seed S]";
+    let usage = "usage: differential <cron|am-matchers|am-routes|am-inhibit|am-timeintervals> --bin PATH [--cases N] [--seed S]";
     let reference = args.first().ok_or(usage)?;
     let mut bin = None;
     let mut cases = 10_000usize;
@@ -64,6 +64,9 @@ fn run(args: &[String]) -> Result<bool, String> {
         "am-matchers" => harness::run(&alertmanager::Matchers, &reference_bin, cases, seed),
         "am-routes" => harness::run(&alertmanager::Routes, &reference_bin, cases, seed),
         "am-inhibit" => harness::run(&alertmanager::Inhibition, &reference_bin, cases, seed),
+        "am-timeintervals" => {
+            harness::run(&alertmanager::TimeIntervals, &reference_bin, cases, seed)
+        }
         other => Err(format!("unknown reference `{other}`; {usage}")),
     }
 }

@@ -12,7 +12,7 @@
 //! 28-day month, months and years ordered). A day-of-month range is clamped to the month as
 //! Alertmanager clamps it, and skipped when it starts after the month's last day.
 
-use chrono::{DateTime, Datelike, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, Offset, TimeZone, Timelike, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -250,7 +250,7 @@ impl TimeInterval {
             }
         }
         if let Some(days) = &self.days_of_month {
-            let dim = days_in_month(t.year(), t.month());
+            let dim = days_in_month(t);
             let day = i64::from(t.day());
             let hit = days.iter().any(|&(b, e)| {
                 let b = if b < 0 { dim + b + 1 } else { b };
@@ -284,19 +284,52 @@ pub fn any_contains(list: &[TimeInterval], t: f64) -> bool {
     list.iter().any(|i| i.contains(t))
 }
 
-fn days_in_month(year: i32, month: u32) -> i64 {
-    let (ny, nm) = if month == 12 {
-        (year + 1, 1)
+/// The month's length as Alertmanager's `daysInMonth` computes it: whole 24-hour days between
+/// the local midnights (as Go's `time.Date` resolves them) starting this month and the next, so
+/// in a zone that springs forward during the month it is one day short (Europe/Berlin's March
+/// has 30), which shifts negative `days_of_month` as in Alertmanager.
+fn days_in_month<Z: TimeZone>(t: &DateTime<Z>) -> i64 {
+    let tz = t.timezone();
+    let (ny, nm) = if t.month() == 12 {
+        (t.year() + 1, 1)
     } else {
-        (year, month + 1)
+        (t.year(), t.month() + 1)
     };
-    match (
-        chrono::NaiveDate::from_ymd_opt(year, month, 1),
-        chrono::NaiveDate::from_ymd_opt(ny, nm, 1),
-    ) {
-        (Some(a), Some(b)) => (b - a).num_days(),
-        _ => 30,
+    let Some(start) = go_date(&tz, t.year(), t.month(), 0) else {
+        return 30;
+    };
+    // `AddDate` keeps the start's local clock, which is not midnight when midnight did not
+    // exist that day.
+    let clock = offset_at(&tz, start).map_or(0, |o| (start + o).rem_euclid(86_400));
+    match go_date(&tz, ny, nm, clock) {
+        Some(end) => (end - start).div_euclid(86_400),
+        None => 30,
     }
+}
+
+/// The UTC offset (seconds) of `tz` at a Unix time.
+fn offset_at<Z: TimeZone>(tz: &Z, unix: i64) -> Option<i64> {
+    let n = DateTime::<Utc>::from_timestamp(unix, 0)?.naive_utc();
+    Some(i64::from(
+        tz.offset_from_utc_datetime(&n).fix().local_minus_utc(),
+    ))
+}
+
+/// Go's `time.Date(year, month, 1, clock)` in `tz` as a Unix time: the wall time read with the
+/// offset in effect at it taken as UTC, corrected once when that instant has another offset.
+fn go_date<Z: TimeZone>(tz: &Z, year: i32, month: u32, clock: i64) -> Option<i64> {
+    let local = chrono::NaiveDate::from_ymd_opt(year, month, 1)?
+        .and_hms_opt(0, 0, 0)?
+        .and_utc()
+        .timestamp()
+        + clock;
+    let first = offset_at(tz, local)?;
+    if first == 0 {
+        return Some(local);
+    }
+    let guess = local - first;
+    let second = offset_at(tz, guess)?;
+    Some(local - if second != first { second } else { first })
 }
 
 fn zone_ok(z: &str) -> Result<(), String> {
@@ -429,6 +462,19 @@ mod tests {
         assert!(ti.contains(wed_10));
         assert!(!ti.contains(wed_10 + 8.0 * 3600.0));
         assert!(!ti.contains(wed_10 + 3.0 * 86_400.0)); // Saturday
+    }
+
+    /// Alertmanager 0.25 (asked through conformance/go/alertmanager) counts Berlin's March,
+    /// which springs forward, as 30 whole days: `-1` is March 30, not 31.
+    #[cfg(feature = "tz")]
+    #[test]
+    fn last_day_of_a_month_that_springs_forward_is_as_alertmanager_counts_it() {
+        let v = serde_json::json!({"days_of_month": ["-1"], "location": "Europe/Berlin"});
+        let ti = TimeInterval::from_value(&v, "t").unwrap();
+        assert!(ti.contains(1_774_864_800.0)); // 2026-03-30 12:00 CEST
+        assert!(!ti.contains(1_774_951_200.0)); // 2026-03-31 12:00 CEST
+        let utc = TimeInterval::from_value(&serde_json::json!({"days_of_month": ["-1"]}), "t").unwrap();
+        assert!(utc.contains(1_774_958_400.0)); // 2026-03-31 12:00 UTC
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub fn parse_matchers(host: Host, text: &Value) -> Result<Vec<MatcherOut>, Error
         return Err(Error::type_error(
             "text",
             "a matcher list string",
-            type_name(text),
+            super::kind_of(text),
         ));
     };
     parse_list(t)
@@ -58,7 +58,7 @@ pub fn matches(host: Host, text: &Value, labels: &Value) -> Result<bool, Error> 
         return Err(Error::type_error(
             "text",
             "a matcher list string",
-            type_name(text),
+            super::kind_of(text),
         ));
     };
     let ms = parse_list(t).map_err(|e| host.error(&e))?;
@@ -76,19 +76,8 @@ pub fn config(host: Host, v: &Value) -> Result<Config, Error> {
         other => Err(Error::type_error(
             "config",
             "Alertmanager's YAML configuration or a mapping",
-            type_name(other),
+            super::kind_of(other),
         )),
-    }
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
     }
 }
 

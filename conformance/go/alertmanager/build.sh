@@ -3,7 +3,7 @@
 # with one file added to package inhibit through an overlay (the sources stay untouched).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-out=$1
+out=$(realpath -m "$1")
 src=/usr/share/gocode/src/github.com/prometheus/alertmanager
 overlay=$(mktemp)
 trap 'rm -f "$overlay"' EXIT

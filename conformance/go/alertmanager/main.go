@@ -5,6 +5,9 @@
 //	{"config": YAML, "alerts": [LABELS...]} config.Load, dispatch.NewRoute, Route.Match per alert
 //	{"config": YAML, "sources": [{labels, firing}], "targets": [LABELS...]}
 //	                                       inhibit rules of the config, Inhibitor.Mutes per target
+//	{"config": YAML, "times": [UNIX...]}   config.Load, then per time interval of the config
+//	                                       (time_intervals, then mute_time_intervals) whether any
+//	                                       of its TimeInterval.ContainsTime each time
 //
 // A panic inside the library is reported as {"panic": ...}.
 package main
@@ -22,6 +25,7 @@ import (
 	"github.com/prometheus/alertmanager/dispatch"
 	"github.com/prometheus/alertmanager/inhibit"
 	"github.com/prometheus/alertmanager/pkg/labels"
+	"github.com/prometheus/alertmanager/timeinterval"
 	"github.com/prometheus/alertmanager/types"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/model"
@@ -39,6 +43,7 @@ type input struct {
 	Alerts   []map[string]string `json:"alerts"`
 	Sources  []source            `json:"sources"`
 	Targets  []map[string]string `json:"targets"`
+	Times    []int64             `json:"times"`
 }
 
 type route struct {
@@ -90,6 +95,29 @@ func answer(in input) (out map[string]interface{}) {
 	cfg, err := config.Load(*in.Config)
 	if err != nil {
 		return map[string]interface{}{"error": err.Error()}
+	}
+	if in.Times != nil {
+		named := [][]interface{}{}
+		check := func(name string, tis []timeinterval.TimeInterval) {
+			hits := []bool{}
+			for _, t := range in.Times {
+				in := false
+				for _, ti := range tis {
+					if ti.ContainsTime(time.Unix(t, 0).UTC()) {
+						in = true
+					}
+				}
+				hits = append(hits, in)
+			}
+			named = append(named, []interface{}{name, hits})
+		}
+		for _, ti := range cfg.TimeIntervals {
+			check(ti.Name, ti.TimeIntervals)
+		}
+		for _, ti := range cfg.MuteTimeIntervals {
+			check(ti.Name, ti.TimeIntervals)
+		}
+		return map[string]interface{}{"ok": named}
 	}
 	if in.Targets != nil {
 		rules := cfg.InhibitRules
