@@ -26,7 +26,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use regex::{Regex, RegexBuilder};
+#[cfg(feature = "unicode-regex")]
+use regex::{escape as regex_escape, Regex, RegexBuilder};
+#[cfg(not(feature = "unicode-regex"))]
+use regex_lite::{escape as regex_escape, Regex, RegexBuilder};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// How a matcher compares the label's value.
@@ -339,23 +342,22 @@ fn compile(kind: MatchType, pattern: &str) -> Result<Regex, MatcherError> {
         reason,
     };
     let translated = re2_to_rust(pattern).map_err(err)?;
-    RegexBuilder::new(&format!("^(?:{translated})$"))
-        .octal(true)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|e| {
-            let text = e.to_string();
-            // The regex crate's message spans lines; keep its last line (the reason).
-            let reason = text
-                .lines()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("invalid regular expression")
-                .trim()
-                .trim_start_matches("error: ")
-                .to_string();
-            err(reason)
-        })
+    let mut builder = RegexBuilder::new(&format!("^(?:{translated})$"));
+    #[cfg(feature = "unicode-regex")]
+    builder.octal(true);
+    builder.size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| {
+        let text = e.to_string();
+        // The regex crate's message spans lines; keep its last line (the reason).
+        let reason = text
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("invalid regular expression")
+            .trim()
+            .trim_start_matches("error: ")
+            .to_string();
+        err(reason)
+    })
 }
 
 /// RE2's Perl classes, ASCII only: (outside a bracket class, inside one).
@@ -536,7 +538,7 @@ fn repeat_spec(rest: &str) -> Option<(u64, Option<u64>, usize)> {
 
 fn push_literal(out: &mut String, c: char) {
     let mut buf = [0u8; 4];
-    out.push_str(&regex::escape(c.encode_utf8(&mut buf)));
+    out.push_str(&regex_escape(c.encode_utf8(&mut buf)));
 }
 
 #[cfg(test)]

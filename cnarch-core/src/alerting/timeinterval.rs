@@ -473,7 +473,8 @@ mod tests {
         let ti = TimeInterval::from_value(&v, "t").unwrap();
         assert!(ti.contains(1_774_864_800.0)); // 2026-03-30 12:00 CEST
         assert!(!ti.contains(1_774_951_200.0)); // 2026-03-31 12:00 CEST
-        let utc = TimeInterval::from_value(&serde_json::json!({"days_of_month": ["-1"]}), "t").unwrap();
+        let utc =
+            TimeInterval::from_value(&serde_json::json!({"days_of_month": ["-1"]}), "t").unwrap();
         assert!(utc.contains(1_774_958_400.0)); // 2026-03-31 12:00 UTC
     }
 
