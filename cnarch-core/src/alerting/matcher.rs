@@ -442,7 +442,14 @@ fn re2_to_rust(p: &str) -> Result<String, String> {
                     // word-start assertion).
                     out.push(e);
                 } else if (e == 'b' || e == 'B') && !in_class {
-                    out.push_str(if e == 'b' { "(?-u:\\b)" } else { "(?-u:\\B)" });
+                    // RE2's word boundary is ASCII; regex-lite's always is.
+                    let full = cfg!(feature = "unicode-regex");
+                    out.push_str(match (e == 'b', full) {
+                        (true, true) => "(?-u:\\b)",
+                        (false, true) => "(?-u:\\B)",
+                        (true, false) => "\\b",
+                        (false, false) => "\\B",
+                    });
                 } else {
                     out.push('\\');
                     out.push(e);
