@@ -29,11 +29,18 @@ rm -rf "$pkg"
 mkdir -p "$pkg/node" "$pkg/web"
 wasm-bindgen "$wasm" --out-dir "$pkg/node" --out-name cnarch --target nodejs --no-typescript
 wasm-bindgen "$wasm" --out-dir "$pkg/web" --out-name cnarch --target web --no-typescript
-for dir in node web; do
+optimize() {
   "$wasm_opt" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$pkg/$dir/cnarch_bg.wasm" -o "$pkg/$dir/cnarch_bg.wasm"
-done
+    --enable-mutable-globals --enable-reference-types --enable-multivalue "$1" -o "$1"
+}
+# wasm-bindgen writes the same module for both targets; wasm-opt (minutes) then runs once.
+if cmp -s "$pkg/node/cnarch_bg.wasm" "$pkg/web/cnarch_bg.wasm"; then
+  optimize "$pkg/node/cnarch_bg.wasm"
+  cp "$pkg/node/cnarch_bg.wasm" "$pkg/web/cnarch_bg.wasm"
+else
+  optimize "$pkg/node/cnarch_bg.wasm"
+  optimize "$pkg/web/cnarch_bg.wasm"
+fi
 
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -n 1)
 sed "s/@VERSION@/$version/" "$here/npm/package.json" > "$pkg/package.json"
