@@ -442,14 +442,16 @@ fn re2_to_rust(p: &str) -> Result<String, String> {
                     // word-start assertion).
                     out.push(e);
                 } else if (e == 'b' || e == 'B') && !in_class {
-                    // RE2's word boundary is ASCII; regex-lite's always is.
-                    let full = cfg!(feature = "unicode-regex");
-                    out.push_str(match (e == 'b', full) {
-                        (true, true) => "(?-u:\\b)",
-                        (false, true) => "(?-u:\\B)",
-                        (true, false) => "\\b",
-                        (false, false) => "\\B",
-                    });
+                    // RE2's word boundary is ASCII; regex-lite's always is, and it has no
+                    // `u` flag to turn off.
+                    let b = if e == 'b' { "\\b" } else { "\\B" };
+                    if cfg!(feature = "unicode-regex") {
+                        out.push_str("(?-u:");
+                        out.push_str(b);
+                        out.push(')');
+                    } else {
+                        out.push_str(b);
+                    }
                 } else {
                     out.push('\\');
                     out.push(e);

@@ -40,6 +40,14 @@ impl From<&Matcher> for MatcherOut {
 
 /// A matcher list as Alertmanager's `ParseMatchers` reads it (`{a="b", c=~"d.*"}`).
 pub fn parse_matchers(host: Host, text: &Value) -> Result<Vec<MatcherOut>, Error> {
+    Ok(matcher_list(host, text)?
+        .iter()
+        .map(MatcherOut::from)
+        .collect())
+}
+
+/// The `text` argument as a parsed matcher list; anything but a string is a type error.
+fn matcher_list(host: Host, text: &Value) -> Result<Vec<Matcher>, Error> {
     let Value::String(t) = text else {
         return Err(Error::type_error(
             "text",
@@ -47,21 +55,12 @@ pub fn parse_matchers(host: Host, text: &Value) -> Result<Vec<MatcherOut>, Error
             super::kind_of(text),
         ));
     };
-    parse_list(t)
-        .map(|ms| ms.iter().map(MatcherOut::from).collect())
-        .map_err(|e| host.error(&e))
+    parse_list(t).map_err(|e| host.error(&e))
 }
 
 /// Whether every matcher of the list `text` matches `labels`.
 pub fn matches(host: Host, text: &Value, labels: &Value) -> Result<bool, Error> {
-    let Value::String(t) = text else {
-        return Err(Error::type_error(
-            "text",
-            "a matcher list string",
-            super::kind_of(text),
-        ));
-    };
-    let ms = parse_list(t).map_err(|e| host.error(&e))?;
+    let ms = matcher_list(host, text)?;
     let labels = label_set(host, labels, "labels")?;
     Ok(crate::alerting::matcher::all_match(&ms, &labels))
 }
