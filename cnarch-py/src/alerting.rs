@@ -1,9 +1,8 @@
 //! Alerting: Prometheus' alert state, Alertmanager's notifications and escalation policies.
 //! Times are seconds.
 
-use cnarch_core::alerting::routing::notifications;
 use cnarch_core::alerting::rule::AlertRule;
-use cnarch_core::ffi::slo::{escalation_inputs, routing_inputs};
+use cnarch_core::ffi::slo::escalation_inputs;
 use cnarch_py_macros::guarded;
 use pyo3::prelude::*;
 
@@ -46,16 +45,15 @@ pub fn _alert_notifications(
     until: f64,
 ) -> PyResult<Py<PyAny>> {
     {
-        let (route, inhibit, alerts) = routing_inputs(
+        let n = cnarch_core::ffi::slo::notifications(
+            crate::error::HOST,
+            &json_of(alerts, "alerts")?,
             &json_of(route, "route")?,
             &json_of(inhibit, "inhibit")?,
-            &json_of(alerts, "alerts")?,
+            until,
         )
-        .map_err(invalid)?;
-        to_py(
-            py,
-            &notifications(&route, &inhibit, &alerts, until).map_err(invalid)?,
-        )
+        .or_py()?;
+        to_py(py, &n)
     }
 }
 
