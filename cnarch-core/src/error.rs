@@ -128,13 +128,15 @@ pub enum ErrorKind {
     Overflow,
     /// A call a circuit breaker refused.
     NotPermitted,
+    /// An EventBridge event pattern or SNS filter policy that is not valid.
+    Pattern,
     /// A bug in cnarch (a caught panic).
     Internal,
 }
 
 impl ErrorKind {
     /// Every kind, in the order of `docs/errors.md`.
-    pub const ALL: [ErrorKind; 11] = [
+    pub const ALL: [ErrorKind; 12] = [
         ErrorKind::Parse,
         ErrorKind::Validation,
         ErrorKind::Config,
@@ -145,6 +147,7 @@ impl ErrorKind {
         ErrorKind::State,
         ErrorKind::Overflow,
         ErrorKind::NotPermitted,
+        ErrorKind::Pattern,
         ErrorKind::Internal,
     ];
 
@@ -161,6 +164,7 @@ impl ErrorKind {
             ErrorKind::State => "state",
             ErrorKind::Overflow => "overflow",
             ErrorKind::NotPermitted => "not_permitted",
+            ErrorKind::Pattern => "pattern",
             ErrorKind::Internal => "internal",
         }
     }
@@ -441,6 +445,7 @@ codes! {
     "bulkhead_not_held" => State, "a bulkhead released more often than entered";
     "quantity_overflow" => Overflow, "quantity arithmetic past the representable range";
     "call_not_permitted" => NotPermitted, "a call the circuit breaker refused";
+    "invalid_event_pattern" => Pattern, "an EventBridge event pattern event-ruler refuses (an empty list or object, an unknown operator, a bad `numeric` range, `**` in a wildcard, ...)";
     "internal_error" => Internal, "a bug in cnarch (a caught panic); please report it";
 }
 

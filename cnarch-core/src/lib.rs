@@ -25,6 +25,7 @@ pub mod autoscale;
 pub mod document;
 pub mod duration;
 pub mod error;
+pub mod events;
 pub mod ffi;
 pub mod labels;
 pub mod limits;
