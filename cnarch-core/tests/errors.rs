@@ -55,6 +55,7 @@ fn run(c: &Value) -> Result<(), Error> {
         "alertmanager_config" => ffi::alerting::config(H, &c["config"]).map(|_| ()),
         "schedule" => e(cnarch_core::schedule::Schedule::parse(&s("text"))),
         "selector" => e(cnarch_core::labels::Selector::parse(&s("text"))),
+        "event_pattern" => ffi::events::matches(&c["pattern"], &json!({})).map(|_| ()),
         "selector_structured" => {
             ffi::labels::from_label_selector(H, Some(&c["selector"])).map(|_| ())
         }

@@ -25,6 +25,7 @@ pub fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::State => "StateError",
         ErrorKind::Overflow => "QuantityOverflowError",
         ErrorKind::NotPermitted => "CallNotPermitted",
+        ErrorKind::Pattern => "PatternError",
         ErrorKind::Internal => "CnarchError",
     }
 }

@@ -6,7 +6,7 @@
 //! (`error`), and every entry point runs inside the panic guard (`#[guarded]`), so a Rust
 //! panic surfaces as `cnarch.CnarchError`, never an abort.
 //!
-//! One file per concept, mirroring the core: `document`, `values`, `labels`,
+//! One file per concept, mirroring the core: `document`, `values`, `labels`, `events`,
 //! `policy`, `resilience`, `autoscale`, `slo`, `alerting`; `convert` holds the
 //! time and data conversions.
 // pyo3's macros expand to FFI glue that uses `unsafe`.
@@ -17,6 +17,7 @@ mod autoscale;
 mod convert;
 mod document;
 mod error;
+mod events;
 mod labels;
 mod policy;
 mod resilience;
@@ -63,6 +64,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(alerting::_alert_escalation, m)?,
         wrap_pyfunction!(alerting::_am_parse_matchers, m)?,
         wrap_pyfunction!(alerting::_am_matches, m)?,
+        wrap_pyfunction!(events::_event_matches, m)?,
     ] {
         m.add_function(f)?;
     }
@@ -86,5 +88,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<autoscale::PyKpa>()?;
     m.add_class::<autoscale::PyKeda>()?;
     m.add_class::<alerting::PyAlertRule>()?;
+    m.add_class::<events::PyPatternMatcher>()?;
     Ok(())
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import cnarch
-from cnarch import alerting, autoscale, labels, policy, resilience, slo
+from cnarch import alerting, autoscale, events, labels, policy, resilience, slo
 from cnarch._core import _panic_for_tests
 
 from conftest import vectors
@@ -32,6 +32,8 @@ def run(c):  # noqa: C901 - one branch per operation, as in the other runners
         return alerting.AlertmanagerConfig(c["config"])
     if op == "schedule":
         return cnarch.Schedule(c["text"])
+    if op == "event_pattern":
+        return events.matches(c["pattern"], {})
     if op == "selector":
         return labels.Selector.parse(c["text"])
     if op == "selector_structured":

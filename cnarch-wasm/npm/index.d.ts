@@ -41,6 +41,7 @@ export interface CnarchError extends Error {
     | "StateError"
     | "QuantityOverflowError"
     | "CallNotPermittedError"
+    | "PatternError"
     | "InternalError";
   /** Stable snake_case code, the same in Rust and Python. */
   code: string;
@@ -67,6 +68,13 @@ export interface ValidationError extends CnarchError {
 /** Thrown for a configuration that breaks its rules (breaker, retry policy, limiter, autoscaler, objective). */
 export interface ConfigError extends CnarchError {
   name: "ConfigError";
+}
+
+/** Thrown for an EventBridge event pattern event-ruler would refuse; `path` is the place in the
+ * pattern (`detail.state[0].numeric`), keys as written. */
+export interface PatternError extends CnarchError {
+  name: "PatternError";
+  code: "invalid_event_pattern";
 }
 
 /** The library version. */
@@ -676,3 +684,28 @@ export class AlertmanagerConfig {
 
 /** An escalation policy's notices for one alert (ms), up to `until` (default: no limit; an alert that never ends under a policy repeating without `maxRepeat` then throws a ValidationError with code "unbounded"). */
 export function escalation(policy: { steps: { delay: number; channels: string[]; condition?: string }[]; repeat?: boolean; maxRepeat?: number }, alert: AlertInput, until?: number): { at: number; step: number; round: number; channels: string[] }[];
+
+/** An EventBridge event pattern (docs/events.md): fields map to lists of values or operators, nested as the event is; `$or` takes a list of alternatives. */
+export type EventPattern = { [field: string]: EventPattern | unknown[] };
+
+/** Whether `event` matches the EventBridge `pattern` (each an object or its JSON text); throws a PatternError (code "invalid_event_pattern") for a pattern event-ruler refuses. */
+export function patternMatches(pattern: EventPattern | string, event: object | string): boolean;
+
+/** Many named EventBridge patterns compiled into one index: the cost of `match` follows the event, not the number of rules. */
+export class PatternMatcher {
+  constructor();
+  /** Adds `pattern` under `name`; the same name again adds an alternative (an OR). Throws a PatternError for a bad pattern. */
+  add(name: string, pattern: EventPattern | string): void;
+  /** Removes every pattern under `name`; whether there was one. */
+  remove(name: string): boolean;
+  /** Whether a rule is held under `name`. */
+  has(name: string): boolean;
+  /** The names whose patterns match `event` (an object or its JSON text), sorted. */
+  match(event: object | string): string[];
+  /** The rule names, sorted. */
+  readonly names: string[];
+  /** The number of rule names. */
+  readonly length: number;
+  /** Frees the WebAssembly memory now. */
+  free(): void;
+}

@@ -23,6 +23,7 @@ pub fn js_name(kind: ErrorKind) -> &'static str {
         ErrorKind::State => "StateError",
         ErrorKind::Overflow => "QuantityOverflowError",
         ErrorKind::NotPermitted => "CallNotPermittedError",
+        ErrorKind::Pattern => "PatternError",
         ErrorKind::Internal => "InternalError",
     }
 }

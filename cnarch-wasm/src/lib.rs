@@ -7,7 +7,7 @@
 //! is `docs/errors.md`) with a stable `code`, `path`, `position` (`{line, column}`) and
 //! `violations`. Times are milliseconds or `Date`s.
 //!
-//! One file per concept, mirroring the core: `document`, `values`, `labels`, `policy`,
+//! One file per concept, mirroring the core: `document`, `values`, `labels`, `events`, `policy`,
 //! `resilience`, `autoscale`, `slo`, `alerting`; `convert` holds the time, number and data
 //! conversions and `error` the error mapping.
 // wasm-bindgen's macros expand to FFI glue that uses `unsafe`.
@@ -18,6 +18,7 @@ pub mod autoscale;
 mod convert;
 pub mod document;
 mod error;
+pub mod events;
 pub mod labels;
 pub mod policy;
 pub mod resilience;

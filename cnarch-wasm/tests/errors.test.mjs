@@ -25,6 +25,7 @@ async function run(c) {
     case "alertmanager_config": return new cnarch.AlertmanagerConfig(c.config);
     case "schedule": return new Schedule(c.text);
     case "selector": return Selector.parse(c.text);
+    case "event_pattern": return cnarch.patternMatches(c.pattern, {});
     case "selector_parse_value": return Selector.parse(c.value);
     case "selector_structured": return Selector.fromLabelSelector(c.selector);
     case "selector_nothing_structured": return Selector.nothing().toLabelSelector();

@@ -48,6 +48,10 @@ import {
   parseMatchers,
   matchersMatch,
   AlertmanagerConfig,
+  patternMatches,
+  PatternMatcher,
+  type EventPattern,
+  type PatternError,
   type AlertmanagerRoute,
   type ReceiverNotification,
   evaluateRatios,
@@ -177,6 +181,23 @@ console.log(budgeted, promoted, ejected, retried, bh.active + bh.queued + bh.rej
 q.free();
 s.free();
 
+const ec2: EventPattern = { source: ["aws.ec2"], detail: { state: [{ "anything-but": "pending" }] } };
+const rules = new PatternMatcher();
+rules.add("ec2", ec2);
+rules.add("text", '{"source": [{"prefix": "aws."}]}');
+const hit: boolean = patternMatches(ec2, { source: "aws.ec2", detail: { state: "running" } });
+const named: string[] = rules.match('{"source": "aws.s3"}');
+const heldRules: number = rules.length;
+const known: boolean = rules.has("ec2") && rules.remove("text");
+let patternPath: string | null = null;
+try {
+  patternMatches({ source: [] }, {});
+} catch (e) {
+  if (e instanceof Error && e.name === "PatternError") patternPath = (e as PatternError).path;
+}
+const ruleNames: string[] = rules.names;
+rules.free();
+
 function describe(e: unknown): string {
   if (e instanceof Error && e.name === "ParseError") {
     const p = e as ParseError;
@@ -188,4 +209,4 @@ function describe(e: unknown): string {
   return String(e);
 }
 
-export const used = [st, delays, fromOptions, configProblem(null), limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];
+export const used = [hit, named, heldRules, known, patternPath, ruleNames, st, delays, fromOptions, configProblem(null), limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];

@@ -15,6 +15,8 @@
 //!   timelines.
 //! - [`autoscale`]: pods, metric inputs, KPA, KEDA and simulator inputs from plain data, and
 //!   the replica calculator and HPA controller options with the controller's defaults.
+//! - [`events`]: event patterns and events as mappings or JSON text, and the compiled
+//!   pattern matcher's calls.
 //! - [`slo`]: budget math arguments, policies (standard, Pyrra, custom rules with the
 //!   workbook's default short window), Sloth specs, routing and escalation inputs.
 //! - [`resilience`]: breaker, outlier detection, retry policy and bulkhead configurations.
@@ -42,6 +44,7 @@ pub mod alerting;
 pub mod autoscale;
 pub mod data;
 pub mod error;
+pub mod events;
 pub mod host;
 pub mod labels;
 pub mod slo;

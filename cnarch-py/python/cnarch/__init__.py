@@ -11,7 +11,7 @@ import datetime as _dt
 import os
 from typing import Any, Dict, List, Literal, Sequence, Union
 
-from . import _core, alerting, autoscale, labels, policy, resilience, slo
+from . import _core, alerting, autoscale, events, labels, policy, resilience, slo
 from ._core import Quantity, __version__
 from ._errors import (
     ArgumentError,
@@ -21,6 +21,7 @@ from ._errors import (
     CnarchError,
     ConfigError,
     ParseError,
+    PatternError,
     PolicyError,
     QuantityOverflowError,
     StateError,
@@ -44,6 +45,7 @@ __all__ = [
     "ArgumentError",
     "ArgumentTypeError",
     "PolicyError",
+    "PatternError",
     "CalculationError",
     "StateError",
     "QuantityOverflowError",
@@ -55,6 +57,7 @@ __all__ = [
     "autoscale",
     "slo",
     "alerting",
+    "events",
 ]
 
 Document = Dict[str, Any]

@@ -98,6 +98,11 @@ class StateError(CnarchError, ValueError):
     """A stateful object used out of order (a bulkhead released more often than entered)."""
 
 
+class PatternError(CnarchError, ValueError):
+    """An EventBridge event pattern or SNS filter policy that is not valid; `path` names the
+    place in the pattern (`detail.state[0].numeric`) as you wrote it."""
+
+
 class QuantityOverflowError(CnarchError, OverflowError):
     """Quantity arithmetic past the representable range."""
 

@@ -1,0 +1,96 @@
+//! Event patterns and events from plain data: a pattern or an event is a mapping or its JSON
+//! text. Pattern errors keep the pattern's own key spelling in every language (keys such as
+//! `detail-type` are the caller's data, not option names).
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use super::{kind_of, Error, Host};
+use crate::events::{EventPattern, PatternMatcher};
+
+/// As written: a pattern's keys are never re-spelled.
+const AS_WRITTEN: Host = Host::RUST;
+
+/// Deepest nesting an event may have, as a pattern may.
+pub const MAX_EVENT_DEPTH: usize = 128;
+
+/// A pattern from a mapping or its JSON text; anything else is an `invalid_argument_type`
+/// error naming `pattern`.
+pub fn pattern(v: &Value) -> Result<EventPattern, Error> {
+    match v {
+        Value::String(text) => EventPattern::parse(text),
+        Value::Object(_) => EventPattern::from_value(v),
+        other => {
+            return Err(Error::type_error(
+                "pattern",
+                "an event pattern (a mapping or its JSON text)",
+                kind_of(other),
+            ))
+        }
+    }
+    .map_err(|e| AS_WRITTEN.error(&e))
+}
+
+/// An event from a mapping or its JSON text. A JSON event is an object (event-ruler reads
+/// nothing else); other values, text that is not JSON, and nesting deeper than
+/// [`MAX_EVENT_DEPTH`] are refused naming `event`.
+pub fn event(v: &Value) -> Result<Cow<'_, Value>, Error> {
+    let event = match v {
+        Value::String(text) => Cow::Owned(serde_json::from_str::<Value>(text).map_err(|e| {
+            Error::type_error(
+                "event",
+                "an event (a mapping or its JSON text)",
+                &format!("text that is not JSON ({e})"),
+            )
+        })?),
+        other => Cow::Borrowed(other),
+    };
+    if !event.is_object() {
+        return Err(Error::type_error(
+            "event",
+            "an event (a mapping or its JSON text)",
+            kind_of(&event),
+        ));
+    }
+    if depth(&event) > MAX_EVENT_DEPTH {
+        return Err(Error::number(
+            "event",
+            &format!("to nest at most {MAX_EVENT_DEPTH} levels deep"),
+            "a deeper event",
+        ));
+    }
+    Ok(event)
+}
+
+/// The deepest nesting of mappings and lists in `v`, counted without recursion.
+fn depth(v: &Value) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(v, 0usize)];
+    while let Some((x, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        match x {
+            Value::Object(m) => stack.extend(m.values().map(|y| (y, d + 1))),
+            Value::Array(a) => stack.extend(a.iter().map(|y| (y, d + 1))),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Whether `event` matches `pattern` (each a mapping or its JSON text).
+pub fn matches(pattern_data: &Value, event_data: &Value) -> Result<bool, Error> {
+    let p = pattern(pattern_data)?;
+    Ok(p.matches(&*event(event_data)?))
+}
+
+/// Adds `pattern` under `name` (the same name again adds an alternative).
+pub fn add(m: &mut PatternMatcher, name: &str, pattern_data: &Value) -> Result<(), Error> {
+    m.add(name, &pattern(pattern_data)?);
+    Ok(())
+}
+
+/// The names of the rules `event` matches, sorted.
+pub fn match_event(m: &PatternMatcher, event_data: &Value) -> Result<Vec<String>, Error> {
+    Ok(m.matches(&*event(event_data)?))
+}

@@ -1,0 +1,69 @@
+"""testdata/events/patterns.json through `cnarch.events`: matches, PatternMatcher and the refused
+patterns (PatternError with the pattern path, keys as written)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import cnarch
+from cnarch import events
+from conftest import vectors
+
+V = vectors("events/patterns.json")
+
+
+@pytest.mark.parametrize("c", V["matches"], ids=lambda c: c["name"])
+def test_patterns_match_as_event_ruler(c):
+    assert events.matches(c["pattern"], c["event"]) is c["matches"]
+    assert events.matches(json.dumps(c["pattern"]), json.dumps(c["event"])) is c["matches"]
+    m = events.PatternMatcher()
+    m.add("r", c["pattern"])
+    assert m.match(c["event"]) == (["r"] if c["matches"] else [])
+
+
+@pytest.mark.parametrize("c", V["invalid"], ids=lambda c: c["name"])
+def test_bad_patterns_raise_with_their_path(c):
+    with pytest.raises(cnarch.PatternError) as info:
+        events.matches(c["pattern"], {})
+    assert isinstance(info.value, ValueError)
+    assert info.value.code == "invalid_event_pattern"
+    assert info.value.path == c["path"]
+    m = events.PatternMatcher()
+    with pytest.raises(cnarch.PatternError):
+        m.add("bad", c["pattern"])
+    assert len(m) == 0
+
+
+@pytest.mark.parametrize("c", V["machine"], ids=lambda c: c["name"])
+def test_many_rules_then_removal(c):
+    m = events.PatternMatcher()
+    for name, p in c["rules"]:
+        m.add(name, p)
+    for e in c["events"]:
+        assert m.match(e["event"]) == e["matches"]
+    assert c["remove"] in m
+    assert m.remove(c["remove"]) is True
+    assert m.remove(c["remove"]) is False
+    assert c["remove"] not in m.names
+    for e in c["after_remove"]:
+        assert m.match(e["event"]) == e["matches"]
+
+
+def test_events_must_be_objects():
+    with pytest.raises(cnarch.ArgumentTypeError) as info:
+        events.matches({"a": [1]}, [1])
+    assert info.value.path == "event"
+    with pytest.raises(TypeError):
+        events.matches({"a": [1]}, "{not json")
+    with pytest.raises(TypeError):
+        events.matches(5, {})
+    deep: dict = {}
+    cur = deep
+    for _ in range(200):
+        cur["a"] = {}
+        cur = cur["a"]
+    with pytest.raises(cnarch.CnarchError) as info:
+        events.matches({"a": [1]}, deep)
+    assert info.value.path == "event"
