@@ -159,6 +159,13 @@ fn operator() -> impl Strategy<Value = Value> {
         prop::sample::select(vec!["a*", "*b", "*", "a*c", "x\\*y"])
             .prop_map(|s| json!({ "wildcard": s })),
         (-3i64..3, 0i64..4).prop_map(|(a, w)| json!({"numeric": [">=", a, "<", a + w + 1]})),
+        (-3i64..3, 0usize..5).prop_map(|(a, k)| {
+            let ops = [["=", ""], [">", ""], ["<=", ""], [">", "<="], [">=", "<"]];
+            match ops[k] {
+                [o, ""] => json!({ "numeric": [o, a] }),
+                [o, p] => json!({ "numeric": [o, a, p, f64::from(a as i32) + 2.5] }),
+            }
+        }),
         (-3i64..3).prop_map(|a| json!({ "anything-but": a })),
         prop::bool::ANY.prop_map(|b| json!({ "exists": b })),
         Just(json!({"cidr": "10.0.0.0/24"})),

@@ -15,11 +15,12 @@
 //! array never combined.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
 use super::flatten;
-use super::pattern::{comparable, fold, number_key, EventPattern, Matcher, MAX_DEPTH};
+use super::pattern::{comparable, fold, number_key, EventPattern, Matcher, Range, MAX_DEPTH};
 
 #[derive(Debug, Default, Clone)]
 struct Trie {
@@ -91,8 +92,100 @@ struct ValueIndex {
     not_all: Vec<u32>,
     not_strs: HashMap<Box<str>, Vec<u32>>,
     not_nums: HashMap<u64, Vec<u32>>,
+    /// `numeric` ranges.
+    ranges: Ranges,
     /// Tested one by one.
     scan: Vec<(Matcher, u32)>,
+}
+
+/// The `numeric` ranges at one path, with a stabbing index (a segment tree over the ranges'
+/// endpoints) built on the first match after a change, so a match costs O(log n + hits)
+/// rather than one comparison per range.
+#[derive(Debug, Default, Clone)]
+struct Ranges {
+    list: Vec<(Range, u32)>,
+    tree: OnceLock<RangeTree>,
+}
+
+#[derive(Debug, Clone)]
+struct RangeTree {
+    /// The ranges' distinct endpoints, ascending. Cell `2i + 1` is the point `points[i]`,
+    /// cell `2i` the open gap below it (cell `2m` the gap above the last).
+    points: Vec<f64>,
+    /// Leaves (a power of two, at least the cell count).
+    size: usize,
+    /// Node `n`'s slots: the ranges whose canonical cover holds `n` (root 1, leaves from `size`).
+    nodes: Vec<Vec<u32>>,
+}
+
+impl Ranges {
+    fn add(&mut self, r: Range, slot: u32) {
+        self.list.push((r, slot));
+        self.tree = OnceLock::new();
+    }
+
+    fn hits(&self, x: f64, out: &mut impl FnMut(u32)) {
+        if self.list.is_empty() {
+            return;
+        }
+        let t = self.tree.get_or_init(|| RangeTree::build(&self.list));
+        let mut n = t.size + t.cell(x);
+        while n >= 1 {
+            t.nodes[n].iter().for_each(|&s| out(s));
+            n >>= 1;
+        }
+    }
+}
+
+impl RangeTree {
+    fn build(list: &[(Range, u32)]) -> RangeTree {
+        let mut points: Vec<f64> = list
+            .iter()
+            .flat_map(|(r, _)| [r.lo + 0.0, r.hi + 0.0])
+            .collect();
+        points.sort_by(f64::total_cmp);
+        points.dedup();
+        let size = (2 * points.len() + 1).next_power_of_two();
+        let mut t = RangeTree {
+            points,
+            size,
+            nodes: vec![Vec::new(); 2 * size],
+        };
+        for (r, slot) in list {
+            let lo = 2 * t.point(r.lo) + 1 + usize::from(r.lo_open);
+            let hi = 2 * t.point(r.hi) + 1 - usize::from(r.hi_open);
+            // the cells lo..=hi, as the fewest nodes that cover them exactly
+            let (mut l, mut h) = (lo + size, hi + size + 1);
+            while l < h {
+                if l & 1 == 1 {
+                    t.nodes[l].push(*slot);
+                    l += 1;
+                }
+                if h & 1 == 1 {
+                    h -= 1;
+                    t.nodes[h].push(*slot);
+                }
+                l >>= 1;
+                h >>= 1;
+            }
+        }
+        t
+    }
+
+    /// The index of an endpoint (every range's endpoints are among the points).
+    fn point(&self, x: f64) -> usize {
+        self.points
+            .binary_search_by(|p| p.total_cmp(&(x + 0.0)))
+            .unwrap_or_else(|i| i)
+    }
+
+    /// The cell holding `x`.
+    fn cell(&self, x: f64) -> usize {
+        match self.points.binary_search_by(|p| p.total_cmp(&(x + 0.0))) {
+            Ok(i) => 2 * i + 1,
+            Err(i) => 2 * i,
+        }
+    }
 }
 
 impl ValueIndex {
@@ -122,6 +215,7 @@ impl ValueIndex {
                     self.not_nums.entry(number_key(*x)).or_default().push(entry);
                 }
             }
+            Matcher::Numeric(r) => self.ranges.add(*r, slot),
             other => self.scan.push((other.clone(), slot)),
         }
     }
@@ -159,6 +253,7 @@ impl ValueIndex {
                     if let Some(v) = self.not_nums.get(&number_key(x)) {
                         excluded = v;
                     }
+                    self.ranges.hits(x, out);
                 }
             }
             _ => {}

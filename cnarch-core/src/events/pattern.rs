@@ -166,10 +166,10 @@ impl Wildcard {
 /// A numeric range; `=` is the closed range of one point.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Range {
-    lo: f64,
-    lo_open: bool,
-    hi: f64,
-    hi_open: bool,
+    pub(crate) lo: f64,
+    pub(crate) lo_open: bool,
+    pub(crate) hi: f64,
+    pub(crate) hi_open: bool,
 }
 
 impl Range {
