@@ -176,7 +176,8 @@ fn field_pattern() -> impl Strategy<Value = Value> {
     let list = || prop::collection::vec(operator(), 1..3).prop_map(Value::Array);
     prop_oneof![
         3 => list(),
-        1 => (prop::sample::select(vec!["p", "q"]), list()).prop_map(|(k, l)| json!({ k: l })),
+        2 => prop::collection::btree_map(prop::sample::select(vec!["p", "q"]), list(), 1..3)
+            .prop_map(|m| Value::Object(m.into_iter().map(|(k, l)| (k.to_string(), l)).collect())),
     ]
 }
 

@@ -1,26 +1,31 @@
-//! Many patterns compiled into one index, after event-ruler's `Machine`: the work per event
-//! follows the event's fields and the values they hit, not the number of rules.
+//! Many patterns compiled into one automaton, after event-ruler's `Machine`: the work per
+//! event follows the event's fields and the tests its values pass, not the number of rules.
 //!
-//! The index has two levels. Field paths form a trie of key steps (event-ruler's name
-//! states): walking an event descends only into keys some pattern names, so the rest of the
-//! event costs nothing. At a path that patterns read, each leaf value is looked up by kind:
-//! exact strings, comparable numbers and `equals-ignore-case` in hash maps, prefixes and
-//! suffixes (plain and case-folded) in byte tries walked once along the value, and
-//! `anything-but` lists as "every such pattern, less those that list this value". Numeric
-//! ranges, CIDR blocks, wildcards, `exists` and the wrapped `anything-but` forms are tested
-//! one by one, but only those at the path at hand.
+//! Two structures. Field paths form a trie of key steps (event-ruler's name states): walking
+//! an event descends only into keys some pattern names, so the rest of the event costs
+//! nothing, and collects the leaf values at the paths patterns read. Each `$or` branch is a
+//! chain of field tests from the start state (event-ruler's byte and name machines in one),
+//! narrow tests first; branches with the same first tests share their states. A state's test
+//! on one path looks each of the path's leaf values up by kind: exact strings, comparable
+//! numbers and `equals-ignore-case` in hash maps, prefixes and suffixes (plain and
+//! case-folded) in byte tries walked once along the value, numeric ranges in a segment tree,
+//! and `anything-but` lists as "every such test, less those that list this value"; CIDR
+//! blocks, wildcards, `exists` and the wrapped `anything-but` forms are tried one by one, but
+//! only those of the state at hand. A hit names the next state; a state where branches end
+//! names their rules.
 //!
-//! A hit names a slot (one field of one branch of one pattern). A branch matches when each of
-//! its slots has a hit (or is absent and allows it), with hits from different elements of one
-//! array never combined.
+//! A walk carries the array elements its values came from, so values from different elements
+//! of one array are never combined.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
 use super::flatten;
-use super::pattern::{comparable, fold, number_key, EventPattern, Matcher, Range, MAX_DEPTH};
+use super::pattern::{
+    comparable, fold, number_key, EventPattern, Field, Matcher, Range, MAX_DEPTH,
+};
 
 #[derive(Debug, Default, Clone)]
 struct Trie {
@@ -278,65 +283,95 @@ impl ValueIndex {
     }
 }
 
+/// A node of the field-path trie (event-ruler's name states): the key steps patterns read.
 #[derive(Debug, Default, Clone)]
-struct Node {
-    children: HashMap<Box<str>, u32>,
-    values: Option<Box<ValueIndex>>,
-    /// Some slot here allows the field to be absent.
-    absent: bool,
+struct PathNode {
+    /// Sorted by key length, then bytes: most nodes have a few children, where a binary
+    /// search that compares lengths first beats hashing.
+    children: Vec<(Box<str>, u32)>,
+    /// Some pattern reads a field at exactly this path.
+    read: bool,
 }
 
-#[derive(Debug, Clone)]
-struct Slot {
-    node: u32,
-    absent_ok: bool,
+/// One field test out of an automaton state: the field's path, its values (each hit names
+/// the next state) and the next state when the path has no value at all (`exists: false`).
+#[derive(Debug, Default, Clone)]
+struct Step {
+    path: u32,
+    values: ValueIndex,
+    absent: Vec<u32>,
 }
 
-#[derive(Debug, Clone)]
-struct BranchInfo {
-    rule: u32,
-    /// Its slots: `first..first + count`.
-    first: u32,
-    count: u32,
-    alive: bool,
+/// An automaton state: the field tests that continue from it, and the rules whose branches
+/// end here.
+#[derive(Debug, Default, Clone)]
+struct State {
+    steps: Vec<Step>,
+    rules: Vec<u32>,
 }
 
-/// Many named event patterns compiled into one index (event-ruler's `Machine`): `add` a
+/// Many named event patterns compiled into one automaton (event-ruler's `Machine`): `add` a
 /// pattern under a name (the same name again adds an alternative, as `addRule` does),
 /// `remove` a name, and `matches` returns the names whose patterns match an event, sorted.
 ///
+/// Each `$or` branch is a chain of field tests in one fixed order (exact values first, the
+/// broad operators last; then shallow paths before nested ones, as the envelope's `source`
+/// and `detail-type` are what most rules on a bus tell apart; then by path), and branches
+/// that begin with the same tests share their states, so an event only follows the tests its
+/// values pass: with many rules on one bus, the envelope's exact fields already leave only
+/// that source's rules.
+///
 /// It agrees with [`EventPattern::matches`] on every pattern (a property test holds it to
-/// that), and its cost per event follows the event, not the rule count (`benches/events.rs`).
+/// that); `benches/events.rs` measures it against the patterns tested one by one.
 #[derive(Debug, Clone, Default)]
 pub struct PatternMatcher {
     rules: BTreeMap<String, (u32, Vec<EventPattern>)>,
     names: Vec<String>,
-    nodes: Vec<Node>,
-    slots: Vec<Slot>,
-    branches: Vec<BranchInfo>,
-    slot_branch: Vec<u32>,
-    /// Branches whose every slot allows absence: checked on every event.
-    absent_only: Vec<u32>,
+    alive: Vec<bool>,
     dead: usize,
+    paths: Vec<PathNode>,
+    states: Vec<State>,
+    /// (state, path, field as written) → the state its test leads to.
+    edges: HashMap<(u32, u32, String), u32>,
 }
 
-/// A value accepted by a slot: the slot, the leaf it came from, and its array memberships.
+/// A leaf value of the event at a path patterns read, with its array memberships.
 #[derive(Debug, Clone, Copy)]
-struct Hit {
-    slot: u32,
-    leaf: u32,
+struct Leaf<'a> {
+    path: u32,
+    value: &'a Value,
     start: u32,
     len: u32,
 }
 
 #[derive(Debug, Default)]
-struct Scratch {
-    hits: Vec<Hit>,
+struct Walk<'a> {
+    leaves: Vec<Leaf<'a>>,
     members: Vec<(u32, u32)>,
     stack: Vec<(u32, u32)>,
-    present: Vec<u32>,
     next_array: u32,
-    leaves: u32,
+}
+
+/// Keys ordered by length, then bytes.
+fn by_length(k: &str, key: &str) -> std::cmp::Ordering {
+    k.len().cmp(&key.len()).then_with(|| k.cmp(key))
+}
+
+/// How broad a field's test is: narrow tests go first in a branch's chain.
+fn breadth(f: &Field) -> u8 {
+    let class = |m: &Matcher| match m {
+        Matcher::Str(_) | Matcher::Num(_) | Matcher::Lit(_) | Matcher::Fold(_) => 0,
+        Matcher::Prefix(_)
+        | Matcher::Suffix(_)
+        | Matcher::PrefixFold(_)
+        | Matcher::SuffixFold(_) => 1,
+        Matcher::Numeric(_) | Matcher::Ip(_) | Matcher::Wildcard(_) => 2,
+        _ => 3,
+    };
+    if f.absent_ok {
+        return 3;
+    }
+    f.matchers.iter().map(class).max().unwrap_or(3)
 }
 
 impl PatternMatcher {
@@ -357,6 +392,7 @@ impl PatternMatcher {
                 self.rules
                     .insert(name.to_string(), (next_id, vec![pattern.clone()]));
                 self.names.push(name.to_string());
+                self.alive.push(true);
                 next_id
             }
         };
@@ -368,13 +404,9 @@ impl PatternMatcher {
         let Some((id, _)) = self.rules.remove(name) else {
             return false;
         };
-        for b in &mut self.branches {
-            if b.rule == id && b.alive {
-                b.alive = false;
-                self.dead += 1;
-            }
-        }
-        if self.dead > 64 && self.dead * 2 > self.branches.len() {
+        self.alive[id as usize] = false;
+        self.dead += 1;
+        if self.dead > 64 && self.dead * 2 > self.names.len() {
             self.rebuild();
         }
         true
@@ -410,56 +442,79 @@ impl PatternMatcher {
         }
     }
 
-    fn node_for(&mut self, segments: &[String]) -> u32 {
-        if self.nodes.is_empty() {
-            self.nodes.push(Node::default());
+    fn path_for(&mut self, segments: &[String]) -> u32 {
+        if self.paths.is_empty() {
+            self.paths.push(PathNode::default());
         }
         let mut n = 0u32;
         for s in segments {
-            n = match self.nodes[n as usize].children.get(s.as_str()) {
-                Some(&c) => c,
-                None => {
-                    let c = self.nodes.len() as u32;
-                    self.nodes.push(Node::default());
-                    self.nodes[n as usize].children.insert(s.as_str().into(), c);
+            let at = self.paths[n as usize]
+                .children
+                .binary_search_by(|(k, _)| by_length(k, s));
+            n = match at {
+                Ok(i) => self.paths[n as usize].children[i].1,
+                Err(i) => {
+                    let c = self.paths.len() as u32;
+                    self.paths.push(PathNode::default());
+                    self.paths[n as usize]
+                        .children
+                        .insert(i, (s.as_str().into(), c));
                     c
                 }
             };
         }
+        self.paths[n as usize].read = true;
         n
     }
 
     fn index(&mut self, rule: u32, pattern: &EventPattern) {
+        if self.states.is_empty() {
+            self.states.push(State::default());
+        }
         for b in &pattern.branches {
-            let branch = self.branches.len() as u32;
-            let first = self.slots.len() as u32;
-            for f in &b.fields {
-                let node = self.node_for(&f.segments);
-                let slot = self.slots.len() as u32;
-                self.slots.push(Slot {
-                    node,
-                    absent_ok: f.absent_ok,
-                });
-                self.slot_branch.push(branch);
-                let n = &mut self.nodes[node as usize];
-                n.absent |= f.absent_ok;
-                if !f.matchers.is_empty() {
-                    let vi = n.values.get_or_insert_with(Default::default);
-                    for m in &f.matchers {
-                        vi.add(m, slot);
-                    }
-                }
-            }
-            let count = b.fields.len() as u32;
-            if b.fields.iter().all(|f| f.absent_ok) {
-                self.absent_only.push(branch);
-            }
-            self.branches.push(BranchInfo {
-                rule,
-                first,
-                count,
-                alive: true,
+            let mut fields: Vec<&Field> = b.fields.iter().collect();
+            fields.sort_by(|x, y| {
+                let key = |f: &'_ Field| (breadth(f), f.segments.len(), f.path.clone());
+                key(x).cmp(&key(y))
             });
+            let mut state = 0u32;
+            for f in fields {
+                let path = self.path_for(&f.segments);
+                let key = (state, path, format!("{:?}|{}", f.matchers, f.absent_ok));
+                state = match self.edges.get(&key) {
+                    Some(&next) => next,
+                    None => {
+                        let next = self.states.len() as u32;
+                        self.states.push(State::default());
+                        self.link(key.0, path, f, next);
+                        self.edges.insert(key, next);
+                        next
+                    }
+                };
+            }
+            self.states[state as usize].rules.push(rule);
+        }
+    }
+
+    /// The test of field `f` from state `from` to state `to`.
+    fn link(&mut self, from: u32, path: u32, f: &Field, to: u32) {
+        let steps = &mut self.states[from as usize].steps;
+        let i = match steps.iter().position(|s| s.path == path) {
+            Some(i) => i,
+            None => {
+                steps.push(Step {
+                    path,
+                    ..Step::default()
+                });
+                steps.len() - 1
+            }
+        };
+        let step = &mut steps[i];
+        for m in &f.matchers {
+            step.values.add(m, to);
+        }
+        if f.absent_ok {
+            step.absent.push(to);
         }
     }
 
@@ -468,44 +523,53 @@ impl PatternMatcher {
         let Value::Object(map) = event else {
             return Vec::new();
         };
-        if self.nodes.is_empty() {
+        if self.states.is_empty() {
             return Vec::new();
         }
-        let mut st = Scratch::default();
-        self.walk_object(0, map, &mut st, 0);
-        st.hits.sort_unstable_by_key(|h| (h.slot, h.leaf));
-        st.hits.dedup_by_key(|h| (h.slot, h.leaf));
-        let mut matched: BTreeSet<u32> = BTreeSet::new();
-        let mut i = 0;
-        while i < st.hits.len() {
-            let b = self.slot_branch[st.hits[i].slot as usize];
-            let info = &self.branches[b as usize];
-            let end = info.first + info.count;
-            let mut j = i;
-            while j < st.hits.len() && st.hits[j].slot < end {
-                j += 1;
+        let mut w = Walk {
+            leaves: Vec::with_capacity(32),
+            members: Vec::with_capacity(16),
+            stack: Vec::with_capacity(8),
+            next_array: 0,
+        };
+        self.walk_object(0, map, &mut w, 0);
+        // stable: the leaves of one path keep the event's order
+        w.leaves.sort_by_key(|l| l.path);
+        let mut matched: Vec<u32> = Vec::with_capacity(16);
+        let mut todo: Vec<(u32, Vec<(u32, u32)>)> = Vec::with_capacity(32);
+        todo.push((0, Vec::new()));
+        let mut next: Vec<u32> = Vec::with_capacity(16);
+        while let Some((s, held)) = todo.pop() {
+            let state = &self.states[s as usize];
+            matched.extend(state.rules.iter().filter(|&&r| self.alive[r as usize]));
+            for step in &state.steps {
+                let lo = w.leaves.partition_point(|l| l.path < step.path);
+                let hi = w.leaves.partition_point(|l| l.path <= step.path);
+                if lo == hi {
+                    todo.extend(step.absent.iter().map(|&t| (t, held.clone())));
+                    continue;
+                }
+                for leaf in &w.leaves[lo..hi] {
+                    next.clear();
+                    step.values.hits(leaf.value, &mut |t| next.push(t));
+                    if next.is_empty() {
+                        continue;
+                    }
+                    next.sort_unstable();
+                    next.dedup();
+                    let mine = &w.members[leaf.start as usize..(leaf.start + leaf.len) as usize];
+                    if mine.is_empty() {
+                        todo.extend(next.iter().map(|&t| (t, held.clone())));
+                    } else if flatten::compatible(&held, mine) {
+                        let mut both = held.clone();
+                        both.extend(mine.iter().filter(|m| !held.contains(m)));
+                        todo.extend(next.iter().map(|&t| (t, both.clone())));
+                    }
+                }
             }
-            if info.alive
-                && !matched.contains(&info.rule)
-                && self.branch_ok(info, &st.hits[i..j], &st)
-            {
-                matched.insert(info.rule);
-            }
-            i = j;
         }
-        for &b in &self.absent_only {
-            let info = &self.branches[b as usize];
-            if !info.alive || matched.contains(&info.rule) {
-                continue;
-            }
-            let lo = st.hits.partition_point(|h| h.slot < info.first);
-            let hi = st
-                .hits
-                .partition_point(|h| h.slot < info.first + info.count);
-            if self.branch_ok(info, &st.hits[lo..hi], &st) {
-                matched.insert(info.rule);
-            }
-        }
+        matched.sort_unstable();
+        matched.dedup();
         let mut out: Vec<String> = matched
             .into_iter()
             .map(|r| self.names[r as usize].clone())
@@ -514,90 +578,61 @@ impl PatternMatcher {
         out
     }
 
-    /// Whether a branch matches given its hits (sorted by slot).
-    fn branch_ok(&self, info: &BranchInfo, hits: &[Hit], st: &Scratch) -> bool {
-        let mut lists: Vec<Vec<&[(u32, u32)]>> = Vec::with_capacity(info.count as usize);
-        let mut k = 0;
-        for slot in info.first..info.first + info.count {
-            let start = k;
-            while k < hits.len() && hits[k].slot == slot {
-                k += 1;
-            }
-            if start == k {
-                let s = &self.slots[slot as usize];
-                if s.absent_ok && !st.present.contains(&s.node) {
-                    continue;
-                }
-                return false;
-            }
-            lists.push(
-                hits[start..k]
-                    .iter()
-                    .map(|h| &st.members[h.start as usize..(h.start + h.len) as usize])
-                    .collect(),
-            );
-        }
-        flatten::consistent(&lists)
+    fn child(&self, n: u32, key: &str) -> Option<u32> {
+        let c = &self.paths[n as usize].children;
+        c.binary_search_by(|(k, _)| by_length(k, key))
+            .ok()
+            .map(|i| c[i].1)
     }
 
-    fn walk_object(&self, node: u32, map: &Map<String, Value>, st: &mut Scratch, depth: usize) {
+    fn walk_object<'a>(
+        &self,
+        node: u32,
+        map: &'a Map<String, Value>,
+        w: &mut Walk<'a>,
+        depth: usize,
+    ) {
         if depth > MAX_DEPTH {
             return;
         }
         for (k, v) in map {
             let mut n = Some(node);
             for seg in k.split('.') {
-                n = n.and_then(|n| self.nodes[n as usize].children.get(seg).copied());
+                n = n.and_then(|n| self.child(n, seg));
             }
             if let Some(n) = n {
-                self.walk_value(n, v, st, depth + 1);
+                self.walk_value(n, v, w, depth + 1);
             }
         }
     }
 
-    fn walk_value(&self, node: u32, v: &Value, st: &mut Scratch, depth: usize) {
+    fn walk_value<'a>(&self, node: u32, v: &'a Value, w: &mut Walk<'a>, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
         match v {
-            Value::Object(map) => self.walk_object(node, map, st, depth),
+            Value::Object(map) => self.walk_object(node, map, w, depth),
             Value::Array(items) => {
-                let id = st.next_array;
-                st.next_array += 1;
+                let id = w.next_array;
+                w.next_array += 1;
                 for (i, x) in items.iter().enumerate() {
-                    st.stack.push((id, i as u32));
-                    self.walk_value(node, x, st, depth + 1);
-                    st.stack.pop();
+                    w.stack.push((id, i as u32));
+                    self.walk_value(node, x, w, depth + 1);
+                    w.stack.pop();
                 }
             }
             leaf => {
-                let n = &self.nodes[node as usize];
-                if n.absent && !st.present.contains(&node) {
-                    st.present.push(node);
-                }
-                let Some(vi) = &n.values else {
+                if !self.paths[node as usize].read {
                     return;
-                };
-                let leaf_id = st.leaves;
-                st.leaves += 1;
-                let start = st.members.len() as u32;
-                let len = st.stack.len() as u32;
-                let mut any = false;
-                let hits = &mut st.hits;
-                vi.hits(leaf, &mut |slot| {
-                    any = true;
-                    hits.push(Hit {
-                        slot,
-                        leaf: leaf_id,
-                        start,
-                        len,
-                    });
-                });
-                if any {
-                    let stack = std::mem::take(&mut st.stack);
-                    st.members.extend_from_slice(&stack);
-                    st.stack = stack;
                 }
+                let start = w.members.len() as u32;
+                w.members.extend_from_slice(&w.stack);
+                w.leaves.push(Leaf {
+                    path: node,
+                    value: leaf,
+                    start,
+                    len: w.stack.len() as u32,
+                });
             }
         }
     }
