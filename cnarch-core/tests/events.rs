@@ -250,8 +250,9 @@ fn ffi_reads_mappings_or_json_text_and_refuses_the_rest() {
     assert!(ffi::events::matches(&p, &e).unwrap());
     let text = |v: &Value| Value::String(v.to_string());
     assert!(ffi::events::matches(&text(&p), &text(&e)).unwrap());
+    let err = ffi::events::matches(&json!(5), &e).unwrap_err();
+    assert_eq!((err.code, err.path), ("invalid_event_pattern", None));
     for (pat, ev, at) in [
-        (json!(5), e.clone(), "pattern"),
         (p.clone(), json!([1]), "event"),
         (p.clone(), json!("{not json"), "event"),
         (p.clone(), json!("[1]"), "event"),

@@ -57,8 +57,9 @@ def test_events_must_be_objects():
     assert info.value.path == "event"
     with pytest.raises(TypeError):
         events.matches({"a": [1]}, "{not json")
-    with pytest.raises(TypeError):
+    with pytest.raises(cnarch.PatternError) as bad:
         events.matches(5, {})
+    assert bad.value.path is None
     deep: dict = {}
     cur = deep
     for _ in range(200):

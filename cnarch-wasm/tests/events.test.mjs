@@ -50,7 +50,7 @@ test("many rules in one matcher, then removal", () => {
 test("events must be objects; names must be strings", () => {
   assert.throws(() => patternMatches({ a: [1] }, [1]), { name: "TypeError", code: "invalid_argument_type", path: "event" });
   assert.throws(() => patternMatches({ a: [1] }, "{not json"), { name: "TypeError", path: "event" });
-  assert.throws(() => patternMatches(5, {}), { name: "TypeError", path: "pattern" });
+  assert.throws(() => patternMatches(5, {}), { name: "PatternError", path: null });
   const m = new PatternMatcher();
   assert.throws(() => m.add(7, { a: [1] }), { name: "TypeError", path: "name" });
   m.free();

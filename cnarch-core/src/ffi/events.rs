@@ -15,19 +15,12 @@ const AS_WRITTEN: Host = Host::RUST;
 /// Deepest nesting an event may have, as a pattern may.
 pub const MAX_EVENT_DEPTH: usize = 128;
 
-/// A pattern from a mapping or its JSON text; anything else is an `invalid_argument_type`
-/// error naming `pattern`.
+/// A pattern from a mapping or its JSON text. Any other value is a pattern that is not an
+/// object: a `PatternError`, as the same value written as text would be.
 pub fn pattern(v: &Value) -> Result<EventPattern, Error> {
     match v {
         Value::String(text) => EventPattern::parse(text),
-        Value::Object(_) => EventPattern::from_value(v),
-        other => {
-            return Err(Error::type_error(
-                "pattern",
-                "an event pattern (a mapping or its JSON text)",
-                kind_of(other),
-            ))
-        }
+        other => EventPattern::from_value(other),
     }
     .map_err(|e| AS_WRITTEN.error(&e))
 }
