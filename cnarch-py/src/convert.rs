@@ -143,3 +143,137 @@ where
     };
     text.parse().or_py()
 }
+
+/// Why [`json_data`] refused a value, and where (segments innermost first).
+struct Refused {
+    at: Vec<String>,
+    found: String,
+    why: Why,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Why {
+    Type,
+    Number,
+    Deep,
+}
+
+/// JSON-shaped Python data (dicts with `str` keys, lists, tuples, `str`, `int`, `float`, `bool`,
+/// `None`) read directly, without `json_of`'s `timedelta` pass or path tracking on the way
+/// (the path is assembled only when something is refused), nested at most `max_depth` levels.
+/// For per-call hot paths such as events; refusals are those of `json_of`.
+pub fn json_data(
+    v: &Bound<'_, PyAny>,
+    argument: &str,
+    max_depth: usize,
+) -> PyResult<serde_json::Value> {
+    json_value(v, max_depth).map_err(|r| {
+        let mut at = argument.to_string();
+        for seg in r.at.iter().rev() {
+            at.push_str(seg);
+        }
+        let e = match r.why {
+            Why::Number => ffi::Error::number(&at, "to be a finite number", &r.found),
+            Why::Deep => ffi::Error::number(
+                argument,
+                &format!("to nest at most {max_depth} levels deep"),
+                "deeper nesting",
+            ),
+            Why::Type => ffi::Error::type_error(
+                &at,
+                "plain data (mappings, lists, numbers, strings, booleans, null)",
+                &r.found,
+            ),
+        };
+        crate::error::err(e)
+    })
+}
+
+fn json_value(v: &Bound<'_, PyAny>, depth: usize) -> Result<serde_json::Value, Refused> {
+    use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+    use serde_json::Value;
+    let refuse = |found: String, why: Why| Refused {
+        at: Vec::new(),
+        found,
+        why,
+    };
+    if let Ok(s) = v.cast::<PyString>() {
+        return s
+            .to_cow()
+            .map(|s| Value::String(s.into_owned()))
+            .map_err(|_| refuse("a string that is not valid Unicode".into(), Why::Type));
+    }
+    if v.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = v.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if v.cast::<PyInt>().is_ok() {
+        if let Ok(i) = v.extract::<i64>() {
+            return Ok(i.into());
+        }
+        if let Ok(u) = v.extract::<u64>() {
+            return Ok(u.into());
+        }
+        return Err(refuse("an integer beyond 64 bits".into(), Why::Type));
+    }
+    if let Ok(f) = v.cast::<PyFloat>() {
+        let x = f.value();
+        return serde_json::Number::from_f64(x)
+            .map(Value::Number)
+            .ok_or_else(|| refuse(format!("{x}"), Why::Number));
+    }
+    let nested = |items: &mut dyn Iterator<Item = Bound<'_, PyAny>>| -> Result<Value, Refused> {
+        if depth == 0 {
+            return Err(refuse(String::new(), Why::Deep));
+        }
+        let mut out = Vec::new();
+        for (i, x) in items.enumerate() {
+            out.push(json_value(&x, depth - 1).map_err(|mut r| {
+                r.at.push(format!("[{i}]"));
+                r
+            })?);
+        }
+        Ok(Value::Array(out))
+    };
+    if let Ok(d) = v.cast::<PyDict>() {
+        if depth == 0 {
+            return Err(refuse(String::new(), Why::Deep));
+        }
+        let mut out = serde_json::Map::new();
+        for (k, x) in d.iter() {
+            let Ok(key) = k
+                .cast::<PyString>()
+                .map_err(|_| ())
+                .and_then(|k| k.to_cow().map_err(|_| ()))
+            else {
+                let name = k
+                    .get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default();
+                return Err(refuse(format!("a key of type {name}"), Why::Type));
+            };
+            let key = key.into_owned();
+            let value = json_value(&x, depth - 1).map_err(|mut r| {
+                r.at.push(format!(".{key}"));
+                r
+            })?;
+            out.insert(key, value);
+        }
+        return Ok(Value::Object(out));
+    }
+    if let Ok(l) = v.cast::<PyList>() {
+        return nested(&mut l.iter());
+    }
+    if let Ok(t) = v.cast::<PyTuple>() {
+        return nested(&mut t.iter());
+    }
+    let name = v
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    Err(refuse(format!("a value of type {name}"), Why::Type))
+}

@@ -8,11 +8,10 @@ use pyo3::prelude::*;
 
 use crate::error::OrPy;
 
-/// Plain data without the `timedelta` pass of `json_of`: events are JSON, and this is the
-/// per-event hot path.
+/// A pattern or an event: JSON-shaped data read directly (this is the per-event hot path),
+/// one level deeper than the core allows, so the core's own depth check speaks.
 fn plain(v: &Bound<'_, PyAny>, argument: &str) -> PyResult<serde_json::Value> {
-    let mut de = pythonize::Depythonizer::from_object(v);
-    ffi::data::data(&mut de, argument).or_py()
+    crate::convert::json_data(v, argument, ffi::events::MAX_EVENT_DEPTH + 1)
 }
 
 #[guarded]

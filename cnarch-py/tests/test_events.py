@@ -68,3 +68,20 @@ def test_events_must_be_objects():
     with pytest.raises(cnarch.CnarchError) as info:
         events.matches({"a": [1]}, deep)
     assert info.value.path == "event"
+
+
+def test_event_values_outside_json_are_refused_with_their_path():
+    with pytest.raises(cnarch.ArgumentTypeError) as info:
+        events.matches({"a": [1]}, {"detail": {"items": [1, {"when": object()}]}})
+    assert info.value.path == "event.detail.items[1].when"
+    with pytest.raises(cnarch.CnarchError) as nan:
+        events.matches({"a": [1]}, {"detail": {"x": float("nan")}})
+    assert nan.value.path == "event.detail.x"
+    with pytest.raises(cnarch.ArgumentTypeError) as key:
+        events.matches({"a": [1]}, {"detail": {1: "x"}})
+    assert key.value.path == "event.detail"
+    with pytest.raises(cnarch.ArgumentTypeError):
+        events.matches({"a": [1]}, {"a": 2**70})
+    # Tuples read as lists, as json.dumps writes them.
+    assert events.matches({"a": [2]}, {"a": (1, 2)}) is True
+    assert events.matches({"a": [{"numeric": [">", 1]}]}, {"a": 1.5}) is True
