@@ -22,12 +22,16 @@
 //! assert_eq!(m.matches(&event), vec!["ec2".to_string()]);
 //! ```
 //!
+//! [`sns`] reads SNS subscription filter policies with the same engine, restricted to SNS's
+//! operators and limits, and fans messages out over a [`sns::Topic`].
+//!
 //! The rules, each with the event-ruler or EventBridge source it follows, are in
 //! `docs/events.md`.
 
 mod flatten;
 mod machine;
 mod pattern;
+pub mod sns;
 
 pub use machine::PatternMatcher;
 pub use pattern::{EventPattern, PatternError};

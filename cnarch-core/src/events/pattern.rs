@@ -556,7 +556,7 @@ fn exact_number(n: &Number) -> Option<f64> {
     (decimals(x) <= MAX_DECIMALS).then_some(x)
 }
 
-fn decimals(x: f64) -> usize {
+pub(crate) fn decimals(x: f64) -> usize {
     let s = format!("{x}");
     s.find('.').map_or(0, |dot| s.len() - dot - 1)
 }
