@@ -446,6 +446,9 @@ codes! {
     "quantity_overflow" => Overflow, "quantity arithmetic past the representable range";
     "call_not_permitted" => NotPermitted, "a call the circuit breaker refused";
     "invalid_event_pattern" => Pattern, "an EventBridge event pattern event-ruler refuses (an empty list or object, an unknown operator, a bad `numeric` range, `**` in a wildcard, ...)";
+    "invalid_filter_policy" => Pattern, "an SNS filter policy SNS refuses: an operator SNS does not have, a nested policy for the MessageAttributes scope, more than 5 keys or 150 combinations, a number beyond +-10^9 or 5 decimals, over 256 KB";
+    "invalid_message_attribute" => Argument, "an SNS message attribute that is not one: an unknown data type, a Number that is not a number, a String.Array that is not a JSON list of values";
+    "invalid_subscription" => Config, "an SNS topic name or subscription SNS refuses: a bad topic name, a name subscribed twice, a FIFO topic with a protocol other than sqs";
     "internal_error" => Internal, "a bug in cnarch (a caught panic); please report it";
 }
 

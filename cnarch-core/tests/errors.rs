@@ -56,6 +56,12 @@ fn run(c: &Value) -> Result<(), Error> {
         "schedule" => e(cnarch_core::schedule::Schedule::parse(&s("text"))),
         "selector" => e(cnarch_core::labels::Selector::parse(&s("text"))),
         "event_pattern" => ffi::events::matches(&c["pattern"], &json!({})).map(|_| ()),
+        "filter_policy" => ffi::events::filter_policy(&c["policy"], None).map(|_| ()),
+        "sns_attributes" => ffi::events::sns_message(Some(&c["attributes"]), None).map(|_| ()),
+        "topic_subscribe" => {
+            let mut t = ffi::events::topic(&s("topic"))?;
+            ffi::events::subscribe(&mut t, "s", &s("protocol"), None)
+        }
         "selector_structured" => {
             ffi::labels::from_label_selector(H, Some(&c["selector"])).map(|_| ())
         }

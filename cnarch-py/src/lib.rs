@@ -89,5 +89,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<autoscale::PyKeda>()?;
     m.add_class::<alerting::PyAlertRule>()?;
     m.add_class::<events::PyPatternMatcher>()?;
+    m.add_class::<events::PyFilterPolicy>()?;
+    m.add_class::<events::PyTopic>()?;
     Ok(())
 }

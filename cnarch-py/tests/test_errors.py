@@ -34,6 +34,12 @@ def run(c):  # noqa: C901 - one branch per operation, as in the other runners
         return cnarch.Schedule(c["text"])
     if op == "event_pattern":
         return events.matches(c["pattern"], {})
+    if op == "filter_policy":
+        return events.FilterPolicy(c["policy"])
+    if op == "sns_attributes":
+        return events.FilterPolicy({"a": [{"exists": True}]}).evaluate(c["attributes"])
+    if op == "topic_subscribe":
+        return events.Topic(c["topic"]).subscribe("s", c["protocol"])
     if op == "selector":
         return labels.Selector.parse(c["text"])
     if op == "selector_structured":

@@ -709,3 +709,57 @@ export class PatternMatcher {
   /** Frees the WebAssembly memory now. */
   free(): void;
 }
+
+/** An SNS message attribute, as a notification writes it or as `Publish` takes it. */
+export type SnsAttribute =
+  | { Type: string; Value: string }
+  | { DataType: string; StringValue?: string; BinaryValue?: string };
+
+/** A filter policy's verdict: delivered, or the policy keys no value satisfied (sorted). */
+export interface FilterOutcome {
+  delivered: boolean;
+  failedKeys: string[];
+  /** Why, when no key is to blame (a body that is not a JSON object). */
+  reason?: string;
+}
+
+/** What a publish does for one subscription. */
+export interface Delivery extends FilterOutcome {
+  subscription: string;
+  protocol: "sqs" | "lambda" | "http" | "https" | "email" | "email-json" | "sms" | "application" | "firehose";
+}
+
+/** An SNS subscription filter policy, checked against SNS's operators and limits when made (a PatternError with code `invalid_filter_policy` otherwise). */
+export class FilterPolicy {
+  /** `scope`: `"MessageAttributes"` (the default) or `"MessageBody"`. */
+  constructor(policy: EventPattern | string, scope?: "MessageAttributes" | "MessageBody");
+  readonly scope: string;
+  /** The keys the policy names, sorted. */
+  readonly keys: string[];
+  /** The value combinations SNS counts against its 150. */
+  readonly combinations: number;
+  /** The verdict on a message with these attributes and this body (text, or an object as its JSON). */
+  evaluate(attributes?: Record<string, SnsAttribute> | null, body?: string | object | null): FilterOutcome;
+  /** Whether the policy accepts the message. */
+  matches(attributes?: Record<string, SnsAttribute> | null, body?: string | object | null): boolean;
+  /** Frees the WebAssembly memory now. */
+  free(): void;
+}
+
+/** An SNS topic: subscriptions in order, each with an optional filter policy. */
+export class Topic {
+  /** A topic name: 1 to 256 letters, digits, `-`, `_`; a FIFO topic's ends in `.fifo`. */
+  constructor(name: string);
+  readonly name: string;
+  readonly fifo: boolean;
+  /** The subscription names, in order. */
+  readonly subscriptions: string[];
+  /** Subscribes `name`; `policy` (an object or its JSON text) is read for `scope`. A FIFO topic takes only `sqs`. */
+  subscribe(name: string, protocol: Delivery["protocol"], policy?: EventPattern | string | null, scope?: "MessageAttributes" | "MessageBody"): void;
+  /** Removes a subscription; whether it was there. */
+  unsubscribe(name: string): boolean;
+  /** What publishing the message does for each subscription, in order. */
+  publish(attributes?: Record<string, SnsAttribute> | null, body?: string | object | null): Delivery[];
+  /** Frees the WebAssembly memory now. */
+  free(): void;
+}

@@ -26,6 +26,9 @@ async function run(c) {
     case "schedule": return new Schedule(c.text);
     case "selector": return Selector.parse(c.text);
     case "event_pattern": return cnarch.patternMatches(c.pattern, {});
+    case "filter_policy": return new cnarch.FilterPolicy(c.policy);
+    case "sns_attributes": return new cnarch.FilterPolicy({ a: [{ exists: true }] }).evaluate(c.attributes);
+    case "topic_subscribe": return new cnarch.Topic(c.topic).subscribe("s", c.protocol);
     case "selector_parse_value": return Selector.parse(c.value);
     case "selector_structured": return Selector.fromLabelSelector(c.selector);
     case "selector_nothing_structured": return Selector.nothing().toLabelSelector();

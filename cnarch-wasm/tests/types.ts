@@ -50,6 +50,11 @@ import {
   AlertmanagerConfig,
   patternMatches,
   PatternMatcher,
+  FilterPolicy,
+  Topic,
+  type FilterOutcome,
+  type Delivery,
+  type SnsAttribute,
   type EventPattern,
   type PatternError,
   type AlertmanagerRoute,
@@ -198,6 +203,22 @@ try {
 const ruleNames: string[] = rules.names;
 rules.free();
 
+const interests = new FilterPolicy({ customer_interests: [{ prefix: "bas" }] });
+const attrs: Record<string, SnsAttribute> = { customer_interests: { Type: "String", Value: "baseball" } };
+const verdict: FilterOutcome = interests.evaluate(attrs);
+const bodyPolicy = new FilterPolicy('{"region": [{"suffix": "-1"}]}', "MessageBody");
+const passes: boolean = bodyPolicy.matches(null, { region: "eu-west-1" }) && interests.combinations === 1;
+const topic = new Topic("orders");
+topic.subscribe("billing", "sqs", { customer_interests: ["rugby"] });
+topic.subscribe("audit", "lambda");
+topic.subscribe("eu", "email-json", { region: [{ prefix: "eu-" }] }, "MessageBody");
+const deliveries: Delivery[] = topic.publish(attrs, '{"region": "eu-west-1"}');
+const failed: string[] = deliveries.flatMap((d) => d.failedKeys).concat(interests.keys, topic.subscriptions);
+const gone: boolean = topic.unsubscribe("audit") && !topic.fifo && topic.name === "orders" && bodyPolicy.scope === "MessageBody";
+interests.free();
+bodyPolicy.free();
+topic.free();
+
 function describe(e: unknown): string {
   if (e instanceof Error && e.name === "ParseError") {
     const p = e as ParseError;
@@ -209,4 +230,4 @@ function describe(e: unknown): string {
   return String(e);
 }
 
-export const used = [hit, named, heldRules, known, patternPath, ruleNames, st, delays, fromOptions, configProblem(null), limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];
+export const used = [verdict, passes, failed, gone, hit, named, heldRules, known, patternPath, ruleNames, st, delays, fromOptions, configProblem(null), limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];

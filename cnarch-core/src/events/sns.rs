@@ -30,7 +30,6 @@ pub const MAX_DECIMALS: usize = 5;
 
 /// What a filter policy reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum FilterPolicyScope {
     /// The message attributes (SNS's default): a flat policy, one key per attribute.
     #[default]
@@ -465,7 +464,6 @@ fn combinations(map: &Map<String, Value>) -> u64 {
 /// A filter's verdict: delivered, or the keys that filtered the message out (sorted; for a
 /// policy with `$or`, those of every alternative).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FilterOutcome {
     /// Whether the policy accepts the message.
     pub delivered: bool,
@@ -473,7 +471,6 @@ pub struct FilterOutcome {
     pub failed_keys: Vec<String>,
     /// Why the message was filtered out when no key is to blame (a body that is not JSON).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub reason: Option<String>,
 }
 
@@ -649,7 +646,6 @@ pub struct SnsMessage {
 
 /// How a subscription receives messages (the `Protocol` of `Subscribe`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Protocol {
     /// An SQS queue.
@@ -718,7 +714,6 @@ pub struct Subscription {
 
 /// What a publish does for one subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Delivery {
     /// The subscription.
     pub subscription: String,

@@ -7,6 +7,11 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::{kind_of, Error, Host};
+use crate::error::UnknownName;
+use crate::events::sns::{
+    Delivery, FilterOutcome, FilterPolicy, FilterPolicyScope, MessageAttributes, Protocol,
+    SnsMessage, Subscription, Topic,
+};
 use crate::events::{EventPattern, PatternMatcher};
 
 /// As written: a pattern's keys are never re-spelled.
@@ -86,4 +91,99 @@ pub fn add(m: &mut PatternMatcher, name: &str, pattern_data: &Value) -> Result<(
 /// The names of the rules `event` matches, sorted.
 pub fn match_event(m: &PatternMatcher, event_data: &Value) -> Result<Vec<String>, Error> {
     Ok(m.matches(&*event(event_data)?))
+}
+
+/// An SNS filter policy from a mapping or its JSON text, for `scope` (`MessageAttributes`
+/// when absent, or `MessageBody`). Policy errors keep the policy's key spelling.
+pub fn filter_policy(policy_data: &Value, scope: Option<&str>) -> Result<FilterPolicy, Error> {
+    let scope = match scope {
+        None => FilterPolicyScope::default(),
+        Some(s) => FilterPolicyScope::parse(s).ok_or_else(|| {
+            AS_WRITTEN.error(&UnknownName::new(
+                "scope",
+                format!("expected scope `MessageAttributes` or `MessageBody`, found `{s}`"),
+            ))
+        })?,
+    };
+    match policy_data {
+        Value::String(text) => FilterPolicy::parse(text, scope),
+        other => FilterPolicy::from_value(other, scope),
+    }
+    .map_err(|e| AS_WRITTEN.error(&e))
+}
+
+/// A message from its attributes (a mapping of names to `{"Type", "Value"}` or
+/// `{"DataType", "StringValue"}`; absent: none) and its body (text; a mapping or list is
+/// taken as its JSON text; absent: empty).
+pub fn sns_message(attributes: Option<&Value>, body: Option<&Value>) -> Result<SnsMessage, Error> {
+    let attributes = match attributes {
+        None | Some(Value::Null) => MessageAttributes::default(),
+        Some(v) => {
+            MessageAttributes::from_value(v, "attributes").map_err(|e| AS_WRITTEN.error(&e))?
+        }
+    };
+    let body = match body {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(v @ (Value::Object(_) | Value::Array(_))) => v.to_string(),
+        Some(other) => {
+            return Err(Error::type_error(
+                "body",
+                "the message body (text, or a mapping as its JSON)",
+                kind_of(other),
+            ))
+        }
+    };
+    Ok(SnsMessage { attributes, body })
+}
+
+/// The policy's verdict on a message.
+pub fn evaluate(
+    policy: &FilterPolicy,
+    attributes: Option<&Value>,
+    body: Option<&Value>,
+) -> Result<FilterOutcome, Error> {
+    Ok(policy.evaluate(&sns_message(attributes, body)?))
+}
+
+/// A protocol as SNS spells it.
+pub fn protocol(name: &str) -> Result<Protocol, Error> {
+    Protocol::parse(name).ok_or_else(|| {
+        AS_WRITTEN.error(&UnknownName::new(
+            "protocol",
+            format!(
+                "expected protocol `sqs`, `lambda`, `http`, `https`, `email`, `email-json`, `sms`, `application` or `firehose`, found `{name}`"
+            ),
+        ))
+    })
+}
+
+/// Subscribes `name` with `protocol` and an optional policy.
+pub fn subscribe(
+    topic: &mut Topic,
+    name: &str,
+    protocol_name: &str,
+    policy: Option<FilterPolicy>,
+) -> Result<(), Error> {
+    topic
+        .subscribe(Subscription {
+            name: name.to_string(),
+            protocol: protocol(protocol_name)?,
+            filter_policy: policy,
+        })
+        .map_err(|e| AS_WRITTEN.error(&e))
+}
+
+/// What publishing the message does for each subscription.
+pub fn publish(
+    topic: &Topic,
+    attributes: Option<&Value>,
+    body: Option<&Value>,
+) -> Result<Vec<Delivery>, Error> {
+    Ok(topic.publish(&sns_message(attributes, body)?))
+}
+
+/// A topic by name.
+pub fn topic(name: &str) -> Result<Topic, Error> {
+    Topic::new(name).map_err(|e| AS_WRITTEN.error(&e))
 }

@@ -6,13 +6,22 @@ into one index: `.add(name, pattern)` (the same name again adds an alternative),
 event is a dict or its JSON text. A pattern event-ruler would refuse raises
 `cnarch.PatternError` (a `ValueError`) with `.code == "invalid_event_pattern"` and `.path`, the
 place in the pattern (`detail.state[0].numeric`), keys as written.
+
+SNS: `FilterPolicy(policy, scope="MessageAttributes")` (or `"MessageBody"`) checks the policy
+against SNS's operators and limits (`cnarch.PatternError`, `.code == "invalid_filter_policy"`);
+`.evaluate(attributes=None, body=None)` gives `{"delivered", "failed_keys"}` (plus `"reason"`
+when no key is to blame), `.matches(...)` the bool, `.keys`, `.combinations`, `.scope`.
+Attributes are a dict of name to `{"Type": "String", "Value": "x"}` (as in a notification) or
+`{"DataType": ..., "StringValue": ...}` (as `Publish` takes them); the body is text or a dict.
+`Topic(name)` with `.subscribe(name, protocol, policy=None, scope="MessageAttributes")`, `.unsubscribe(name)` and
+`.publish(attributes=None, body=None)`: one dict per subscription, in order.
 """
 
 from __future__ import annotations
 
 from typing import Any, Mapping, Union
 
-from ._core import PatternMatcher, _event_matches
+from ._core import FilterPolicy, PatternMatcher, Topic, _event_matches
 
 Json = Union[str, Mapping[str, Any]]
 
@@ -22,4 +31,4 @@ def matches(pattern: Json, event: Json) -> bool:
     return _event_matches(pattern, event)
 
 
-__all__ = ["PatternMatcher", "matches"]
+__all__ = ["FilterPolicy", "PatternMatcher", "Topic", "matches"]
