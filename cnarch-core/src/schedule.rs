@@ -457,6 +457,43 @@ impl Schedule {
         }
     }
 
+    /// The next `n` fire times strictly after `after` of a schedule that began at `anchor`
+    /// (a rule's creation time). A `rate(...)` fires at `anchor + k·rate`, k ≥ 1, as
+    /// EventBridge's rate expressions start when the rule is created; robfig's `@every` the
+    /// same from `anchor` truncated to its second; a cron schedule at its own times, none at
+    /// or before `anchor`.
+    pub fn next_n_after_anchored(
+        &self,
+        anchor: DateTime<Utc>,
+        after: DateTime<Utc>,
+        n: usize,
+    ) -> Vec<DateTime<Utc>> {
+        let (base, step) = match &self.kind {
+            Kind::Rate { seconds } => (anchor, *seconds),
+            Kind::Every(d) => match anchor.with_nanosecond(0) {
+                Some(base) => (base, (d.as_nanos() / 1_000_000_000).max(1)),
+                None => return Vec::new(),
+            },
+            _ => return self.next_n_after(after.max(anchor), n),
+        };
+        let elapsed = after.signed_duration_since(base).num_seconds();
+        // The first multiple of `step` strictly after `after` (at least the first after `base`).
+        let mut k = if after < base { 1 } else { elapsed / step + 1 };
+        let mut out = Vec::with_capacity(n.min(64));
+        while out.len() < n {
+            let Some(t) = k
+                .checked_mul(step)
+                .and_then(ChronoDuration::try_seconds)
+                .and_then(|d| base.checked_add_signed(d))
+            else {
+                break;
+            };
+            out.push(t);
+            k += 1;
+        }
+        out
+    }
+
     /// The next `n` fire times after `t` (fewer if the schedule runs dry).
     pub fn next_n_after(&self, t: DateTime<Utc>, n: usize) -> Vec<DateTime<Utc>> {
         // Grown as found: `n` may be far more than the schedule yields.

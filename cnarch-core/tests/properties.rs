@@ -305,3 +305,33 @@ fn environment_values_survive_yaml_quoting() {
     let docs = vec![Document::Microservice(ms)];
     assert_eq!(load_str(&to_yaml(&docs).unwrap()).unwrap(), docs);
 }
+
+proptest! {
+    /// An anchored rate fires on the anchor's grid: every time is `anchor + k·rate` with
+    /// k ≥ 1, the first is strictly after `after`, the one before it is not, and the times are
+    /// one rate apart.
+    #[test]
+    fn anchored_rates_fire_on_the_anchors_grid(
+        minutes in 1i64..2000,
+        anchor_s in 0i64..4_000_000_000,
+        offset_s in -100_000_000i64..100_000_000,
+        n in 1usize..5,
+    ) {
+        let s = Schedule::parse(&format!("rate({minutes} minutes)")).unwrap();
+        let anchor = Utc.timestamp_opt(anchor_s, 0).unwrap();
+        let after = Utc.timestamp_opt(anchor_s + offset_s, 0).unwrap();
+        let times = s.next_n_after_anchored(anchor, after, n);
+        prop_assert_eq!(times.len(), n);
+        let step = minutes * 60;
+        for (i, t) in times.iter().enumerate() {
+            let since = (*t - anchor).num_seconds();
+            prop_assert!(since >= step && since % step == 0);
+            if i > 0 {
+                prop_assert_eq!((*t - times[i - 1]).num_seconds(), step);
+            }
+        }
+        prop_assert!(times[0] > after);
+        let before = times[0] - chrono::Duration::seconds(step);
+        prop_assert!(before <= after || before == anchor);
+    }
+}

@@ -123,22 +123,24 @@ impl PySchedule {
         Ok(self.0.to_string())
     }
 
-    /// The next `n` fire times after `after_us`, as microseconds since the epoch.
-    fn next_after_us(&self, after_us: i64, n: usize) -> PyResult<Vec<i64>> {
-        {
-            let t = chrono::DateTime::from_timestamp_micros(after_us).ok_or_else(|| {
+    /// The next `n` fire times after `after_us`, as microseconds since the epoch; with
+    /// `anchor_us`, those of a schedule that began then.
+    #[pyo3(signature = (after_us, n, anchor_us=None))]
+    fn next_after_us(&self, after_us: i64, n: usize, anchor_us: Option<i64>) -> PyResult<Vec<i64>> {
+        let when = |us: i64, name: &str| {
+            chrono::DateTime::from_timestamp_micros(us).ok_or_else(|| {
                 crate::error::ffi_err(cnarch_core::ffi::Error::number(
-                    "after",
+                    name,
                     "to be a date between the years -262143 and 262142",
-                    format!("{after_us} µs since the epoch"),
+                    format!("{us} µs since the epoch"),
                 ))
-            })?;
-            Ok(self
-                .0
-                .next_n_after(t, n)
-                .iter()
-                .map(|t| t.timestamp_micros())
-                .collect())
-        }
+            })
+        };
+        let t = when(after_us, "after")?;
+        let times = match anchor_us {
+            Some(a) => self.0.next_n_after_anchored(when(a, "anchor")?, t, n),
+            None => self.0.next_n_after(t, n),
+        };
+        Ok(times.iter().map(|t| t.timestamp_micros()).collect())
     }
 }

@@ -86,7 +86,8 @@ def at(text: str) -> dt.datetime:
 @pytest.mark.parametrize("case", S["next"], ids=lambda c: c["expr"])
 def test_schedule_next(case):
     want = [at(t) for t in case["next"]]
-    got = cnarch.Schedule(case["expr"]).next_after(at(case["after"]), max(len(want), 1))
+    anchor = at(case["anchor"]) if "anchor" in case else None
+    got = cnarch.Schedule(case["expr"]).next_after(at(case["after"]), max(len(want), 1), anchor=anchor)
     assert got[: len(want)] == want
     if not want:
         assert got == []

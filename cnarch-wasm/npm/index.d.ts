@@ -128,8 +128,8 @@ export class Schedule {
   constructor(expr: string);
   /** The expression. */
   toString(): string;
-  /** The next `n` (default 1) fire times strictly after `after`, as UTC `Date`s. */
-  nextAfter(after: Date | number, n?: number): Date[];
+  /** The next `n` (default 1) fire times strictly after `after`, as UTC `Date`s. With `anchor` (when the rule was created), a `rate(...)` or `@every` fires at `anchor + k·rate` (k ≥ 1), as EventBridge's rates do, and a cron schedule never at or before `anchor`. */
+  nextAfter(after: Date | number, n?: number, anchor?: Date | number): Date[];
   /** Frees the WebAssembly memory now (otherwise the garbage collector does). */
   free(): void;
 }

@@ -109,21 +109,36 @@ impl Schedule {
     }
 
     /// The next `n` (default 1) fire times strictly after `after` (a `Date` or milliseconds
-    /// since the epoch), as `Date`s in UTC.
+    /// since the epoch), as `Date`s in UTC; with `anchor` (when the rule was created), those
+    /// of a schedule that began then.
     #[wasm_bindgen(js_name = nextAfter)]
-    pub fn next_after(&self, after: JsValue, n: JsValue) -> Result<js_sys::Array, JsValue> {
+    pub fn next_after(
+        &self,
+        after: JsValue,
+        n: JsValue,
+        anchor: JsValue,
+    ) -> Result<js_sys::Array, JsValue> {
         let n: u32 = opt_whole(&n, "n", 1)?;
-        let ms = epoch_ms(&after, "after")?;
-        let micros = (ms * 1000.0).round() as i64;
-        let t = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(|| {
-            to_js(cnarch_core::ffi::Error::number(
-                "after",
-                "to be a valid date",
-                ms,
-            ))
-        })?;
+        let when = |v: &JsValue, name: &str| -> Result<chrono::DateTime<chrono::Utc>, JsValue> {
+            let ms = epoch_ms(v, name)?;
+            let micros = (ms * 1000.0).round() as i64;
+            chrono::DateTime::from_timestamp_micros(micros).ok_or_else(|| {
+                to_js(cnarch_core::ffi::Error::number(
+                    name,
+                    "to be a valid date",
+                    ms,
+                ))
+            })
+        };
+        let t = when(&after, "after")?;
+        let times = if anchor.is_undefined() || anchor.is_null() {
+            self.0.next_n_after(t, n as usize)
+        } else {
+            self.0
+                .next_n_after_anchored(when(&anchor, "anchor")?, t, n as usize)
+        };
         let out = js_sys::Array::new();
-        for next in self.0.next_n_after(t, n as usize) {
+        for next in times {
             out.push(&js_sys::Date::new(&JsValue::from_f64(
                 next.timestamp_millis() as f64,
             )));

@@ -94,7 +94,7 @@ const big: bigint = q.value() + q.milliValue() + q.nanos();
 const fmt: "DecimalSI" | "BinarySI" | "DecimalExponent" = q.format;
 const text: string = q.toString() + q.toJSON();
 const s = new Schedule("0 3 * * *");
-const times: Date[] = s.nextAfter(new Date(), 3).concat(s.nextAfter(0));
+const times: Date[] = s.nextAfter(new Date(), 3).concat(s.nextAfter(0), s.nextAfter(0, 2, new Date(0)));
 const expr: string = s.toString();
 const sel: Selector = Selector.parse("app=web");
 const ls: LabelSelector = sel.toLabelSelector();

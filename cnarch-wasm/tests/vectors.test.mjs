@@ -54,7 +54,8 @@ test("duration vectors (milliseconds)", () => {
 test("schedule vectors", () => {
   for (const c of S.next) {
     const want = c.next.map((t) => new Date(t).getTime());
-    const got = new Schedule(c.expr).nextAfter(new Date(c.after), Math.max(want.length, 1)).map((d) => d.getTime());
+    const anchor = c.anchor === undefined ? undefined : new Date(c.anchor);
+    const got = new Schedule(c.expr).nextAfter(new Date(c.after), Math.max(want.length, 1), anchor).map((d) => d.getTime());
     assert.deepEqual(got.slice(0, want.length), want, c.expr);
     if (want.length === 0) assert.deepEqual(got, []);
   }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from typing import Any, Dict, List, Literal, Sequence, Union
+from typing import Any, Dict, List, Literal, Optional, Sequence, Union
 
 from . import _core, alerting, autoscale, events, labels, policy, resilience, slo
 from ._core import Quantity, __version__
@@ -132,15 +132,24 @@ class Schedule:
     def __repr__(self) -> str:
         return f"Schedule({str(self._inner)!r})"
 
-    def next_after(self, after: _dt.datetime, n: int = 1) -> List[_dt.datetime]:
+    def next_after(
+        self, after: _dt.datetime, n: int = 1, anchor: Optional[_dt.datetime] = None
+    ) -> List[_dt.datetime]:
         """The next `n` fire times strictly after `after`, as timezone-aware UTC datetimes.
 
         `after` must be timezone-aware. Fewer than `n` come back when the schedule runs dry
-        (nothing within five years).
+        (nothing within five years). With `anchor` (when the rule was created), a `rate(...)`
+        or `@every` fires at `anchor + k * rate` (k >= 1), as EventBridge's rates do, and a
+        cron schedule never at or before `anchor`.
         """
-        if after.tzinfo is None or after.utcoffset() is None:
-            raise ValueError("expected a timezone-aware datetime, found a naive one")
+        for name, t in (("after", after), ("anchor", anchor)):
+            if t is not None and (t.tzinfo is None or t.utcoffset() is None):
+                raise ValueError(f"expected `{name}` to be a timezone-aware datetime, found a naive one")
         if n < 0:
             raise ValueError(f"expected n >= 0, found {n}")
         micros = (after - _EPOCH) // _MICROSECOND
-        return [_EPOCH + _dt.timedelta(microseconds=m) for m in self._inner.next_after_us(micros, n)]
+        anchor_us = None if anchor is None else (anchor - _EPOCH) // _MICROSECOND
+        return [
+            _EPOCH + _dt.timedelta(microseconds=m)
+            for m in self._inner.next_after_us(micros, n, anchor_us)
+        ]
