@@ -3,6 +3,7 @@
 // calls). CNARCH_PKG names another built package folder (to compare two builds).
 //
 //     node benches/bindings/bench_events.mjs [n] [rounds]
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const pkg = process.env.CNARCH_PKG ?? new URL("../../cnarch-wasm/pkg", import.meta.url).pathname;
@@ -23,24 +24,7 @@ function rule(i) {
   return { source: [`com.shop.team${i % 40}`], "detail-type": [`Order${Math.floor(i / 40) % 25}`], detail };
 }
 
-const event = {
-  version: "0", id: "6a7e8feb-b491-4cf7-a9f1-bf3703467718", "detail-type": "Order3", source: "com.shop.team17",
-  account: "111122223333", time: "2026-12-03T12:00:00Z", region: "eu-west-1",
-  resources: ["arn:aws:events:eu-west-1:111122223333:rule/orders", "arn:aws:sqs:eu-west-1:111122223333:orders"],
-  detail: {
-    id: "ord-000000007137", state: "shipped", amount: 150.5, currency: "EUR", region: "eu-west-1", sku: "SKU-137-XL-BLUE",
-    customer: { id: "c-42", email: "USER2137@example.com", tier: "gold", since: "2019-04-01" },
-    items: [
-      { category: "cat17", sku: "SKU-17-XL-BLUE", qty: 2, price: 150.0 },
-      { category: "cat5", sku: "SKU-5-S-RED", qty: 1, price: 117.25 },
-    ],
-    shipping: { method: "express", address: { city: "Dublin", country: "IE", zip: "D02" } },
-    notes: "leave at the door, ring twice; the parcel holds fragile items, keep it upright",
-    channel: { name: "web", campaign: "winter-sale-2026", referrer: "https://example.com/newsletter" },
-    tags: ["gift", "priority", "eu"],
-    payment: { method: "card", network: "visa", last4: "4242", authorized: true, captured: false, riskScore: 12 },
-  },
-};
+const event = JSON.parse(readFileSync(new URL("../data/order_event.json", import.meta.url), "utf8"));
 
 const m = new PatternMatcher();
 for (let i = 0; i < 10000; i++) m.add(`rule-${String(i).padStart(5, "0")}`, rule(i));

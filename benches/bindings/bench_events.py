@@ -1,5 +1,5 @@
 """`PatternMatcher.match` from Python, next to the Rust time of `benches/events.rs`: the same
-10,000 rules and the same ~1 KB event (both built here as that bench builds them), the event
+10,000 rules (built here as that bench builds them) and the same ~1 KB event (benches/data/order_event.json), the event
 given as a dict and as JSON text, and the cost of a call that does nothing (`name in m`) as the
 call overhead (best of `rounds` runs of `n` calls each).
 
@@ -9,6 +9,7 @@ call overhead (best of `rounds` runs of `n` calls each).
 import json
 import sys
 import time
+from pathlib import Path
 
 from cnarch.events import PatternMatcher
 
@@ -27,34 +28,7 @@ def rule(i):
     return {"source": [f"com.shop.team{i % 40}"], "detail-type": [f"Order{(i // 40) % 25}"], "detail": detail}
 
 
-EVENT = {
-    "version": "0",
-    "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
-    "detail-type": "Order3",
-    "source": "com.shop.team17",
-    "account": "111122223333",
-    "time": "2026-12-03T12:00:00Z",
-    "region": "eu-west-1",
-    "resources": ["arn:aws:events:eu-west-1:111122223333:rule/orders", "arn:aws:sqs:eu-west-1:111122223333:orders"],
-    "detail": {
-        "id": "ord-000000007137",
-        "state": "shipped",
-        "amount": 150.5,
-        "currency": "EUR",
-        "region": "eu-west-1",
-        "sku": "SKU-137-XL-BLUE",
-        "customer": {"id": "c-42", "email": "USER2137@example.com", "tier": "gold", "since": "2019-04-01"},
-        "items": [
-            {"category": "cat17", "sku": "SKU-17-XL-BLUE", "qty": 2, "price": 150.0},
-            {"category": "cat5", "sku": "SKU-5-S-RED", "qty": 1, "price": 117.25},
-        ],
-        "shipping": {"method": "express", "address": {"city": "Dublin", "country": "IE", "zip": "D02"}},
-        "notes": "leave at the door, ring twice; the parcel holds fragile items, keep it upright",
-        "channel": {"name": "web", "campaign": "winter-sale-2026", "referrer": "https://example.com/newsletter"},
-        "tags": ["gift", "priority", "eu"],
-        "payment": {"method": "card", "network": "visa", "last4": "4242", "authorized": True, "captured": False, "riskScore": 12},
-    },
-}
+EVENT = json.loads((Path(__file__).parent.parent / "data" / "order_event.json").read_text())
 
 
 def per_call(f, arg, n, rounds):
