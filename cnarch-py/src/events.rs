@@ -82,6 +82,19 @@ fn opt_plain(v: Option<&Bound<'_, PyAny>>, argument: &str) -> PyResult<Option<se
     }
 }
 
+/// A message's `attributes` and `body` arguments as data.
+type MessageArgs = (Option<serde_json::Value>, Option<serde_json::Value>);
+
+fn message(
+    attributes: Option<&Bound<'_, PyAny>>,
+    body: Option<&Bound<'_, PyAny>>,
+) -> PyResult<MessageArgs> {
+    Ok((
+        opt_plain(attributes, "attributes")?,
+        opt_plain(body, "body")?,
+    ))
+}
+
 /// An SNS subscription filter policy (`cnarch.events.FilterPolicy`).
 #[pyclass(name = "FilterPolicy", module = "cnarch.events", frozen)]
 pub(crate) struct PyFilterPolicy(FilterPolicy);
@@ -124,8 +137,7 @@ impl PyFilterPolicy {
         attributes: Option<&Bound<'_, PyAny>>,
         body: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let a = opt_plain(attributes, "attributes")?;
-        let b = opt_plain(body, "body")?;
+        let (a, b) = message(attributes, body)?;
         let r = ffi::events::evaluate(&self.0, a.as_ref(), b.as_ref()).or_py()?;
         to_py(py, &r)
     }
@@ -137,8 +149,7 @@ impl PyFilterPolicy {
         attributes: Option<&Bound<'_, PyAny>>,
         body: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<bool> {
-        let a = opt_plain(attributes, "attributes")?;
-        let b = opt_plain(body, "body")?;
+        let (a, b) = message(attributes, body)?;
         Ok(ffi::events::evaluate(&self.0, a.as_ref(), b.as_ref())
             .or_py()?
             .delivered)
@@ -220,8 +231,7 @@ impl PyTopic {
         attributes: Option<&Bound<'_, PyAny>>,
         body: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let a = opt_plain(attributes, "attributes")?;
-        let b = opt_plain(body, "body")?;
+        let (a, b) = message(attributes, body)?;
         let r = ffi::events::publish(&self.0, a.as_ref(), b.as_ref()).or_py()?;
         to_py(py, &r)
     }
