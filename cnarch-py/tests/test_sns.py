@@ -26,6 +26,10 @@ def test_policies_filter_as_sns_documents(c):
         assert got["delivered"] is m["delivered"], m
         assert got["failed_keys"] == m["failed_keys"], m
         assert p.matches(attributes=m.get("attributes"), body=m.get("body")) is m["delivered"]
+        one_call = events.filter_policy_matches(
+            c["policy"], attributes=m.get("attributes"), body=m.get("body"), scope=c["scope"]
+        )
+        assert one_call is m["delivered"]
 
 
 @pytest.mark.parametrize("c", V["invalid"], ids=lambda c: c["name"])

@@ -729,6 +729,12 @@ export interface Delivery extends FilterOutcome {
   protocol: "sqs" | "lambda" | "http" | "https" | "email" | "email-json" | "sms" | "application" | "firehose";
 }
 
+/** Whether a message passes the SNS filter `policy` (an object or its JSON text), read for `scope` (`"MessageAttributes"` when absent). */
+export function filterPolicyMatches(
+  policy: EventPattern | string,
+  options?: { attributes?: Record<string, SnsAttribute> | null; body?: string | object | null; scope?: "MessageAttributes" | "MessageBody" },
+): boolean;
+
 /** An SNS subscription filter policy, checked against SNS's operators and limits when made (a PatternError with code `invalid_filter_policy` otherwise). */
 export class FilterPolicy {
   /** `scope`: `"MessageAttributes"` (the default) or `"MessageBody"`. */

@@ -187,3 +187,10 @@ impl Topic {
         out(&r)
     }
 }
+
+/// Whether a message passes the SNS filter `policy`; `options`: `{attributes, body, scope}`.
+#[wasm_bindgen(js_name = filterPolicyMatches)]
+pub fn filter_policy_matches(policy: JsValue, options: JsValue) -> Result<bool, JsValue> {
+    let options = opt_data(&options, "options")?;
+    ffi::events::filter_policy_matches_options(&data(&policy, "policy")?, options.as_ref()).or_js()
+}

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { cnarch, vectors } from "./helpers.mjs";
 
-const { FilterPolicy, Topic } = cnarch;
+const { FilterPolicy, Topic, filterPolicyMatches } = cnarch;
 const V = vectors("events/sns.json");
 
 test("policies filter as the SNS guide documents", () => {
@@ -19,6 +19,8 @@ test("policies filter as the SNS guide documents", () => {
       assert.equal(got.delivered, m.delivered, `${c.name}: ${JSON.stringify(m)}`);
       assert.deepEqual(got.failedKeys, m.failed_keys, `${c.name}: ${JSON.stringify(m)}`);
       assert.equal(p.matches(m.attributes, m.body), m.delivered, c.name);
+      const opts = { attributes: m.attributes, body: m.body, scope: c.scope };
+      assert.equal(filterPolicyMatches(c.policy, opts), m.delivered, c.name);
     }
     p.free();
   }
@@ -77,5 +79,7 @@ test("bodies as objects, bad arguments, FIFO topics", () => {
   t.subscribe("q", "sqs");
   assert.equal(t.unsubscribe("q"), true);
   assert.deepEqual(t.publish(), []);
+  assert.throws(() => filterPolicyMatches({ a: ["x"] }, { atributes: {} }), (e) => e.code === "unknown_name" && e.path === "options");
+  assert.equal(filterPolicyMatches('{"a": ["x"]}'), false);
   assert.throws(() => new Topic("a b"), (e) => e.code === "invalid_subscription" && e.path === "name");
 });

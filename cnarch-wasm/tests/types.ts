@@ -52,6 +52,7 @@ import {
   PatternMatcher,
   FilterPolicy,
   Topic,
+  filterPolicyMatches,
   type FilterOutcome,
   type Delivery,
   type SnsAttribute,
@@ -207,7 +208,7 @@ const interests = new FilterPolicy({ customer_interests: [{ prefix: "bas" }] });
 const attrs: Record<string, SnsAttribute> = { customer_interests: { Type: "String", Value: "baseball" } };
 const verdict: FilterOutcome = interests.evaluate(attrs);
 const bodyPolicy = new FilterPolicy('{"region": [{"suffix": "-1"}]}', "MessageBody");
-const passes: boolean = bodyPolicy.matches(null, { region: "eu-west-1" }) && interests.combinations === 1;
+const passes: boolean = bodyPolicy.matches(null, { region: "eu-west-1" }) && interests.combinations === 1 && filterPolicyMatches({ region: ["eu-west-1"] }, { body: { region: "eu-west-1" }, scope: "MessageBody" });
 const topic = new Topic("orders");
 topic.subscribe("billing", "sqs", { customer_interests: ["rugby"] });
 topic.subscribe("audit", "lambda");

@@ -187,3 +187,52 @@ pub fn publish(
 pub fn topic(name: &str) -> Result<Topic, Error> {
     Topic::new(name).map_err(|e| AS_WRITTEN.error(&e))
 }
+
+/// Whether a message passes `policy` (a mapping or JSON text) read for `scope`: the one-call
+/// form of [`filter_policy`] and [`evaluate`].
+pub fn filter_policy_matches(
+    policy_data: &Value,
+    attributes: Option<&Value>,
+    body: Option<&Value>,
+    scope: Option<&str>,
+) -> Result<bool, Error> {
+    let policy = filter_policy(policy_data, scope)?;
+    Ok(evaluate(&policy, attributes, body)?.delivered)
+}
+
+/// [`filter_policy_matches`] with its options as one mapping: `attributes`, `body`, `scope`
+/// (for hosts without keyword arguments); another key is refused.
+pub fn filter_policy_matches_options(
+    policy_data: &Value,
+    options: Option<&Value>,
+) -> Result<bool, Error> {
+    let empty = serde_json::Map::new();
+    let map = match options {
+        None | Some(Value::Null) => &empty,
+        Some(Value::Object(m)) => m,
+        Some(other) => {
+            return Err(Error::type_error(
+                "options",
+                "a mapping of `attributes`, `body` and `scope`",
+                kind_of(other),
+            ))
+        }
+    };
+    if let Some(k) = map
+        .keys()
+        .find(|k| !["attributes", "body", "scope"].contains(&k.as_str()))
+    {
+        return Err(AS_WRITTEN.error(&UnknownName::new(
+            "options",
+            format!("expected options `attributes`, `body` or `scope`, found `{k}`"),
+        )));
+    }
+    let scope = match map.get("scope") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.as_str()),
+        Some(other) => {
+            return Err(Error::type_error("scope", "a string", kind_of(other)));
+        }
+    };
+    filter_policy_matches(policy_data, map.get("attributes"), map.get("body"), scope)
+}

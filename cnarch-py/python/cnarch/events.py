@@ -7,7 +7,8 @@ event is a dict or its JSON text. A pattern event-ruler would refuse raises
 `cnarch.PatternError` (a `ValueError`) with `.code == "invalid_event_pattern"` and `.path`, the
 place in the pattern (`detail.state[0].numeric`), keys as written.
 
-SNS: `FilterPolicy(policy, scope="MessageAttributes")` (or `"MessageBody"`) checks the policy
+SNS: `filter_policy_matches(policy, *, attributes=None, body=None, scope="MessageAttributes")`,
+and `FilterPolicy(policy, scope="MessageAttributes")` (or `"MessageBody"`) checks the policy
 against SNS's operators and limits (`cnarch.PatternError`, `.code == "invalid_filter_policy"`);
 `.evaluate(attributes=None, body=None)` gives `{"delivered", "failed_keys"}` (plus `"reason"`
 when no key is to blame), `.matches(...)` the bool, `.keys`, `.combinations`, `.scope`.
@@ -19,7 +20,7 @@ Attributes are a dict of name to `{"Type": "String", "Value": "x"}` (as in a not
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Union
+from typing import Any, Mapping, Optional, Union
 
 from ._core import FilterPolicy, PatternMatcher, Topic, _event_matches
 
@@ -31,4 +32,16 @@ def matches(pattern: Json, event: Json) -> bool:
     return _event_matches(pattern, event)
 
 
-__all__ = ["FilterPolicy", "PatternMatcher", "Topic", "matches"]
+def filter_policy_matches(
+    policy: Json,
+    *,
+    attributes: Optional[Mapping[str, Any]] = None,
+    body: Union[str, Mapping[str, Any], None] = None,
+    scope: str = "MessageAttributes",
+) -> bool:
+    """Whether a message with these attributes (SNS's wire form) and this body passes the SNS
+    filter `policy` read for `scope`: `FilterPolicy(policy, scope).matches(attributes, body)`."""
+    return FilterPolicy(policy, scope).matches(attributes, body)
+
+
+__all__ = ["FilterPolicy", "PatternMatcher", "Topic", "filter_policy_matches", "matches"]
