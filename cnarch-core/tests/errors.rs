@@ -60,7 +60,7 @@ fn run(c: &Value) -> Result<(), Error> {
         "sns_attributes" => ffi::events::sns_message(Some(&c["attributes"]), None).map(|_| ()),
         "topic_subscribe" => {
             let mut t = ffi::events::topic(&s("topic"))?;
-            ffi::events::subscribe(&mut t, "s", &s("protocol"), None)
+            ffi::events::subscribe(&mut t, "s", &s("protocol"), None, None)
         }
         "selector_structured" => {
             ffi::labels::from_label_selector(H, Some(&c["selector"])).map(|_| ())

@@ -237,3 +237,28 @@ proptest! {
         prop_assert_eq!(pb.evaluate_body(&flat).delivered, want);
     }
 }
+
+#[test]
+fn ffi_options_and_subscriptions_refuse_what_they_do_not_know() {
+    use cnarch_core::ffi;
+    let p = json!({"a": ["x"]});
+    let e = ffi::events::filter_policy_matches_options(&p, Some(&json!({"atributes": {}})))
+        .unwrap_err();
+    assert_eq!(e.code, "invalid_input");
+    assert_eq!(e.violations.len(), 1);
+    assert!(
+        e.violations[0].path.contains("atributes"),
+        "{:?}",
+        e.violations
+    );
+    let attrs = json!({"attributes": {"a": {"Type": "String", "Value": "x"}}});
+    assert!(ffi::events::filter_policy_matches_options(&p, Some(&attrs)).unwrap());
+    assert!(!ffi::events::filter_policy_matches_options(&p, None).unwrap());
+    let mut t = ffi::events::topic("orders").unwrap();
+    let e = ffi::events::subscribe(&mut t, "q", "sqs", None, Some("Body")).unwrap_err();
+    assert_eq!(e.code, "unknown_name");
+    assert_eq!(e.path.as_deref(), Some("scope"));
+    assert!(t.subscriptions().is_empty());
+    ffi::events::subscribe(&mut t, "q", "sqs", Some(&json!("{\"a\": [\"x\"]}")), None).unwrap();
+    assert!(t.subscriptions()[0].filter_policy.is_some());
+}

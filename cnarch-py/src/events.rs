@@ -210,11 +210,8 @@ impl PyTopic {
         policy: Option<&Bound<'_, PyAny>>,
         scope: &str,
     ) -> PyResult<()> {
-        let policy = match opt_plain(policy, "policy")? {
-            Some(p) => Some(ffi::events::filter_policy(&p, Some(scope)).or_py()?),
-            None => None,
-        };
-        ffi::events::subscribe(&mut self.0, name, protocol, policy).or_py()
+        let policy = opt_plain(policy, "policy")?;
+        ffi::events::subscribe(&mut self.0, name, protocol, policy.as_ref(), Some(scope)).or_py()
     }
 
     /// Removes a subscription; whether it was there.

@@ -167,11 +167,15 @@ impl Topic {
         let name = string(&name, "name")?;
         let protocol = string(&protocol, "protocol")?;
         let scope = opt_string(&scope, "scope")?;
-        let policy = match opt_data(&policy, "policy")? {
-            Some(p) => Some(ffi::events::filter_policy(&p, scope.as_deref()).or_js()?),
-            None => None,
-        };
-        ffi::events::subscribe(&mut self.0, &name, &protocol, policy).or_js()
+        let policy = opt_data(&policy, "policy")?;
+        ffi::events::subscribe(
+            &mut self.0,
+            &name,
+            &protocol,
+            policy.as_ref(),
+            scope.as_deref(),
+        )
+        .or_js()
     }
 
     /// Removes a subscription; whether it was there.

@@ -79,7 +79,11 @@ test("bodies as objects, bad arguments, FIFO topics", () => {
   t.subscribe("q", "sqs");
   assert.equal(t.unsubscribe("q"), true);
   assert.deepEqual(t.publish(), []);
-  assert.throws(() => filterPolicyMatches({ a: ["x"] }, { atributes: {} }), (e) => e.code === "unknown_name" && e.path === "options");
+  assert.throws(
+    () => filterPolicyMatches({ a: ["x"] }, { atributes: {} }),
+    (e) => e.name === "ValidationError" && e.code === "invalid_input" && e.violations[0].path.includes("atributes"),
+  );
+  assert.throws(() => t.subscribe("q2", "sqs", null, "Body"), (e) => e.code === "unknown_name" && e.path === "scope");
   assert.equal(filterPolicyMatches('{"a": ["x"]}'), false);
   assert.throws(() => new Topic("a b"), (e) => e.code === "invalid_subscription" && e.path === "name");
 });

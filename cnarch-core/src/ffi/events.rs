@@ -96,15 +96,22 @@ pub fn match_event(m: &PatternMatcher, event_data: &Value) -> Result<Vec<String>
 /// An SNS filter policy from a mapping or its JSON text, for `scope` (`MessageAttributes`
 /// when absent, or `MessageBody`). Policy errors keep the policy's key spelling.
 pub fn filter_policy(policy_data: &Value, scope: Option<&str>) -> Result<FilterPolicy, Error> {
-    let scope = match scope {
-        None => FilterPolicyScope::default(),
+    policy_for(policy_data, filter_scope(scope)?)
+}
+
+fn filter_scope(scope: Option<&str>) -> Result<FilterPolicyScope, Error> {
+    match scope {
+        None => Ok(FilterPolicyScope::default()),
         Some(s) => FilterPolicyScope::parse(s).ok_or_else(|| {
             AS_WRITTEN.error(&UnknownName::new(
                 "scope",
                 format!("expected scope `MessageAttributes` or `MessageBody`, found `{s}`"),
             ))
-        })?,
-    };
+        }),
+    }
+}
+
+fn policy_for(policy_data: &Value, scope: FilterPolicyScope) -> Result<FilterPolicy, Error> {
     match policy_data {
         Value::String(text) => FilterPolicy::parse(text, scope),
         other => FilterPolicy::from_value(other, scope),
@@ -158,18 +165,26 @@ pub fn protocol(name: &str) -> Result<Protocol, Error> {
     })
 }
 
-/// Subscribes `name` with `protocol` and an optional policy.
+/// Subscribes `name` with `protocol` and an optional policy (a mapping or JSON text, as
+/// `Subscribe` takes `FilterPolicy`) read for `scope`; a bad scope is refused also without a
+/// policy.
 pub fn subscribe(
     topic: &mut Topic,
     name: &str,
     protocol_name: &str,
-    policy: Option<FilterPolicy>,
+    policy_data: Option<&Value>,
+    scope: Option<&str>,
 ) -> Result<(), Error> {
+    let scope = filter_scope(scope)?;
+    let filter_policy = match policy_data {
+        None | Some(Value::Null) => None,
+        Some(p) => Some(policy_for(p, scope)?),
+    };
     topic
         .subscribe(Subscription {
             name: name.to_string(),
             protocol: protocol(protocol_name)?,
-            filter_policy: policy,
+            filter_policy,
         })
         .map_err(|e| AS_WRITTEN.error(&e))
 }
@@ -200,39 +215,26 @@ pub fn filter_policy_matches(
     Ok(evaluate(&policy, attributes, body)?.delivered)
 }
 
+/// The options of [`filter_policy_matches_options`].
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MatchOptions {
+    attributes: Option<Value>,
+    body: Option<Value>,
+    scope: Option<String>,
+}
+
 /// [`filter_policy_matches`] with its options as one mapping: `attributes`, `body`, `scope`
 /// (for hosts without keyword arguments); another key is refused.
 pub fn filter_policy_matches_options(
     policy_data: &Value,
     options: Option<&Value>,
 ) -> Result<bool, Error> {
-    let empty = serde_json::Map::new();
-    let map = match options {
-        None | Some(Value::Null) => &empty,
-        Some(Value::Object(m)) => m,
-        Some(other) => {
-            return Err(Error::type_error(
-                "options",
-                "a mapping of `attributes`, `body` and `scope`",
-                kind_of(other),
-            ))
-        }
-    };
-    if let Some(k) = map
-        .keys()
-        .find(|k| !["attributes", "body", "scope"].contains(&k.as_str()))
-    {
-        return Err(AS_WRITTEN.error(&UnknownName::new(
-            "options",
-            format!("expected options `attributes`, `body` or `scope`, found `{k}`"),
-        )));
-    }
-    let scope = match map.get("scope") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.as_str()),
-        Some(other) => {
-            return Err(Error::type_error("scope", "a string", kind_of(other)));
-        }
-    };
-    filter_policy_matches(policy_data, map.get("attributes"), map.get("body"), scope)
+    let o: MatchOptions = super::options(AS_WRITTEN, options, "options", &[])?;
+    filter_policy_matches(
+        policy_data,
+        o.attributes.as_ref(),
+        o.body.as_ref(),
+        o.scope.as_deref(),
+    )
 }
