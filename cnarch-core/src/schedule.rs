@@ -458,16 +458,19 @@ impl Schedule {
     }
 
     /// The next `n` fire times strictly after `after` of a schedule that began at `anchor`
-    /// (a rule's creation time). A `rate(...)` fires at `anchor + k·rate`, k ≥ 1, as
-    /// EventBridge's rate expressions start when the rule is created; robfig's `@every` the
-    /// same from `anchor` truncated to its second; a cron schedule at its own times, none at
-    /// or before `anchor`.
+    /// (a rule's creation time; `None`: [`Schedule::next_n_after`]). A `rate(...)` fires at
+    /// `anchor + k·rate`, k ≥ 1, as EventBridge's rate expressions start when the rule is
+    /// created; robfig's `@every` the same from `anchor` truncated to its second; a cron
+    /// schedule at its own times, none at or before `anchor`.
     pub fn next_n_after_anchored(
         &self,
-        anchor: DateTime<Utc>,
+        anchor: Option<DateTime<Utc>>,
         after: DateTime<Utc>,
         n: usize,
     ) -> Vec<DateTime<Utc>> {
+        let Some(anchor) = anchor else {
+            return self.next_n_after(after, n);
+        };
         let (base, step) = match &self.kind {
             Kind::Rate { seconds } => (anchor, *seconds),
             Kind::Every(d) => match anchor.with_nanosecond(0) {

@@ -172,12 +172,8 @@ fn schedule_vectors() {
             .map(|t| at(t.as_str().unwrap()))
             .collect();
         let n = want.len().max(1);
-        let got = match case.get("anchor") {
-            Some(a) => {
-                schedule.next_n_after_anchored(at(a.as_str().unwrap()), at(s(case, "after")), n)
-            }
-            None => schedule.next_n_after(at(s(case, "after")), n),
-        };
+        let anchor = case.get("anchor").map(|a| at(a.as_str().unwrap()));
+        let got = schedule.next_n_after_anchored(anchor, at(s(case, "after")), n);
         let got = &got[..got.len().min(want.len())];
         assert_eq!(got, &want[..], "{expr} after {}", s(case, "after"));
         if want.is_empty() {

@@ -320,7 +320,7 @@ proptest! {
         let s = Schedule::parse(&format!("rate({minutes} minutes)")).unwrap();
         let anchor = Utc.timestamp_opt(anchor_s, 0).unwrap();
         let after = Utc.timestamp_opt(anchor_s + offset_s, 0).unwrap();
-        let times = s.next_n_after_anchored(anchor, after, n);
+        let times = s.next_n_after_anchored(Some(anchor), after, n);
         prop_assert_eq!(times.len(), n);
         let step = minutes * 60;
         for (i, t) in times.iter().enumerate() {

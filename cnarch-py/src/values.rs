@@ -137,10 +137,8 @@ impl PySchedule {
             })
         };
         let t = when(after_us, "after")?;
-        let times = match anchor_us {
-            Some(a) => self.0.next_n_after_anchored(when(a, "anchor")?, t, n),
-            None => self.0.next_n_after(t, n),
-        };
+        let anchor = anchor_us.map(|a| when(a, "anchor")).transpose()?;
+        let times = self.0.next_n_after_anchored(anchor, t, n);
         Ok(times.iter().map(|t| t.timestamp_micros()).collect())
     }
 }

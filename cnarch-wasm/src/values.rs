@@ -131,12 +131,12 @@ impl Schedule {
             })
         };
         let t = when(&after, "after")?;
-        let times = if anchor.is_undefined() || anchor.is_null() {
-            self.0.next_n_after(t, n as usize)
+        let anchor = if anchor.is_undefined() || anchor.is_null() {
+            None
         } else {
-            self.0
-                .next_n_after_anchored(when(&anchor, "anchor")?, t, n as usize)
+            Some(when(&anchor, "anchor")?)
         };
+        let times = self.0.next_n_after_anchored(anchor, t, n as usize);
         let out = js_sys::Array::new();
         for next in times {
             out.push(&js_sys::Date::new(&JsValue::from_f64(
