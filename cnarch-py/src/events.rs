@@ -82,6 +82,26 @@ fn opt_plain(v: Option<&Bound<'_, PyAny>>, argument: &str) -> PyResult<Option<se
     }
 }
 
+/// Whether a message passes the SNS filter `policy` read for `scope`.
+#[guarded]
+#[pyfunction]
+#[pyo3(signature = (policy, attributes=None, body=None, scope="MessageAttributes"))]
+pub fn _filter_policy_matches(
+    policy: &Bound<'_, PyAny>,
+    attributes: Option<&Bound<'_, PyAny>>,
+    body: Option<&Bound<'_, PyAny>>,
+    scope: &str,
+) -> PyResult<bool> {
+    let (a, b) = message(attributes, body)?;
+    ffi::events::filter_policy_matches(
+        &plain(policy, "policy")?,
+        a.as_ref(),
+        b.as_ref(),
+        Some(scope),
+    )
+    .or_py()
+}
+
 /// A message's `attributes` and `body` arguments as data.
 type MessageArgs = (Option<serde_json::Value>, Option<serde_json::Value>);
 

@@ -65,6 +65,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(alerting::_am_parse_matchers, m)?,
         wrap_pyfunction!(alerting::_am_matches, m)?,
         wrap_pyfunction!(events::_event_matches, m)?,
+        wrap_pyfunction!(events::_filter_policy_matches, m)?,
     ] {
         m.add_function(f)?;
     }

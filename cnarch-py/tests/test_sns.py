@@ -87,6 +87,12 @@ def test_bodies_as_dicts_and_bad_arguments():
     with pytest.raises(cnarch.CnarchError) as proto:
         t.subscribe("q", "carrier-pigeon")
     assert proto.value.code == "unknown_name"
+    with pytest.raises(cnarch.CnarchError) as no_policy:
+        t.subscribe("q", "sqs", scope="Body")
+    assert no_policy.value.path == "scope"
+    with pytest.raises(cnarch.CnarchError) as typo:
+        events.filter_policy_matches({"a": ["x"]}, scope="Body")
+    assert typo.value.code == "unknown_name"
     t.subscribe("q", "sqs")
     assert t.unsubscribe("q") is True
     assert t.publish() == []

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Union
 
-from ._core import FilterPolicy, PatternMatcher, Topic, _event_matches
+from ._core import FilterPolicy, PatternMatcher, Topic, _event_matches, _filter_policy_matches
 
 Json = Union[str, Mapping[str, Any]]
 
@@ -40,8 +40,8 @@ def filter_policy_matches(
     scope: str = "MessageAttributes",
 ) -> bool:
     """Whether a message with these attributes (SNS's wire form) and this body passes the SNS
-    filter `policy` read for `scope`: `FilterPolicy(policy, scope).matches(attributes, body)`."""
-    return FilterPolicy(policy, scope).matches(attributes, body)
+    filter `policy` read for `scope` (one call for `FilterPolicy(policy, scope).matches(...)`)."""
+    return _filter_policy_matches(policy, attributes, body, scope)
 
 
 __all__ = ["FilterPolicy", "PatternMatcher", "Topic", "filter_policy_matches", "matches"]
