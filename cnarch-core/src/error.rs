@@ -449,6 +449,11 @@ codes! {
     "invalid_filter_policy" => Pattern, "an SNS filter policy SNS refuses: an operator SNS does not have, a nested policy for the MessageAttributes scope, more than 5 keys or 150 combinations, a number beyond +-10^9 or 5 decimals, over 256 KB";
     "invalid_message_attribute" => Argument, "an SNS message attribute that is not one: an unknown data type, a Number that is not a number, a String.Array that is not a JSON list of values";
     "invalid_subscription" => Config, "an SNS topic name or subscription SNS refuses: a bad topic name, a name subscribed twice, a FIFO topic with a protocol other than sqs";
+    "invalid_queue_attribute" => Config, "an SQS queue name or attribute CreateQueue refuses: a value outside its range, an unknown attribute, a FIFO name without `FifoQueue`, a dead-letter queue of the other kind";
+    "invalid_message" => Argument, "an SQS message SendMessage refuses: an empty or oversized body, a character SQS does not allow, a FIFO message without a group or deduplication id, a per-message delay on a FIFO queue";
+    "invalid_receipt_handle" => State, "a receipt handle that is not one, is stale (the message was received again since) or whose message is gone";
+    "message_not_in_flight" => State, "a visibility change for a message that is no longer in flight";
+    "over_limit" => State, "a receive from a standard queue holding 120,000 messages in flight";
     "internal_error" => Internal, "a bug in cnarch (a caught panic); please report it";
 }
 

@@ -92,5 +92,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<events::PyPatternMatcher>()?;
     m.add_class::<events::PyFilterPolicy>()?;
     m.add_class::<events::PyTopic>()?;
+    m.add_class::<events::PyQueue>()?;
     Ok(())
 }

@@ -25,6 +25,8 @@
 //! [`sns`] reads SNS subscription filter policies with the same engine, restricted to SNS's
 //! operators and limits, and fans messages out over a [`sns::Topic`].
 //!
+//! [`sqs`] simulates SQS queues with their dead-letter queues, driven by explicit times.
+//!
 //! The rules, each with the event-ruler or EventBridge source it follows, are in
 //! `docs/events.md`.
 
@@ -32,6 +34,7 @@ mod flatten;
 mod machine;
 mod pattern;
 pub mod sns;
+pub mod sqs;
 
 pub use machine::PatternMatcher;
 pub use pattern::{EventPattern, PatternError};

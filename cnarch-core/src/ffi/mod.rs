@@ -17,6 +17,8 @@
 //!   the replica calculator and HPA controller options with the controller's defaults.
 //! - [`events`]: event patterns and events as mappings or JSON text, and the compiled
 //!   pattern matcher's calls.
+//! - [`sqs`]: SQS queues from CreateQueue's attribute mappings, and their calls at the
+//!   host's times.
 //! - [`slo`]: budget math arguments, policies (standard, Pyrra, custom rules with the
 //!   workbook's default short window), Sloth specs, routing and escalation inputs.
 //! - [`resilience`]: breaker, outlier detection, retry policy and bulkhead configurations.
@@ -48,6 +50,7 @@ pub mod events;
 pub mod host;
 pub mod labels;
 pub mod slo;
+pub mod sqs;
 
 pub use crate::error::ErrorKind;
 pub use crate::time::TimeUnit;

@@ -259,6 +259,39 @@ class FilterPolicy:
     def matches(self, attributes: Any = None, body: Any = None) -> bool: ...
 
 @final
+class Queue:
+    def __new__(
+        cls, name: str, attributes: Optional[Mapping[str, Any]] = None, *, dead_letter_attributes: Optional[Mapping[str, Any]] = None
+    ) -> Queue: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def dead_letter_name(self) -> Optional[str]: ...
+    @property
+    def fifo(self) -> bool: ...
+    def send(
+        self,
+        now: float,
+        body: str,
+        *,
+        delay_seconds: Optional[int] = None,
+        message_group_id: Optional[str] = None,
+        message_deduplication_id: Optional[str] = None,
+    ) -> Dict[str, Any]: ...
+    def receive(
+        self,
+        now: float,
+        *,
+        max_messages: Optional[int] = None,
+        visibility_timeout: Optional[int] = None,
+        wait_time_seconds: Optional[int] = None,
+        dead_letter: bool = False,
+    ) -> List[Dict[str, Any]]: ...
+    def delete(self, now: float, receipt_handle: str) -> None: ...
+    def change_visibility(self, now: float, receipt_handle: str, visibility_timeout: float) -> None: ...
+    def metrics(self, now: float) -> Dict[str, Any]: ...
+
+@final
 class Topic:
     def __new__(cls, name: str) -> Topic: ...
     @property

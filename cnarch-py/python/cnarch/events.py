@@ -16,13 +16,22 @@ Attributes are a dict of name to `{"Type": "String", "Value": "x"}` (as in a not
 `{"DataType": ..., "StringValue": ...}` (as `Publish` takes them); the body is text or a dict.
 `Topic(name)` with `.subscribe(name, protocol, policy=None, scope="MessageAttributes")`, `.unsubscribe(name)` and
 `.publish(attributes=None, body=None)`: one dict per subscription, in order.
+
+SQS: `Queue(name, attributes=None, *, dead_letter_attributes=None)` simulates a queue (and the
+dead-letter queue its `RedrivePolicy` names) at the times you give, in seconds: attributes as
+CreateQueue takes them (`{"VisibilityTimeout": 30, "FifoQueue": True, ...}`, values also as
+AWS's strings), `.send(now, body, *, delay_seconds, message_group_id,
+message_deduplication_id)`, `.receive(now, *, max_messages, visibility_timeout,
+wait_time_seconds, dead_letter=False)` (dicts with `receipt_handle`, `body`, `receive_count`,
+...), `.delete(now, receipt_handle)`, `.change_visibility(now, receipt_handle,
+visibility_timeout)` and `.metrics(now)` (visible, in flight, delayed, moved, expired, ...).
 """
 
 from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Union
 
-from ._core import FilterPolicy, PatternMatcher, Topic, _event_matches, _filter_policy_matches
+from ._core import FilterPolicy, PatternMatcher, Queue, Topic, _event_matches, _filter_policy_matches
 
 Json = Union[str, Mapping[str, Any]]
 
@@ -44,4 +53,4 @@ def filter_policy_matches(
     return _filter_policy_matches(policy, attributes, body, scope)
 
 
-__all__ = ["FilterPolicy", "PatternMatcher", "Topic", "filter_policy_matches", "matches"]
+__all__ = ["FilterPolicy", "PatternMatcher", "Queue", "Topic", "filter_policy_matches", "matches"]
