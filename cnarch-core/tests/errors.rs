@@ -62,6 +62,34 @@ fn run(c: &Value) -> Result<(), Error> {
             let mut t = ffi::events::topic(&s("topic"))?;
             ffi::events::subscribe(&mut t, "s", &s("protocol"), None, None)
         }
+        "sqs_queue" => ffi::sqs::queue(H, &s("name"), Some(&c["attributes"]), None).map(|_| ()),
+        "sqs_send" => {
+            let mut q = ffi::sqs::queue(H, &s("name"), Some(&c["attributes"]), None)?;
+            ffi::sqs::send(H, &mut q, 0.0, &s("body"), None).map(|_| ())
+        }
+        "sqs_delete" => {
+            let mut q = ffi::sqs::queue(H, "q", None, None)?;
+            ffi::sqs::delete(H, &mut q, 0.0, &s("handle"))
+        }
+        "sqs_not_in_flight" => {
+            let mut q = ffi::sqs::queue(H, "q", Some(&json!({"VisibilityTimeout": 0})), None)?;
+            ffi::sqs::send(H, &mut q, 0.0, "a", None)?;
+            let got = ffi::sqs::receive(H, &mut q, 0.0, None)?;
+            let h = got[0]["receipt_handle"].as_str().unwrap().to_string();
+            ffi::sqs::change_visibility(H, &mut q, 1.0, &h, 10.0)
+        }
+        "sqs_over_limit" => {
+            let mut q = ffi::sqs::queue(H, "q", None, None)?;
+            let n = c["in_flight"].as_u64().unwrap();
+            for _ in 0..n {
+                ffi::sqs::send(H, &mut q, 0.0, "a", None)?;
+            }
+            let ten = json!({"max_messages": 10});
+            for _ in 0..n / 10 {
+                ffi::sqs::receive(H, &mut q, 0.0, Some(&ten))?;
+            }
+            ffi::sqs::receive(H, &mut q, 0.0, None).map(|_| ())
+        }
         "selector_structured" => {
             ffi::labels::from_label_selector(H, Some(&c["selector"])).map(|_| ())
         }

@@ -40,6 +40,23 @@ def run(c):  # noqa: C901 - one branch per operation, as in the other runners
         return events.FilterPolicy({"a": [{"exists": True}]}).evaluate(c["attributes"])
     if op == "topic_subscribe":
         return events.Topic(c["topic"]).subscribe("s", c["protocol"])
+    if op == "sqs_queue":
+        return events.Queue(c["name"], c["attributes"])
+    if op == "sqs_send":
+        return events.Queue(c["name"], c["attributes"]).send(0, c["body"])
+    if op == "sqs_delete":
+        return events.Queue("q").delete(0, c["handle"])
+    if op == "sqs_not_in_flight":
+        q = events.Queue("q", {"VisibilityTimeout": 0})
+        q.send(0, "a")
+        return q.change_visibility(1, q.receive(0)[0]["receipt_handle"], 10)
+    if op == "sqs_over_limit":
+        q = events.Queue("q")
+        for _ in range(c["in_flight"]):
+            q.send(0, "a")
+        for _ in range(c["in_flight"] // 10):
+            q.receive(0, max_messages=10)
+        return q.receive(0)
     if op == "selector":
         return labels.Selector.parse(c["text"])
     if op == "selector_structured":

@@ -752,6 +752,81 @@ export class FilterPolicy {
   free(): void;
 }
 
+/** SendMessage's result. */
+export interface SendReceipt {
+  /** The message's id (`m-<n>`); for a duplicate, the id of the message it duplicates. */
+  messageId: string;
+  /** FIFO queues: the sequence number, as text. */
+  sequenceNumber: string | null;
+  /** Accepted as a duplicate within the 5-minute deduplication interval, so not enqueued. */
+  duplicate: boolean;
+}
+
+/** A received message. */
+export interface SqsMessage {
+  messageId: string;
+  /** This receive's handle, for `delete` and `changeVisibility`. */
+  receiptHandle: string;
+  body: string;
+  /** ApproximateReceiveCount, this receive included. */
+  receiveCount: number;
+  /** SentTimestamp, in milliseconds on the caller's clock. */
+  sentAt: number;
+  /** ApproximateFirstReceiveTimestamp, in milliseconds. */
+  firstReceivedAt: number;
+  messageGroupId: string | null;
+  messageDeduplicationId: string | null;
+  sequenceNumber: string | null;
+}
+
+/** A queue's numbers at a step. */
+export interface QueueMetrics {
+  visible: number;
+  inFlight: number;
+  delayed: number;
+  /** ApproximateAgeOfOldestMessage in milliseconds; null when the queue is empty. */
+  oldestAge: number | null;
+  sent: number;
+  deduplicated: number;
+  received: number;
+  deleted: number;
+  expired: number;
+  movedToDeadLetter: number;
+  movedIn: number;
+}
+
+/** CreateQueue's attributes, as AWS names them (values also as AWS's strings). */
+export interface QueueAttributes {
+  VisibilityTimeout?: number | string;
+  MessageRetentionPeriod?: number | string;
+  DelaySeconds?: number | string;
+  ReceiveMessageWaitTimeSeconds?: number | string;
+  MaximumMessageSize?: number | string;
+  FifoQueue?: boolean | "true" | "false";
+  ContentBasedDeduplication?: boolean | "true" | "false";
+  DeduplicationScope?: "queue" | "messageGroup";
+  RedrivePolicy?: { deadLetterTargetArn: string; maxReceiveCount: number | string } | string;
+  [unmodelled: string]: unknown;
+}
+
+/** A simulated SQS queue and the dead-letter queue its RedrivePolicy names; `now` in milliseconds, attributes in AWS's seconds. */
+export class Queue {
+  constructor(name: string, attributes?: QueueAttributes | null, deadLetterAttributes?: QueueAttributes | null);
+  readonly name: string;
+  readonly deadLetterName: string | undefined;
+  readonly fifo: boolean;
+  send(now: number, body: string, options?: { delaySeconds?: number; messageGroupId?: string; messageDeduplicationId?: string } | null): SendReceipt;
+  receive(now: number, options?: { maxMessages?: number; visibilityTimeout?: number; waitTimeSeconds?: number; deadLetter?: boolean } | null): SqsMessage[];
+  /** Deletes by the message's latest receipt handle; a stale handle is refused (StateError). */
+  delete(now: number, receiptHandle: string): void;
+  /** Visible again `visibilityTimeout` whole seconds from now (at most 12 hours from the receive). */
+  changeVisibility(now: number, receiptHandle: string, visibilityTimeout: number): void;
+  /** The queue's numbers, its dead-letter queue's under `deadLetter`. */
+  metrics(now: number): QueueMetrics & { deadLetter: QueueMetrics | null };
+  /** Frees the WebAssembly memory now. */
+  free(): void;
+}
+
 /** An SNS topic: subscriptions in order, each with an optional filter policy. */
 export class Topic {
   /** A topic name: 1 to 256 letters, digits, `-`, `_`; a FIFO topic's ends in `.fifo`. */

@@ -29,6 +29,20 @@ async function run(c) {
     case "filter_policy": return new cnarch.FilterPolicy(c.policy);
     case "sns_attributes": return new cnarch.FilterPolicy({ a: [{ exists: true }] }).evaluate(c.attributes);
     case "topic_subscribe": return new cnarch.Topic(c.topic).subscribe("s", c.protocol);
+    case "sqs_queue": return new cnarch.Queue(c.name, c.attributes);
+    case "sqs_send": return new cnarch.Queue(c.name, c.attributes).send(0, c.body);
+    case "sqs_delete": return new cnarch.Queue("q").delete(0, c.handle);
+    case "sqs_not_in_flight": {
+      const q = new cnarch.Queue("q", { VisibilityTimeout: 0 });
+      q.send(0, "a");
+      return q.changeVisibility(1000, q.receive(0)[0].receiptHandle, 10);
+    }
+    case "sqs_over_limit": {
+      const q = new cnarch.Queue("q");
+      for (let i = 0; i < c.in_flight; i++) q.send(0, "a");
+      for (let i = 0; i < c.in_flight / 10; i++) q.receive(0, { maxMessages: 10 });
+      return q.receive(0);
+    }
     case "selector_parse_value": return Selector.parse(c.value);
     case "selector_structured": return Selector.fromLabelSelector(c.selector);
     case "selector_nothing_structured": return Selector.nothing().toLabelSelector();
