@@ -60,6 +60,10 @@ const SECTIONS: &[Section] = &[
         "SLOs: the budget, the standard alerts replaying an incident, the rules",
         section_slo_alerts,
     ),
+    (
+        "Events and serverless: user-events' rule, its queue draining through user-processor, the monthly cost",
+        section_events,
+    ),
     ("Validation: every mistake at once", section_validation),
 ];
 
@@ -833,5 +837,122 @@ fn section_slo_alerts(docs: &[Document]) {
                 .collect::<Vec<_>>()
                 .join("; ")
         ),
+    }
+}
+
+fn section_events(docs: &[Document]) {
+    use cnarch_core::events::sqs::{Queue, ReceiveRequest, SendOptions};
+    use cnarch_core::events::EventPattern;
+    use cnarch_core::serverless::{check, cost, Architecture, PriceTable, Usage};
+    for d in docs {
+        let Document::EventDrivenArchitecture(e) = d else {
+            continue;
+        };
+        // Each rule as the EventBridge pattern of the event it names.
+        for r in &e.rules {
+            let Some(ev) = e.events.get(&r.event) else {
+                continue;
+            };
+            let pattern =
+                serde_json::json!({"source": [ev.source], "detail-type": [ev.event_type]});
+            let Ok(p) = EventPattern::from_value(&pattern) else {
+                continue;
+            };
+            println!("  rule {} -> {}: pattern {pattern}", r.name, r.target);
+            for (source, kind) in [
+                (ev.source.as_str(), ev.event_type.as_str()),
+                (ev.source.as_str(), "UserDeleted"),
+                ("billing-service", ev.event_type.as_str()),
+            ] {
+                let event =
+                    serde_json::json!({"source": source, "detail-type": kind, "detail": {"id": 7}});
+                println!(
+                    "    {source} / {kind:<12} {}",
+                    if p.matches(&event) {
+                        "matches"
+                    } else {
+                        "no match"
+                    }
+                );
+            }
+        }
+        // Each queue draining through the function its trigger names: 200 messages, batches of
+        // the trigger's size, 2 s per batch, and 3 poison messages that always fail.
+        for q in &e.queues {
+            let Ok(mut sim) = Queue::from_model(q) else {
+                continue;
+            };
+            let Some((fname, f, batch)) = e.functions.iter().find_map(|(n, f)| {
+                f.triggers
+                    .iter()
+                    .find(|t| t.source == q.name)
+                    .map(|t| (n, f, t.batch_size.unwrap_or(10)))
+            }) else {
+                continue;
+            };
+            let s = |secs: u64| Instant::from_millis(secs * 1000);
+            for i in 0..200 {
+                let body = if i % 67 == 5 {
+                    format!("poison {i}")
+                } else {
+                    format!("user {i}")
+                };
+                let _ = sim.send(s(0), body, &SendOptions::default());
+            }
+            let req = ReceiveRequest {
+                max_messages: batch.clamp(1, 10) as u32,
+                ..ReceiveRequest::default()
+            };
+            let mut t = 0;
+            while t < 600 {
+                let got = sim.receive(s(t), &req).unwrap_or_default();
+                for m in &got {
+                    if !m.body.starts_with("poison") {
+                        let _ = sim.delete(s(t + 2), &m.receipt_handle);
+                    }
+                }
+                t += if got.is_empty() { 1 } else { 2 };
+            }
+            if let Ok((m, dl)) = sim.metrics_both(s(t)) {
+                println!(
+                    "  queue {} through {fname} (batches of {batch}, visibility {} s, maxReceiveCount {}): after {t} s {} deleted, {} moved to {} ({} waiting there), {} left",
+                    q.name,
+                    sim.attributes().visibility_timeout,
+                    sim.attributes().redrive_policy.as_ref().map_or(0, |r| r.max_receive_count),
+                    m.deleted,
+                    m.moved_to_dead_letter,
+                    sim.dead_letter_name().unwrap_or("-"),
+                    dl.map_or(0, |d| d.visible),
+                    m.visible + m.in_flight + m.delayed
+                );
+            }
+            // A month of it: 20 million invocations of 120 ms.
+            for arch in [Architecture::X86_64, Architecture::Arm64] {
+                let usage = Usage {
+                    invocations: 20_000_000,
+                    duration: std::time::Duration::from_millis(120),
+                    architecture: arch,
+                    free_tier: true,
+                    memory_mb: None,
+                };
+                if let Ok(c) = cost(f, &usage, &PriceTable::aws_default()) {
+                    println!(
+                        "  {fname} on {}: {:.0} GB-s ({:.0} free) -> ${:.2} a month (${:.2} duration, ${:.2} requests)",
+                        arch.as_str(),
+                        c.gb_seconds,
+                        c.free_gb_seconds,
+                        c.total_cost,
+                        c.compute_cost,
+                        c.request_cost
+                    );
+                }
+            }
+        }
+        for finding in check(e) {
+            println!(
+                "  {:?} {} at {}: {}",
+                finding.severity, finding.code, finding.path, finding.message
+            );
+        }
     }
 }

@@ -454,6 +454,7 @@ codes! {
     "invalid_receipt_handle" => State, "a receipt handle that is not one, is stale (the message was received again since) or whose message is gone";
     "message_not_in_flight" => State, "a visibility change for a message that is no longer in flight";
     "over_limit" => State, "a receive from a standard queue holding 120,000 messages in flight";
+    "invalid_price_table" => Config, "a Lambda price table that cannot price: a negative or non-finite price, tiers whose ends do not increase, an architecture without tiers";
     "internal_error" => Internal, "a bug in cnarch (a caught panic); please report it";
 }
 

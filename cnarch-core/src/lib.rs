@@ -35,6 +35,7 @@ pub mod prom;
 pub mod quantity;
 pub mod resilience;
 pub mod schedule;
+pub mod serverless;
 pub mod slo;
 pub mod time;
 pub mod validate;

@@ -62,6 +62,9 @@ fn run(c: &Value) -> Result<(), Error> {
             let mut t = ffi::events::topic(&s("topic"))?;
             ffi::events::subscribe(&mut t, "s", &s("protocol"), None, None)
         }
+        "serverless_cost" => {
+            ffi::serverless::cost(H, &c["function"], Some(&c["usage"])).map(|_| ())
+        }
         "sqs_queue" => ffi::sqs::queue(H, &s("name"), Some(&c["attributes"]), None).map(|_| ()),
         "sqs_send" => {
             let mut q = ffi::sqs::queue(H, &s("name"), Some(&c["attributes"]), None)?;

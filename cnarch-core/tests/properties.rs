@@ -317,7 +317,9 @@ proptest! {
         offset_s in -100_000_000i64..100_000_000,
         n in 1usize..5,
     ) {
-        let s = Schedule::parse(&format!("rate({minutes} minutes)")).unwrap();
+        // EventBridge wants the singular unit for a value of 1.
+        let unit = if minutes == 1 { "minute" } else { "minutes" };
+        let s = Schedule::parse(&format!("rate({minutes} {unit})")).unwrap();
         let anchor = Utc.timestamp_opt(anchor_s, 0).unwrap();
         let after = Utc.timestamp_opt(anchor_s + offset_s, 0).unwrap();
         let times = s.next_n_after_anchored(Some(anchor), after, n);

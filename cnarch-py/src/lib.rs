@@ -21,6 +21,7 @@ mod events;
 mod labels;
 mod policy;
 mod resilience;
+mod serverless;
 mod slo;
 mod values;
 
@@ -66,6 +67,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(alerting::_am_matches, m)?,
         wrap_pyfunction!(events::_event_matches, m)?,
         wrap_pyfunction!(events::_filter_policy_matches, m)?,
+        wrap_pyfunction!(serverless::_serverless_cost, m)?,
+        wrap_pyfunction!(serverless::_serverless_prices, m)?,
+        wrap_pyfunction!(serverless::_serverless_check, m)?,
     ] {
         m.add_function(f)?;
     }

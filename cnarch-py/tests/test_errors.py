@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import cnarch
-from cnarch import alerting, autoscale, events, labels, policy, resilience, slo
+from cnarch import alerting, autoscale, events, labels, policy, resilience, serverless, slo
 from cnarch._core import _panic_for_tests
 
 from conftest import vectors
@@ -40,6 +40,8 @@ def run(c):  # noqa: C901 - one branch per operation, as in the other runners
         return events.FilterPolicy({"a": [{"exists": True}]}).evaluate(c["attributes"])
     if op == "topic_subscribe":
         return events.Topic(c["topic"]).subscribe("s", c["protocol"])
+    if op == "serverless_cost":
+        return serverless.cost(c["function"], **c["usage"])
     if op == "sqs_queue":
         return events.Queue(c["name"], c["attributes"])
     if op == "sqs_send":

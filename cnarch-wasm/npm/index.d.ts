@@ -752,6 +752,56 @@ export class FilterPolicy {
   free(): void;
 }
 
+/** One step of a Lambda price table. */
+export interface PriceTier {
+  /** Where the step ends in GB-seconds per month; null for the last. */
+  upToGbSeconds: number | null;
+  pricePerGbSecond: number;
+}
+
+/** A Lambda price table (USD), as `lambdaPrices()` returns it. */
+export interface LambdaPrices {
+  source?: string;
+  date?: string;
+  requestPricePerMillion: number;
+  freeTier: { requests: number; gbSeconds: number };
+  architectures: { architecture: "x86_64" | "arm64"; tiers: PriceTier[] }[];
+}
+
+/** A month's cost of a function. */
+export interface LambdaCost {
+  invocations: number;
+  memoryMb: number;
+  architecture: "x86_64" | "arm64";
+  /** One invocation's billed duration in milliseconds. */
+  billedDuration: number;
+  timedOut: boolean;
+  gbSeconds: number;
+  freeGbSeconds: number;
+  freeRequests: number;
+  computeCost: number;
+  requestCost: number;
+  totalCost: number;
+}
+
+/** A finding of `checkServerless`. */
+export interface ServerlessFinding {
+  path: string;
+  code: string;
+  severity: "error" | "warning";
+  message: string;
+}
+
+/** A month's Lambda cost of `fn` (the model's ServerlessFunction); `duration` is one invocation's, in milliseconds. */
+export function serverlessCost(
+  fn: Record<string, unknown>,
+  options: { invocations: number; duration: number; memoryMb?: number; architecture?: "x86_64" | "arm64"; freeTier?: boolean; prices?: LambdaPrices | null },
+): LambdaCost;
+/** The published Lambda price table (US East), with its source and date. */
+export function lambdaPrices(): LambdaPrices;
+/** Findings on an event-driven architecture's functions (the document without apiVersion and kind). */
+export function checkServerless(architecture: Record<string, unknown>): ServerlessFinding[];
+
 /** SendMessage's result. */
 export interface SendReceipt {
   /** The message's id (`m-<n>`); for a duplicate, the id of the message it duplicates. */

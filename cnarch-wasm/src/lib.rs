@@ -22,5 +22,6 @@ pub mod events;
 pub mod labels;
 pub mod policy;
 pub mod resilience;
+pub mod serverless;
 pub mod slo;
 pub mod values;

@@ -52,6 +52,16 @@ import {
   PatternMatcher,
   FilterPolicy,
   Topic,
+  Queue,
+  serverlessCost,
+  lambdaPrices,
+  checkServerless,
+  type SqsMessage,
+  type QueueMetrics,
+  type SendReceipt,
+  type LambdaCost,
+  type LambdaPrices,
+  type ServerlessFinding,
   filterPolicyMatches,
   type FilterOutcome,
   type Delivery,
@@ -220,6 +230,20 @@ interests.free();
 bodyPolicy.free();
 topic.free();
 
+const queue = new Queue("orders", { VisibilityTimeout: 10, RedrivePolicy: { deadLetterTargetArn: "orders-dlq", maxReceiveCount: 3 } });
+const receipt: SendReceipt = queue.send(0, "order 1", { delaySeconds: 0 });
+const received: SqsMessage[] = queue.receive(1000, { maxMessages: 10, visibilityTimeout: 5 });
+queue.changeVisibility(1000, received[0].receiptHandle, 0);
+queue.delete(1000, queue.receive(1000)[0].receiptHandle);
+const qm: QueueMetrics = queue.metrics(2000);
+const dlqVisible: number = (qm as QueueMetrics & { deadLetter: QueueMetrics | null }).deadLetter?.visible ?? 0;
+const queueFacts: string = `${queue.name} ${queue.deadLetterName ?? ""} ${queue.fifo} ${receipt.messageId} ${dlqVisible}`;
+queue.free();
+const lambdaTable: LambdaPrices = lambdaPrices();
+const monthly: LambdaCost = serverlessCost({ runtime: "go1.x", handler: "main.Handler", memory: 512 }, { invocations: 1000, duration: 120, architecture: "arm64", prices: lambdaTable });
+const findings: ServerlessFinding[] = checkServerless({ name: "user-events", queues: [{ name: "q" }] });
+const serverlessFacts: string = `${monthly.totalCost} ${findings.length} ${lambdaTable.freeTier.gbSeconds}`;
+
 function describe(e: unknown): string {
   if (e instanceof Error && e.name === "ParseError") {
     const p = e as ParseError;
@@ -231,4 +255,4 @@ function describe(e: unknown): string {
   return String(e);
 }
 
-export const used = [verdict, passes, failed, gone, hit, named, heldRules, known, patternPath, ruleNames, st, delays, fromOptions, configProblem(null), limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];
+export const used = [queueFacts, serverlessFacts, verdict, passes, failed, gone, hit, named, heldRules, known, patternPath, ruleNames, st, delays, fromOptions, configProblem(null), limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];

@@ -17,6 +17,8 @@
 //!   the replica calculator and HPA controller options with the controller's defaults.
 //! - [`events`]: event patterns and events as mappings or JSON text, and the compiled
 //!   pattern matcher's calls.
+//! - [`serverless`]: Lambda cost from a function and usage options (price tables as data),
+//!   and the checks of an architecture's functions.
 //! - [`sqs`]: SQS queues from CreateQueue's attribute mappings, and their calls at the
 //!   host's times.
 //! - [`slo`]: budget math arguments, policies (standard, Pyrra, custom rules with the
@@ -49,6 +51,7 @@ pub mod error;
 pub mod events;
 pub mod host;
 pub mod labels;
+pub mod serverless;
 pub mod slo;
 pub mod sqs;
 

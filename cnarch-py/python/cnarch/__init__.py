@@ -11,7 +11,7 @@ import datetime as _dt
 import os
 from typing import Any, Dict, List, Literal, Optional, Sequence, Union
 
-from . import _core, alerting, autoscale, events, labels, policy, resilience, slo
+from . import _core, alerting, autoscale, events, labels, policy, resilience, serverless, slo
 from ._core import Quantity, __version__
 from ._errors import (
     ArgumentError,
@@ -58,6 +58,7 @@ __all__ = [
     "slo",
     "alerting",
     "events",
+    "serverless",
 ]
 
 Document = Dict[str, Any]

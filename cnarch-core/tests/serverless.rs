@@ -1,0 +1,86 @@
+//! testdata/serverless/cost.json through `ffi::serverless` (which reads the model's function
+//! and calls `serverless::cost`): AWS's pricing examples, rounding, tiers, timeouts, refused
+//! usage and tables; and `serverless::check`'s findings on architectures. The published table
+//! is read and checked.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use cnarch_core::ffi::{self, Host};
+use cnarch_core::serverless::PriceTable;
+use serde_json::Value;
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+#[test]
+fn costs_follow_the_pricing_page() {
+    let d = common::testdata("serverless/cost.json");
+    let cases = d["cost"].as_array().unwrap();
+    assert!(cases.len() >= 8);
+    for c in cases {
+        let name = c["name"].as_str().unwrap();
+        let got = ffi::serverless::cost(Host::RUST, &c["function"], Some(&c["usage"]))
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        for (k, want) in c["expect"].as_object().unwrap() {
+            match want {
+                Value::Bool(b) => assert_eq!(got[k].as_bool(), Some(*b), "{name}: {k}"),
+                n => assert!(
+                    close(got[k].as_f64().unwrap(), n.as_f64().unwrap()),
+                    "{name}: {k} = {} (want {n})",
+                    got[k]
+                ),
+            }
+        }
+        let total = got["compute_cost"].as_f64().unwrap() + got["request_cost"].as_f64().unwrap();
+        assert!(close(got["total_cost"].as_f64().unwrap(), total), "{name}");
+    }
+}
+
+#[test]
+fn bad_usage_and_tables_are_refused_with_their_path() {
+    let d = common::testdata("serverless/cost.json");
+    for c in d["invalid"].as_array().unwrap() {
+        let e = ffi::serverless::cost(Host::RUST, &c["function"], Some(&c["usage"])).unwrap_err();
+        assert_eq!(e.code, c["code"].as_str().unwrap(), "{}", c["name"]);
+        assert_eq!(e.path.as_deref(), c["path"].as_str(), "{}", c["name"]);
+        assert!(e.message.contains("expected"), "{}", e.message);
+    }
+}
+
+#[test]
+fn checks_find_what_lambda_refuses_or_warns_about() {
+    let d = common::testdata("serverless/cost.json");
+    for c in d["check"].as_array().unwrap() {
+        let got = ffi::serverless::check(&c["architecture"]).unwrap();
+        let got: Vec<Value> = got
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| serde_json::json!([f["path"], f["code"], f["severity"]]))
+            .collect();
+        assert_eq!(&Value::Array(got), &c["findings"], "{}", c["name"]);
+    }
+}
+
+#[test]
+fn the_published_table_reads_and_prices() {
+    let t = PriceTable::aws_default();
+    t.check().unwrap();
+    assert_eq!(t.free_tier.requests, 1_000_000);
+    assert_eq!(t.architectures.len(), 2);
+    assert!(t.source.contains("aws.amazon.com/lambda/pricing"));
+    let v = ffi::serverless::default_prices(Host::JS).unwrap();
+    assert!(v["requestPricePerMillion"].is_number());
+    assert_eq!(v["architectures"][1]["architecture"], "arm64");
+    // A bad function is the model's validation error, with its path.
+    let e = ffi::serverless::cost(
+        Host::RUST,
+        &serde_json::json!({"runtime": "go1.x", "handler": "h", "memory": 64}),
+        Some(&serde_json::json!({"invocations": 1, "duration": 1.0})),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, "invalid_input");
+    assert_eq!(e.violations[0].path, "function.memory");
+}
