@@ -841,8 +841,11 @@ fn section_slo_alerts(docs: &[Document]) {
 }
 
 fn section_events(docs: &[Document]) {
-    use cnarch_core::events::sqs::{Queue, ReceiveRequest, SendOptions};
+    use cnarch_core::events::sqs::Queue;
     use cnarch_core::events::EventPattern;
+    use cnarch_core::serverless::esm::{
+        drain, Arrival, Consumer, DrainOptions, EventSourceMapping,
+    };
     use cnarch_core::serverless::{check, cost, Architecture, PriceTable, Usage};
     for d in docs {
         let Document::EventDrivenArchitecture(e) = d else {
@@ -876,8 +879,9 @@ fn section_events(docs: &[Document]) {
                 );
             }
         }
-        // Each queue draining through the function its trigger names: 200 messages, batches of
-        // the trigger's size, 2 s per batch, and 3 poison messages that always fail.
+        // Each queue draining through the function its trigger names, as Lambda's event
+        // source mapping runs it: 2,000 messages at once, 3 of them poison, 800 ms per batch,
+        // reserved concurrency 20.
         for q in &e.queues {
             let Ok(mut sim) = Queue::from_model(q) else {
                 continue;
@@ -890,41 +894,71 @@ fn section_events(docs: &[Document]) {
             }) else {
                 continue;
             };
-            let s = |secs: u64| Instant::from_millis(secs * 1000);
-            for i in 0..200 {
-                let body = if i % 67 == 5 {
-                    format!("poison {i}")
-                } else {
-                    format!("user {i}")
-                };
-                let _ = sim.send(s(0), body, &SendOptions::default());
-            }
-            let req = ReceiveRequest {
-                max_messages: batch.clamp(1, 10) as u32,
-                ..ReceiveRequest::default()
+            let mapping = EventSourceMapping {
+                batch_size: u32::try_from(batch).unwrap_or(10),
+                ..EventSourceMapping::default()
             };
-            let mut t = 0;
-            while t < 600 {
-                let got = sim.receive(s(t), &req).unwrap_or_default();
-                for m in &got {
-                    if !m.body.starts_with("poison") {
-                        let _ = sim.delete(s(t + 2), &m.receipt_handle);
-                    }
-                }
-                t += if got.is_empty() { 1 } else { 2 };
-            }
-            if let Ok((m, dl)) = sim.metrics_both(s(t)) {
+            let consumer = Consumer {
+                duration: std::time::Duration::from_millis(800),
+                timeout: f.timeout.map_or(std::time::Duration::from_secs(3), |d| {
+                    std::time::Duration::from_nanos(u64::try_from(d.as_nanos()).unwrap_or(0))
+                }),
+                reserved_concurrency: Some(20),
+                ..Consumer::default()
+            };
+            let arrivals = [Arrival {
+                count: 2000,
+                failing: 3,
+                ..Arrival::default()
+            }];
+            let options = DrainOptions {
+                until: Instant::from_millis(300_000),
+                ..DrainOptions::default()
+            };
+            if let Ok(d) = drain(&mut sim, &mapping, &consumer, &arrivals, &options) {
                 println!(
-                    "  queue {} through {fname} (batches of {batch}, visibility {} s, maxReceiveCount {}): after {t} s {} deleted, {} moved to {} ({} waiting there), {} left",
+                    "  queue {} through {fname} (batches of {batch}, visibility {} s, maxReceiveCount {}, reserved concurrency 20):",
                     q.name,
                     sim.attributes().visibility_timeout,
                     sim.attributes().redrive_policy.as_ref().map_or(0, |r| r.max_receive_count),
-                    m.deleted,
-                    m.moved_to_dead_letter,
-                    sim.dead_letter_name().unwrap_or("-"),
-                    dl.map_or(0, |d| d.visible),
-                    m.visible + m.in_flight + m.delayed
                 );
+                for p in d.points.iter().filter(|p| {
+                    [0, 1, 5, 30, 60, 120, 150].contains(&(p.at.as_nanos() / 1_000_000_000))
+                }) {
+                    println!(
+                        "    t={:>3} s  visible {:>4}  in flight {:>4}  oldest {:>3} s  running {:>2}  throttled {:>2}  deleted {:>4}  dead letters {}",
+                        p.at.as_nanos() / 1_000_000_000,
+                        p.visible,
+                        p.in_flight,
+                        p.oldest_age.map_or(0, |a| a.as_secs()),
+                        p.concurrency,
+                        p.throttles,
+                        p.deleted,
+                        p.moved_to_dead_letter
+                    );
+                }
+                println!(
+                    "    {} invocations, {} throttled batches, {} deleted, {} moved to {}, drained at {}",
+                    d.invocations,
+                    d.throttles,
+                    d.deleted,
+                    d.moved_to_dead_letter,
+                    sim.dead_letter_name().unwrap_or("-"),
+                    d.drained_at.map_or("never".into(), |t| format!("{} s", t.as_nanos() / 1_000_000_000))
+                );
+            }
+            // The same with partial batch responses: only the poison messages go back.
+            let partial = EventSourceMapping {
+                report_batch_item_failures: true,
+                ..mapping.clone()
+            };
+            if let Ok(mut again) = Queue::from_model(q) {
+                if let Ok(d) = drain(&mut again, &partial, &consumer, &arrivals, &options) {
+                    println!(
+                        "    with ReportBatchItemFailures: {} deleted, {} moved to the dead-letter queue",
+                        d.deleted, d.moved_to_dead_letter
+                    );
+                }
             }
             // A month of it: 20 million invocations of 120 ms.
             for arch in [Architecture::X86_64, Architecture::Arm64] {

@@ -455,6 +455,7 @@ codes! {
     "message_not_in_flight" => State, "a visibility change for a message that is no longer in flight";
     "over_limit" => State, "a receive from a standard queue holding 120,000 messages in flight";
     "invalid_price_table" => Config, "a Lambda price table that cannot price: a negative or non-finite price, tiers whose ends do not increase, an architecture without tiers";
+    "invalid_event_source_mapping" => Config, "an SQS event source mapping Lambda refuses: a batch size outside 1 to 10,000 (10 from a FIFO queue), above 10 without a batching window, a window past 300 s or on a FIFO queue, a maximum concurrency outside 2 to 1,000";
     "internal_error" => Internal, "a bug in cnarch (a caught panic); please report it";
 }
 

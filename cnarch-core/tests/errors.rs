@@ -65,6 +65,9 @@ fn run(c: &Value) -> Result<(), Error> {
         "serverless_cost" => {
             ffi::serverless::cost(H, &c["function"], Some(&c["usage"])).map(|_| ())
         }
+        "event_source_mapping" => {
+            ffi::serverless::event_source_mapping(H, Some(&c["mapping"])).map(|_| ())
+        }
         "sqs_queue" => ffi::sqs::queue(H, &s("name"), Some(&c["attributes"]), None).map(|_| ()),
         "sqs_send" => {
             let mut q = ffi::sqs::queue(H, &s("name"), Some(&c["attributes"]), None)?;

@@ -84,3 +84,76 @@ fn the_published_table_reads_and_prices() {
     assert_eq!(e.code, "invalid_input");
     assert_eq!(e.violations[0].path, "function.memory");
 }
+
+#[test]
+fn event_source_mappings_follow_lambdas_rules() {
+    let d = common::testdata("serverless/esm.json");
+    for c in d["invalid"].as_array().unwrap() {
+        let r = ffi::serverless::event_source_mapping(Host::RUST, Some(&c["mapping"]));
+        let e = if c["fifo"].as_bool() == Some(true) {
+            let m = r.unwrap();
+            let mut q = ffi::sqs::queue(
+                Host::RUST,
+                "q.fifo",
+                Some(&serde_json::json!({"FifoQueue": true})),
+                None,
+            )
+            .unwrap();
+            let opts = serde_json::json!({"duration": 1.0, "until": 1.0, "arrivals": []});
+            ffi::serverless::drain(Host::RUST, &mut q, &m, Some(&opts)).unwrap_err()
+        } else {
+            r.unwrap_err()
+        };
+        assert_eq!(e.code, "invalid_event_source_mapping", "{}", c["source"]);
+        assert_eq!(e.path.as_deref(), c["path"].as_str(), "{}", c["source"]);
+        assert!(e.message.contains("expected"), "{}", e.message);
+    }
+    for c in d["valid"].as_array().unwrap() {
+        let m = ffi::serverless::event_source_mapping(Host::RUST, Some(&c["mapping"])).unwrap();
+        assert_eq!(
+            ffi::serverless::mapping_settings(Host::RUST, &m).unwrap(),
+            c["expect"]
+        );
+    }
+}
+
+#[test]
+fn drains_give_the_timeline_lambda_would() {
+    let d = common::testdata("serverless/esm.json");
+    let cases = d["drain"].as_array().unwrap();
+    assert!(cases.len() >= 8);
+    for c in cases {
+        let name = c["name"].as_str().unwrap();
+        let mut q = ffi::sqs::queue(
+            Host::RUST,
+            c["queue"].as_str().unwrap(),
+            Some(&c["attributes"]),
+            None,
+        )
+        .unwrap();
+        let m = ffi::serverless::event_source_mapping(Host::RUST, Some(&c["mapping"])).unwrap();
+        let mut opts = c["consumer"].clone();
+        opts["arrivals"] = c["arrivals"].clone();
+        opts["until"] = c["until"].clone();
+        let got = ffi::serverless::drain(Host::RUST, &mut q, &m, Some(&opts))
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let same = |a: &Value, b: &Value| match (a.as_f64(), b.as_f64()) {
+            (Some(x), Some(y)) => x == y,
+            _ => a == b,
+        };
+        for (k, want) in c["expect"].as_object().into_iter().flatten() {
+            assert!(
+                same(&got[k], want),
+                "{name}: {k} = {} (want {want})",
+                got[k]
+            );
+        }
+        for (at, want) in c["points"].as_object().into_iter().flatten() {
+            let p = &got["points"][at.parse::<usize>().unwrap()];
+            assert_eq!(p["at"].as_f64(), Some(at.parse::<f64>().unwrap()), "{name}");
+            for (k, v) in want.as_object().unwrap() {
+                assert!(same(&p[k], v), "{name} at {at}: {k} = {} (want {v})", p[k]);
+            }
+        }
+    }
+}

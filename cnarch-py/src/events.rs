@@ -268,7 +268,7 @@ impl PyTopic {
 
 /// A simulated SQS queue with its dead-letter queue (`cnarch.events.Queue`).
 #[pyclass(name = "Queue", module = "cnarch.events")]
-pub(crate) struct PyQueue(cnarch_core::events::sqs::Queue);
+pub(crate) struct PyQueue(pub(crate) cnarch_core::events::sqs::Queue);
 
 /// Keyword arguments given (not `None`) as one options mapping.
 fn kwargs(pairs: &[(&str, Option<&Bound<'_, PyAny>>)]) -> PyResult<serde_json::Value> {

@@ -97,5 +97,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<events::PyFilterPolicy>()?;
     m.add_class::<events::PyTopic>()?;
     m.add_class::<events::PyQueue>()?;
+    m.add_class::<serverless::PyEventSourceMapping>()?;
     Ok(())
 }

@@ -46,3 +46,77 @@ pub fn _serverless_check(py: Python<'_>, architecture: &Bound<'_, PyAny>) -> PyR
         to_py(py, &r)
     }
 }
+
+/// An SQS event source mapping (`cnarch.serverless.EventSourceMapping`).
+#[pyclass(name = "EventSourceMapping", module = "cnarch.serverless")]
+pub(crate) struct PyEventSourceMapping(cnarch_core::serverless::esm::EventSourceMapping);
+
+#[guarded]
+#[pymethods]
+impl PyEventSourceMapping {
+    /// A mapping from CreateEventSourceMapping's parameters (`BatchSize`,
+    /// `MaximumBatchingWindowInSeconds`, `FunctionResponseTypes`, `ScalingConfig`).
+    #[new]
+    #[pyo3(signature = (mapping=None))]
+    fn new(mapping: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let m = opt_json(mapping, "mapping")?;
+        ffi::serverless::event_source_mapping(HOST, m.as_ref())
+            .map(PyEventSourceMapping)
+            .or_py()
+    }
+
+    /// The settings: `batch_size`, `maximum_batching_window`, `report_batch_item_failures`,
+    /// `maximum_concurrency`.
+    #[getter]
+    fn settings(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let r = ffi::serverless::mapping_settings(HOST, &self.0).or_py()?;
+        to_py(py, &r)
+    }
+
+    /// Drains `queue` (a `cnarch.events.Queue`, changed in place) through a function; times
+    /// in seconds.
+    #[pyo3(signature = (queue, *, duration, arrivals, until, per_message=None, timeout=None, reserved_concurrency=None, tick=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn drain(
+        &self,
+        py: Python<'_>,
+        mut queue: PyRefMut<'_, crate::events::PyQueue>,
+        duration: &Bound<'_, PyAny>,
+        arrivals: &Bound<'_, PyAny>,
+        until: &Bound<'_, PyAny>,
+        per_message: Option<&Bound<'_, PyAny>>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        reserved_concurrency: Option<&Bound<'_, PyAny>>,
+        tick: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let mut o = serde_json::Map::new();
+        for (k, v) in [
+            ("duration", Some(duration)),
+            ("arrivals", Some(arrivals)),
+            ("until", Some(until)),
+            ("per_message", per_message),
+            ("timeout", timeout),
+            ("reserved_concurrency", reserved_concurrency),
+            ("tick", tick),
+        ] {
+            if let Some(v) = opt_json(v, k)? {
+                o.insert(k.to_string(), v);
+            }
+        }
+        let r = ffi::serverless::drain(
+            HOST,
+            &mut queue.0,
+            &self.0,
+            Some(&serde_json::Value::Object(o)),
+        )
+        .or_py()?;
+        to_py(py, &r)
+    }
+
+    fn __repr__(&self) -> PyResult<String> {
+        Ok(format!(
+            "<EventSourceMapping BatchSize={} MaximumBatchingWindowInSeconds={}>",
+            self.0.batch_size, self.0.maximum_batching_window
+        ))
+    }
+}

@@ -42,6 +42,8 @@ def run(c):  # noqa: C901 - one branch per operation, as in the other runners
         return events.Topic(c["topic"]).subscribe("s", c["protocol"])
     if op == "serverless_cost":
         return serverless.cost(c["function"], **c["usage"])
+    if op == "event_source_mapping":
+        return serverless.EventSourceMapping(c["mapping"])
     if op == "sqs_queue":
         return events.Queue(c["name"], c["attributes"])
     if op == "sqs_send":

@@ -51,3 +51,38 @@ def test_default_prices_round_trip_as_a_table():
         serverless.cost({"runtime": "go1.x"}, invocations=1, duration=1.0)
     with pytest.raises(cnarch.ArgumentError):
         serverless.cost(fn, invocations=1, duration=-1.0)
+
+
+E = vectors("serverless/esm.json")
+
+
+@pytest.mark.parametrize("c", E["invalid"], ids=lambda c: c["source"] + c["path"])
+def test_event_source_mappings_lambda_refuses(c):
+    with pytest.raises(cnarch.ConfigError) as info:
+        m = serverless.EventSourceMapping(c["mapping"])
+        assert c.get("fifo")
+        q = cnarch.events.Queue("q.fifo", {"FifoQueue": True})
+        m.drain(q, duration=1.0, arrivals=[], until=1.0)
+    assert info.value.code == "invalid_event_source_mapping"
+    assert info.value.path == c["path"]
+
+
+@pytest.mark.parametrize("c", E["valid"], ids=lambda c: c["source"])
+def test_event_source_mapping_settings(c):
+    assert serverless.EventSourceMapping(c["mapping"]).settings == c["expect"]
+
+
+@pytest.mark.parametrize("c", E["drain"], ids=lambda c: c["name"])
+def test_drains(c):
+    q = cnarch.events.Queue(c["queue"], c["attributes"])
+    m = serverless.EventSourceMapping(c["mapping"])
+    got = m.drain(q, arrivals=c["arrivals"], until=c["until"], **c["consumer"])
+    for k, v in c.get("expect", {}).items():
+        assert got[k] == v, k
+    for at, want in c.get("points", {}).items():
+        p = got["points"][int(at)]
+        assert p["at"] == float(at)
+        for k, v in want.items():
+            assert p[k] == v, (at, k)
+    # The queue was drained in place: its own numbers agree with the timeline's.
+    assert q.metrics(c["until"])["deleted"] == got["deleted"]

@@ -802,6 +802,58 @@ export function lambdaPrices(): LambdaPrices;
 /** Findings on an event-driven architecture's functions (the document without apiVersion and kind). */
 export function checkServerless(architecture: Record<string, unknown>): ServerlessFinding[];
 
+/** A drain's state at one tick. */
+export interface DrainPoint {
+  /** The tick, in milliseconds. */
+  at: number;
+  visible: number;
+  inFlight: number;
+  /** The queue's age of its oldest message, in milliseconds. */
+  oldestAge: number | null;
+  /** Invocations running. */
+  concurrency: number;
+  /** Concurrent batches Lambda's scaling allows now. */
+  batchesAllowed: number;
+  invocations: number;
+  throttles: number;
+  deleted: number;
+  movedToDeadLetter: number;
+}
+
+/** A drain's timeline and totals. */
+export interface Drain {
+  points: DrainPoint[];
+  invocations: number;
+  throttles: number;
+  timeouts: number;
+  failedRecords: number;
+  maxConcurrency: number;
+  deleted: number;
+  movedToDeadLetter: number;
+  /** Deletes refused because the message had been received again (processed twice). */
+  staleDeletes: number;
+  /** The first tick after the last arrival with the queue empty and nothing running (ms). */
+  drainedAt: number | null;
+}
+
+/** An SQS event source mapping, from CreateEventSourceMapping's parameters. */
+export class EventSourceMapping {
+  constructor(mapping?: { BatchSize?: number; MaximumBatchingWindowInSeconds?: number; FunctionResponseTypes?: "ReportBatchItemFailures"[]; ScalingConfig?: { MaximumConcurrency: number } } | null);
+  readonly settings: { batchSize: number; maximumBatchingWindow: number; reportBatchItemFailures: boolean; maximumConcurrency: number | null };
+  /** Drains `queue` (changed in place) through a function; times in milliseconds. */
+  drain(queue: Queue, options: {
+    duration: number;
+    perMessage?: number;
+    timeout?: number;
+    reservedConcurrency?: number;
+    arrivals: { at: number; count: number; size?: number; failing?: number; groups?: number }[];
+    until: number;
+    tick?: number;
+  }): Drain;
+  /** Frees the WebAssembly memory now. */
+  free(): void;
+}
+
 /** SendMessage's result. */
 export interface SendReceipt {
   /** The message's id (`m-<n>`); for a duplicate, the id of the message it duplicates. */

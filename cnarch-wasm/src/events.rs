@@ -203,7 +203,7 @@ pub fn filter_policy_matches(policy: JsValue, options: JsValue) -> Result<bool, 
 /// attributes in AWS's names and units (seconds).
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct Queue(cnarch_core::events::sqs::Queue);
+pub struct Queue(pub(crate) cnarch_core::events::sqs::Queue);
 
 const HOST: ffi::Host = ffi::Host::JS;
 

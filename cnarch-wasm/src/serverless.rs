@@ -30,3 +30,40 @@ pub fn check_serverless(architecture: JsValue) -> Result<JsValue, JsValue> {
     let a = data(&architecture, "architecture")?;
     to_js_value(&ffi::serverless::check(&a).or_js()?)
 }
+
+/// An SQS event source mapping from CreateEventSourceMapping's parameters.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct EventSourceMapping(cnarch_core::serverless::esm::EventSourceMapping);
+
+#[wasm_bindgen]
+impl EventSourceMapping {
+    /// A mapping (`{BatchSize, MaximumBatchingWindowInSeconds, FunctionResponseTypes,
+    /// ScalingConfig}`; absent: the defaults), checked against Lambda's rules.
+    #[wasm_bindgen(constructor)]
+    pub fn new(mapping: JsValue) -> Result<EventSourceMapping, JsValue> {
+        let m = opt_data(&mapping, "mapping")?;
+        ffi::serverless::event_source_mapping(HOST, m.as_ref())
+            .map(EventSourceMapping)
+            .or_js()
+    }
+
+    /// The settings: `{batchSize, maximumBatchingWindow, reportBatchItemFailures,
+    /// maximumConcurrency}`.
+    #[wasm_bindgen(getter)]
+    pub fn settings(&self) -> Result<JsValue, JsValue> {
+        to_js_value(&ffi::serverless::mapping_settings(HOST, &self.0).or_js()?)
+    }
+
+    /// Drains `queue` (changed in place) through a function; `options`: `{duration,
+    /// perMessage, timeout, reservedConcurrency, arrivals, until, tick}`, times in
+    /// milliseconds.
+    pub fn drain(
+        &self,
+        queue: &mut crate::events::Queue,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let o = opt_data(&options, "options")?;
+        to_js_value(&ffi::serverless::drain(HOST, &mut queue.0, &self.0, o.as_ref()).or_js()?)
+    }
+}

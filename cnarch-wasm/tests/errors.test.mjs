@@ -30,6 +30,7 @@ async function run(c) {
     case "sns_attributes": return new cnarch.FilterPolicy({ a: [{ exists: true }] }).evaluate(c.attributes);
     case "topic_subscribe": return new cnarch.Topic(c.topic).subscribe("s", c.protocol);
     case "serverless_cost": return cnarch.serverlessCost(c.function, c.usage);
+    case "event_source_mapping": return new cnarch.EventSourceMapping(c.mapping);
     case "sqs_queue": return new cnarch.Queue(c.name, c.attributes);
     case "sqs_send": return new cnarch.Queue(c.name, c.attributes).send(0, c.body);
     case "sqs_delete": return new cnarch.Queue("q").delete(0, c.handle);

@@ -51,3 +51,41 @@ test("the published table round-trips as a price table", () => {
   assert.equal(a.billedDuration, 500);
   assert.throws(() => serverlessCost(fn, { invocations: 10 }), TypeError);
 });
+
+const E = vectors("serverless/esm.json");
+
+test("event source mappings Lambda refuses", () => {
+  for (const c of E.invalid) {
+    assert.throws(() => {
+      const m = new cnarch.EventSourceMapping(c.mapping);
+      assert.ok(c.fifo, c.source);
+      m.drain(new cnarch.Queue("q.fifo", { FifoQueue: true }), { duration: 1000, arrivals: [], until: 1000 });
+    }, (e) => {
+      assert.equal(e.name, "ConfigError", c.source);
+      assert.equal(e.code, "invalid_event_source_mapping", c.source);
+      assert.equal(e.path, c.path, c.source);
+      return true;
+    }, c.source);
+  }
+  for (const c of E.valid) assert.deepEqual(new cnarch.EventSourceMapping(c.mapping).settings, camelKeys(c.expect));
+});
+
+test("drains give the timeline Lambda would (milliseconds)", () => {
+  for (const c of E.drain) {
+    const q = new cnarch.Queue(c.queue, c.attributes);
+    const m = new cnarch.EventSourceMapping(c.mapping);
+    const consumer = Object.fromEntries(Object.entries(c.consumer).map(([k, v]) => [camel(k), k === "reserved_concurrency" ? v : v * 1000]));
+    const got = m.drain(q, { ...consumer, arrivals: c.arrivals.map((a) => ({ ...a, at: a.at * 1000 })), until: c.until * 1000 });
+    for (const [k, v] of Object.entries(c.expect ?? {})) {
+      assert.equal(got[camel(k)], k === "drained_at" ? v * 1000 : v, `${c.name}: ${k}`);
+    }
+    for (const [at, want] of Object.entries(c.points ?? {})) {
+      const p = got.points[Number(at)];
+      assert.equal(p.at, Number(at) * 1000, c.name);
+      for (const [k, v] of Object.entries(want)) assert.equal(p[camel(k)], v, `${c.name} at ${at}: ${k}`);
+    }
+    assert.equal(q.metrics(c.until * 1000).deleted, got.deleted, c.name);
+    q.free();
+    m.free();
+  }
+});

@@ -53,6 +53,8 @@ import {
   FilterPolicy,
   Topic,
   Queue,
+  EventSourceMapping,
+  type Drain,
   serverlessCost,
   lambdaPrices,
   checkServerless,
@@ -238,6 +240,10 @@ queue.delete(1000, queue.receive(1000)[0].receiptHandle);
 const qm: QueueMetrics = queue.metrics(2000);
 const dlqVisible: number = (qm as QueueMetrics & { deadLetter: QueueMetrics | null }).deadLetter?.visible ?? 0;
 const queueFacts: string = `${queue.name} ${queue.deadLetterName ?? ""} ${queue.fifo} ${receipt.messageId} ${dlqVisible}`;
+const esm = new EventSourceMapping({ BatchSize: 10, FunctionResponseTypes: ["ReportBatchItemFailures"] });
+const drained: Drain = esm.drain(queue, { duration: 500, arrivals: [{ at: 3000, count: 20, failing: 1 }], until: 60_000, reservedConcurrency: 2 });
+const drainFacts: string = `${drained.points[0]?.concurrency} ${drained.drainedAt} ${esm.settings.batchSize}`;
+esm.free();
 queue.free();
 const lambdaTable: LambdaPrices = lambdaPrices();
 const monthly: LambdaCost = serverlessCost({ runtime: "go1.x", handler: "main.Handler", memory: 512 }, { invocations: 1000, duration: 120, architecture: "arm64", prices: lambdaTable });
@@ -255,4 +261,4 @@ function describe(e: unknown): string {
   return String(e);
 }
 
-export const used = [queueFacts, serverlessFacts, verdict, passes, failed, gone, hit, named, heldRules, known, patternPath, ruleNames, st, delays, fromOptions, configProblem(null), limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];
+export const used = [queueFacts, serverlessFacts, drainFacts, verdict, passes, failed, gone, hit, named, heldRules, known, patternPath, ruleNames, st, delays, fromOptions, configProblem(null), limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];

@@ -13,7 +13,7 @@
 //! use cnarch_core::time::Instant;
 //!
 //! let mut q = Queue::new("orders", QueueAttributes::default(), None).unwrap();
-//! let s = |secs| Instant::from_millis(secs * 1000);
+//! let s = |secs: u64| Instant::from_millis(secs * 1000);
 //! q.send(s(0), "order 1", &SendOptions::default()).unwrap();
 //! let got = q.receive(s(1), &ReceiveRequest::default()).unwrap();
 //! assert_eq!(got[0].body, "order 1");

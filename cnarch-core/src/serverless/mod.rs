@@ -27,6 +27,8 @@
 //!
 //! Rules and sources: `docs/serverless.md`.
 
+pub mod esm;
+
 use std::fmt;
 use std::time::Duration;
 

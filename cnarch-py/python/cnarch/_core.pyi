@@ -262,6 +262,24 @@ class FilterPolicy:
     def matches(self, attributes: Any = None, body: Any = None) -> bool: ...
 
 @final
+class EventSourceMapping:
+    def __new__(cls, mapping: Optional[Mapping[str, Any]] = None) -> EventSourceMapping: ...
+    @property
+    def settings(self) -> Dict[str, Any]: ...
+    def drain(
+        self,
+        queue: Queue,
+        *,
+        duration: float,
+        arrivals: List[Mapping[str, Any]],
+        until: float,
+        per_message: Optional[float] = None,
+        timeout: Optional[float] = None,
+        reserved_concurrency: Optional[int] = None,
+        tick: Optional[float] = None,
+    ) -> Dict[str, Any]: ...
+
+@final
 class Queue:
     def __new__(
         cls, name: str, attributes: Optional[Mapping[str, Any]] = None, *, dead_letter_attributes: Optional[Mapping[str, Any]] = None

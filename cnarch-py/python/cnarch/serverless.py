@@ -12,14 +12,25 @@ seconds (billed rounded up to the millisecond, at most the function's timeout), 
 document as a dict, without `apiVersion` and `kind`): SQS batch sizes Lambda refuses,
 dead-letter targets that are not SQS or SNS ARNs, source queues whose visibility timeout is
 under six function timeouts or whose redrive moves messages before 5 receives. Each finding is
-`{"path", "code", "severity", "message"}`. Rules and sources: docs/serverless.md.
+`{"path", "code", "severity", "message"}`.
+
+`EventSourceMapping(mapping=None)`: an SQS event source mapping from CreateEventSourceMapping's
+parameters (`{"BatchSize": 10, "MaximumBatchingWindowInSeconds": 0, "FunctionResponseTypes":
+["ReportBatchItemFailures"], "ScalingConfig": {"MaximumConcurrency": 2}}`), checked against
+Lambda's rules (`cnarch.ConfigError`, code `invalid_event_source_mapping`); `.settings`, and
+`.drain(queue, *, duration, arrivals, until, per_message=None, timeout=None,
+reserved_concurrency=None, tick=None)`: a function draining a `cnarch.events.Queue` (changed in
+place) over arrivals `[{"at", "count", "size", "failing", "groups"}]`, times in seconds; the
+timeline (`points`, one per tick: visible, in flight, age of the oldest message, concurrency,
+invocations, throttles, deleted, moved to the dead-letter queue) and totals. Rules and sources:
+docs/serverless.md.
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from ._core import _serverless_check, _serverless_cost, _serverless_prices
+from ._core import EventSourceMapping, _serverless_check, _serverless_cost, _serverless_prices
 
 
 def cost(
@@ -56,4 +67,4 @@ def check(architecture: Mapping[str, Any]) -> List[Dict[str, Any]]:
     return _serverless_check(architecture)
 
 
-__all__ = ["check", "cost", "default_prices"]
+__all__ = ["EventSourceMapping", "check", "cost", "default_prices"]
