@@ -146,8 +146,8 @@ fn scenarios_run_as_sqs_documents() {
                             .iter()
                             .map(|m| {
                                 m.message_group_id
-                                    .clone()
-                                    .map_or(Value::Null, Value::String)
+                                    .as_deref()
+                                    .map_or(Value::Null, |g| Value::String(g.into()))
                             })
                             .collect();
                         assert_eq!(&Value::Array(got), groups, "{name} step {i}");
@@ -318,7 +318,8 @@ fn run(fifo: bool, ops: &[Op]) {
                 assert_eq!(ids.len(), got.len(), "a message twice in one receive");
                 let vis = std::time::Duration::from_secs(u64::from(visibility.unwrap_or(20)));
                 for m in &got {
-                    let g = m.message_group_id.clone();
+                    let g = m.message_group_id.as_deref().map(String::from);
+                    // Out until its visibility timeout ends or it expires (retention 600 s).
                     let busy = out.iter().any(|(id, (og, until))| {
                         *until > now
                             && (*id == m.message_id
@@ -344,7 +345,13 @@ fn run(fifo: bool, ops: &[Op]) {
                 for m in &got {
                     out.insert(
                         m.message_id,
-                        (m.message_group_id.clone(), now.saturating_add(vis)),
+                        (
+                            m.message_group_id.as_deref().map(String::from),
+                            now.saturating_add(vis).min(
+                                m.sent_at
+                                    .saturating_add(std::time::Duration::from_secs(600)),
+                            ),
+                        ),
                     );
                 }
                 handles.extend(got);

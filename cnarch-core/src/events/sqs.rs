@@ -31,8 +31,14 @@
 //! `docs/events.md`.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
+use std::collections::hash_map::Entry;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::fmt;
+use std::sync::Arc;
+
+/// The tables' hasher: foldhash with a fixed seed (the simulation is deterministic and its
+/// keys are the caller's own).
+type Fixed = foldhash::fast::FixedState;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -647,10 +653,10 @@ pub struct ReceivedMessage {
     pub sent_at: Instant,
     /// `ApproximateFirstReceiveTimestamp`.
     pub first_received_at: Instant,
-    /// `MessageGroupId`, as sent.
-    pub message_group_id: Option<String>,
+    /// `MessageGroupId`, as sent (shared with the queue, not copied).
+    pub message_group_id: Option<Arc<str>>,
     /// `MessageDeduplicationId` (FIFO), as sent or from the body.
-    pub message_deduplication_id: Option<String>,
+    pub message_deduplication_id: Option<Arc<str>>,
     /// `SequenceNumber` (FIFO).
     pub sequence_number: Option<u64>,
 }
@@ -697,9 +703,9 @@ enum State {
 struct Msg {
     id: MessageId,
     body: String,
-    group_id: Option<Box<str>>,
+    group_id: Option<Arc<str>>,
     group: u32,
-    dedup_id: Option<Box<str>>,
+    dedup_id: Option<Arc<str>>,
     sequence: Option<u64>,
     sent_at: Instant,
     enqueued_at: Instant,
@@ -711,6 +717,7 @@ struct Msg {
 
 #[derive(Debug, Clone, Default)]
 struct Group {
+    name: Arc<str>,
     messages: VecDeque<u64>,
     in_flight: u32,
     listed: Option<u64>,
@@ -735,11 +742,11 @@ struct Store {
     expiry: Option<BinaryHeap<Reverse<(Instant, u64)>>>,
     /// FIFO: groups, their index, and the groups that can deliver by their head's slot.
     groups: Vec<Group>,
-    group_index: HashMap<Box<str>, u32>,
-    eligible: BTreeMap<u64, u32>,
+    group_index: HashMap<Arc<str>, u32, Fixed>,
+    eligible: BinaryHeap<Reverse<(u64, u32)>>,
     /// FIFO: deduplication keys seen in the last interval, and when they were first seen.
-    dedup: HashMap<String, (Instant, MessageId, Option<u64>)>,
-    dedup_order: VecDeque<(Instant, String)>,
+    dedup: HashMap<Arc<str>, (Instant, MessageId, Option<u64>), Fixed>,
+    dedup_order: VecDeque<(Instant, Arc<str>)>,
     next_sequence: u64,
     metrics: QueueMetrics,
 }
@@ -757,9 +764,9 @@ impl Store {
             pending: BinaryHeap::new(),
             expiry,
             groups: Vec::new(),
-            group_index: HashMap::new(),
-            eligible: BTreeMap::new(),
-            dedup: HashMap::new(),
+            group_index: HashMap::default(),
+            eligible: BinaryHeap::new(),
+            dedup: HashMap::default(),
             dedup_order: VecDeque::new(),
             next_sequence: 1,
             metrics: QueueMetrics::default(),
@@ -843,31 +850,48 @@ impl Store {
             return g;
         }
         let g = self.groups.len() as u32;
-        self.groups.push(Group::default());
-        self.group_index.insert(id.into(), g);
+        let name: Arc<str> = Arc::from(id);
+        self.groups.push(Group {
+            name: name.clone(),
+            ..Group::default()
+        });
+        self.group_index.insert(name, g);
         g
     }
 
     /// Lists a FIFO group as able to deliver when nothing of it is in flight and its first
     /// message is visible.
+    /// The index holds entries lazily: an entry counts while its group is still listed with
+    /// that head.
     fn refresh_group(&mut self, g: u32) {
-        let head = {
-            let grp = &mut self.groups[g as usize];
-            if let Some(k) = grp.listed.take() {
-                self.eligible.remove(&k);
-            }
-            if grp.in_flight > 0 {
-                return;
-            }
-            match grp.messages.front() {
-                Some(&h) => h,
-                None => return,
-            }
+        let grp = &self.groups[g as usize];
+        let head = if grp.in_flight == 0 {
+            grp.messages.front().copied()
+        } else {
+            None
         };
-        if matches!(self.slot(head).map(|m| m.state), Some(State::Visible)) {
-            self.eligible.insert(head, g);
-            self.groups[g as usize].listed = Some(head);
+        let head = head.filter(|&h| matches!(self.slot(h).map(|m| m.state), Some(State::Visible)));
+        let grp = &mut self.groups[g as usize];
+        match head {
+            Some(h) if grp.listed != Some(h) => {
+                grp.listed = Some(h);
+                self.eligible.push(Reverse((h, g)));
+            }
+            Some(_) => {}
+            None => grp.listed = None,
         }
+    }
+
+    /// The listed group whose first message is oldest, taken off the index.
+    fn next_group(&mut self) -> Option<u32> {
+        while let Some(Reverse((h, g))) = self.eligible.pop() {
+            let grp = &mut self.groups[g as usize];
+            if grp.listed == Some(h) {
+                grp.listed = None;
+                return Some(g);
+            }
+        }
+        None
     }
 
     /// Applies what the time up to `now` brings: expiries, then delays and visibility
@@ -956,8 +980,8 @@ impl Store {
             receive_count: m.receive_count,
             sent_at: m.sent_at,
             first_received_at: first,
-            message_group_id: m.group_id.as_deref().map(str::to_string),
-            message_deduplication_id: m.dedup_id.as_deref().map(str::to_string),
+            message_group_id: m.group_id.clone(),
+            message_deduplication_id: m.dedup_id.clone(),
             sequence_number: m.sequence,
         };
         let group = m.group;
@@ -1137,41 +1161,56 @@ impl Queue {
         let q = &mut self.source;
         let mut dedup_id = None;
         let mut group = 0;
+        let mut group_id: Option<Arc<str>> = None;
         if fifo {
             let gid = options.message_group_id.as_deref().unwrap_or_default();
-            let did = options
-                .message_deduplication_id
-                .clone()
-                .unwrap_or_else(|| body.clone());
+            let did: &str = options.message_deduplication_id.as_deref().unwrap_or(&body);
             let window = Duration::from_secs(u64::from(DEDUPLICATION_WINDOW));
             while let Some((t, _)) = q.dedup_order.front() {
                 if t.saturating_add(window) > now {
                     break;
                 }
                 if let Some((t, key)) = q.dedup_order.pop_front() {
-                    if q.dedup.get(&key).is_some_and(|e| e.0 == t) {
-                        q.dedup.remove(&key);
+                    if let Entry::Occupied(e) = q.dedup.entry(key) {
+                        if e.get().0 == t {
+                            e.remove();
+                        }
                     }
                 }
             }
-            let key = match q.attrs.deduplication_scope {
-                DeduplicationScope::Queue => did.clone(),
-                DeduplicationScope::MessageGroup => format!("{gid}\u{0}{did}"),
+            let scoped;
+            let lookup = match q.attrs.deduplication_scope {
+                DeduplicationScope::Queue => did,
+                DeduplicationScope::MessageGroup => {
+                    scoped = format!("{gid}\u{0}{did}");
+                    scoped.as_str()
+                }
             };
-            if let Some(&(_, id, seq)) = q.dedup.get(&key) {
-                q.metrics.deduplicated += 1;
-                return Ok(SendReceipt {
-                    message_id: id,
-                    sequence_number: seq,
-                    duplicate: true,
-                });
-            }
+            let key: Arc<str> = Arc::from(lookup);
             let id = MessageId(self.next_id);
             let seq = q.next_sequence;
-            q.dedup.insert(key.clone(), (now, id, Some(seq)));
+            match q.dedup.entry(key.clone()) {
+                Entry::Occupied(e) => {
+                    let &(_, id, seq) = e.get();
+                    q.metrics.deduplicated += 1;
+                    return Ok(SendReceipt {
+                        message_id: id,
+                        sequence_number: seq,
+                        duplicate: true,
+                    });
+                }
+                Entry::Vacant(e) => {
+                    e.insert((now, id, Some(seq)));
+                }
+            }
+            dedup_id = Some(if lookup.len() == did.len() {
+                key.clone()
+            } else {
+                Arc::from(did)
+            });
             q.dedup_order.push_back((now, key));
             group = q.group_of(gid);
-            dedup_id = Some(did.into_boxed_str());
+            group_id = Some(q.groups[group as usize].name.clone());
         }
         let id = MessageId(self.next_id);
         self.next_id += 1;
@@ -1192,7 +1231,11 @@ impl Queue {
         q.push(Msg {
             id,
             body,
-            group_id: options.message_group_id.as_deref().map(Into::into),
+            group_id: if fifo {
+                group_id
+            } else {
+                options.message_group_id.as_deref().map(Arc::from)
+            },
             group,
             dedup_id,
             sequence,
@@ -1353,11 +1396,9 @@ impl Queue {
         let mut dead_letter = dead_letter;
         if store.attrs.fifo {
             while out.len() < max {
-                let Some((&head, &g)) = store.eligible.first_key_value() else {
+                let Some(g) = store.next_group() else {
                     break;
                 };
-                store.eligible.remove(&head);
-                store.groups[g as usize].listed = None;
                 let mut i = 0;
                 while out.len() < max {
                     let Some(&slot) = store.groups[g as usize].messages.get(i) else {

@@ -116,8 +116,8 @@ pub fn receive(
                 "receive_count": m.receive_count,
                 "sent_at": host.of_instant(m.sent_at),
                 "first_received_at": host.of_instant(m.first_received_at),
-                "message_group_id": m.message_group_id,
-                "message_deduplication_id": m.message_deduplication_id,
+                "message_group_id": m.message_group_id.as_deref(),
+                "message_deduplication_id": m.message_deduplication_id.as_deref(),
                 "sequence_number": m.sequence_number.map(|n| n.to_string()),
             })
         })
