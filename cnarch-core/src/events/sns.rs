@@ -8,14 +8,13 @@
 //! Every rule and its source in the SNS developer guide is in `docs/events.md`.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 
-use super::flatten;
+use super::{flatten, ServiceError};
 use super::pattern::{decimals, Branch, EventPattern, Field, Matcher};
-use crate::error::{Coded, ErrorKind};
+use crate::error::ErrorKind;
 
 /// The largest filter policy SNS accepts: 256 KB of JSON text.
 pub const MAX_POLICY_BYTES: usize = 256 * 1024;
@@ -60,66 +59,19 @@ impl FilterPolicyScope {
 /// Why SNS input was refused: a filter policy (`invalid_filter_policy`), a message attribute
 /// (`invalid_message_attribute`) or a subscription (`invalid_subscription`); where (`path`,
 /// as the input spells it) and what was expected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SnsError {
-    code: &'static str,
-    kind: ErrorKind,
-    /// The place in the input: keys joined with `.`, list items as `[i]`; `None` for the input
-    /// as a whole.
-    pub path: Option<String>,
-    /// What was expected and what was found.
-    pub message: String,
-}
+pub type SnsError = ServiceError;
 
-impl SnsError {
+impl ServiceError {
     fn policy(path: &str, message: impl Into<String>) -> SnsError {
-        SnsError {
-            code: "invalid_filter_policy",
-            kind: ErrorKind::Pattern,
-            path: (!path.is_empty()).then(|| path.to_string()),
-            message: message.into(),
-        }
+        ServiceError::new("invalid_filter_policy", ErrorKind::Pattern, path, message)
     }
 
     fn attribute(path: &str, message: impl Into<String>) -> SnsError {
-        SnsError {
-            code: "invalid_message_attribute",
-            kind: ErrorKind::Argument,
-            path: Some(path.to_string()),
-            message: message.into(),
-        }
+        ServiceError::new("invalid_message_attribute", ErrorKind::Argument, path, message)
     }
 
     fn subscription(path: &str, message: impl Into<String>) -> SnsError {
-        SnsError {
-            code: "invalid_subscription",
-            kind: ErrorKind::Config,
-            path: Some(path.to_string()),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for SnsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.path {
-            Some(p) => write!(f, "`{p}`: {}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
-
-impl std::error::Error for SnsError {}
-
-impl Coded for SnsError {
-    fn code(&self) -> &'static str {
-        self.code
-    }
-    fn kind(&self) -> ErrorKind {
-        self.kind
-    }
-    fn field(&self) -> Option<&str> {
-        self.path.as_deref()
+        ServiceError::new("invalid_subscription", ErrorKind::Config, path, message)
     }
 }
 

@@ -43,7 +43,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::error::{Coded, ErrorKind};
+use super::ServiceError;
+use crate::error::ErrorKind;
 use crate::time::Instant;
 
 /// `VisibilityTimeout`'s default, in seconds.
@@ -89,66 +90,28 @@ const UNMODELLED: [&str; 6] = [
     "RedriveAllowPolicy",
 ];
 
-/// Why a queue call was refused, where (`path`, with AWS's attribute names) and what was
-/// expected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SqsError {
-    code: &'static str,
-    kind: ErrorKind,
-    /// The attribute or argument the error is about.
-    pub path: Option<String>,
-    /// What was expected and what was found.
-    pub message: String,
-}
+/// Why a queue call was refused (`invalid_queue_attribute`, `invalid_message`,
+/// `invalid_receipt_handle`, `message_not_in_flight`, `over_limit`, `invalid_number`,
+/// `invalid_time`), where (`path`, with AWS's attribute names) and what was expected.
+pub type SqsError = ServiceError;
 
-impl SqsError {
-    fn attribute(path: &str, message: impl Into<String>) -> SqsError {
-        SqsError::new("invalid_queue_attribute", ErrorKind::Config, path, message)
+impl ServiceError {
+    fn queue_attribute(path: &str, message: impl Into<String>) -> SqsError {
+        ServiceError::new("invalid_queue_attribute", ErrorKind::Config, path, message)
     }
     fn message(path: &str, message: impl Into<String>) -> SqsError {
-        SqsError::new("invalid_message", ErrorKind::Argument, path, message)
+        ServiceError::new("invalid_message", ErrorKind::Argument, path, message)
     }
     fn number(path: &str, message: impl Into<String>) -> SqsError {
-        SqsError::new("invalid_number", ErrorKind::Argument, path, message)
+        ServiceError::new("invalid_number", ErrorKind::Argument, path, message)
     }
     fn handle(message: impl Into<String>) -> SqsError {
-        SqsError::new(
+        ServiceError::new(
             "invalid_receipt_handle",
             ErrorKind::State,
             "receipt_handle",
             message,
         )
-    }
-    fn new(code: &'static str, kind: ErrorKind, path: &str, message: impl Into<String>) -> Self {
-        SqsError {
-            code,
-            kind,
-            path: (!path.is_empty()).then(|| path.to_string()),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for SqsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.path {
-            Some(p) => write!(f, "`{p}`: {}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
-
-impl std::error::Error for SqsError {}
-
-impl Coded for SqsError {
-    fn code(&self) -> &'static str {
-        self.code
-    }
-    fn kind(&self) -> ErrorKind {
-        self.kind
-    }
-    fn field(&self) -> Option<&str> {
-        self.path.as_deref()
     }
 }
 
@@ -245,7 +208,7 @@ fn whole(v: &Value, path: &str, what: &str) -> Result<u64, SqsError> {
         _ => None,
     };
     n.ok_or_else(|| {
-        SqsError::attribute(
+        SqsError::queue_attribute(
             path,
             format!("expected {what} (a whole number, or its text), found {v}"),
         )
@@ -256,7 +219,7 @@ fn in_range(v: &Value, path: &str, lo: u32, hi: u32, unit: &str) -> Result<u32, 
     let what = format!("a whole number of {unit} from {lo} to {hi}");
     let n = whole(v, path, &what)?;
     if n < u64::from(lo) || n > u64::from(hi) {
-        return Err(SqsError::attribute(
+        return Err(SqsError::queue_attribute(
             path,
             format!("expected {what}, found {n}"),
         ));
@@ -269,7 +232,7 @@ fn boolean(v: &Value, path: &str) -> Result<bool, SqsError> {
         Value::Bool(b) => Ok(*b),
         Value::String(s) if s == "true" => Ok(true),
         Value::String(s) if s == "false" => Ok(false),
-        other => Err(SqsError::attribute(
+        other => Err(SqsError::queue_attribute(
             path,
             format!("expected `true` or `false`, found {other}"),
         )),
@@ -291,7 +254,7 @@ impl QueueAttributes {
     /// values outside their ranges, are refused with the attribute's path under `path`.
     pub fn from_value(v: &Value, path: &str) -> Result<QueueAttributes, SqsError> {
         let Value::Object(map) = v else {
-            return Err(SqsError::attribute(
+            return Err(SqsError::queue_attribute(
                 path,
                 format!("expected a mapping of queue attributes, found {v}"),
             ));
@@ -323,7 +286,7 @@ impl QueueAttributes {
                         Some("queue") => DeduplicationScope::Queue,
                         Some("messageGroup") => DeduplicationScope::MessageGroup,
                         _ => {
-                            return Err(SqsError::attribute(
+                            return Err(SqsError::queue_attribute(
                                 &p,
                                 format!("expected `queue` or `messageGroup`, found {value}"),
                             ))
@@ -333,7 +296,7 @@ impl QueueAttributes {
                 "RedrivePolicy" => a.redrive_policy = Some(redrive(value, &p)?),
                 k if UNMODELLED.contains(&k) => {}
                 other => {
-                    return Err(SqsError::attribute(
+                    return Err(SqsError::queue_attribute(
                         &p,
                         format!("expected a queue attribute CreateQueue knows (`VisibilityTimeout`, `MessageRetentionPeriod`, `DelaySeconds`, `ReceiveMessageWaitTimeSeconds`, `MaximumMessageSize`, `FifoQueue`, `ContentBasedDeduplication`, `DeduplicationScope`, `RedrivePolicy`, ...), found `{other}`"),
                     ))
@@ -349,7 +312,7 @@ impl QueueAttributes {
         let secs = |d: &crate::duration::Duration, field: &str| -> Result<u32, SqsError> {
             let n = d.as_nanos();
             if n % 1_000_000_000 != 0 || n < 0 || n / 1_000_000_000 > i64::from(u32::MAX) {
-                return Err(SqsError::attribute(
+                return Err(SqsError::queue_attribute(
                     field,
                     format!("expected whole seconds (SQS counts in seconds), found `{d}`"),
                 ));
@@ -378,7 +341,7 @@ impl QueueAttributes {
     fn check(&self, path: &str) -> Result<(), SqsError> {
         let range = |field: &str, n: u32, lo: u32, hi: u32, unit: &str| {
             if n < lo || n > hi {
-                Err(SqsError::attribute(
+                Err(SqsError::queue_attribute(
                     &join(path, field),
                     format!("expected a whole number of {unit} from {lo} to {hi}, found {n}"),
                 ))
@@ -417,13 +380,13 @@ impl QueueAttributes {
         )?;
         if !self.fifo {
             if self.content_based_deduplication {
-                return Err(SqsError::attribute(
+                return Err(SqsError::queue_attribute(
                     &join(path, "ContentBasedDeduplication"),
                     "expected it on FIFO queues only (a standard queue does not deduplicate)",
                 ));
             }
             if self.deduplication_scope != DeduplicationScope::Queue {
-                return Err(SqsError::attribute(
+                return Err(SqsError::queue_attribute(
                     &join(path, "DeduplicationScope"),
                     "expected it on FIFO queues only (a standard queue does not deduplicate)",
                 ));
@@ -432,7 +395,7 @@ impl QueueAttributes {
         if let Some(r) = &self.redrive_policy {
             let p = join(path, "RedrivePolicy.maxReceiveCount");
             range("", r.max_receive_count, 1, MAX_RECEIVE_COUNT, "receives")
-                .map_err(|e| SqsError::attribute(&p, e.message))?;
+                .map_err(|e| SqsError::queue_attribute(&p, e.message))?;
         }
         Ok(())
     }
@@ -443,14 +406,14 @@ fn redrive(v: &Value, path: &str) -> Result<RedrivePolicy, SqsError> {
     let v = match v {
         Value::String(text) => {
             parsed = serde_json::from_str::<Value>(text).map_err(|e| {
-                SqsError::attribute(path, format!("expected a redrive policy (a mapping or its JSON text), found text that is not JSON ({e})"))
+                SqsError::queue_attribute(path, format!("expected a redrive policy (a mapping or its JSON text), found text that is not JSON ({e})"))
             })?;
             &parsed
         }
         other => other,
     };
     let Value::Object(map) = v else {
-        return Err(SqsError::attribute(
+        return Err(SqsError::queue_attribute(
             path,
             format!("expected a redrive policy (a mapping with `deadLetterTargetArn` and `maxReceiveCount`), found {v}"),
         ));
@@ -463,7 +426,7 @@ fn redrive(v: &Value, path: &str) -> Result<RedrivePolicy, SqsError> {
             "deadLetterTargetArn" => match x {
                 Value::String(s) if !s.is_empty() => target = Some(s.clone()),
                 other => {
-                    return Err(SqsError::attribute(
+                    return Err(SqsError::queue_attribute(
                         &p,
                         format!("expected the dead-letter queue's ARN or name, found {other}"),
                     ))
@@ -473,7 +436,7 @@ fn redrive(v: &Value, path: &str) -> Result<RedrivePolicy, SqsError> {
                 count = Some(in_range(x, &p, 1, MAX_RECEIVE_COUNT, "receives")?);
             }
             other => {
-                return Err(SqsError::attribute(
+                return Err(SqsError::queue_attribute(
                     &p,
                     format!("expected `deadLetterTargetArn` or `maxReceiveCount`, found `{other}`"),
                 ))
@@ -485,11 +448,11 @@ fn redrive(v: &Value, path: &str) -> Result<RedrivePolicy, SqsError> {
             dead_letter_target,
             max_receive_count,
         }),
-        (None, _) => Err(SqsError::attribute(
+        (None, _) => Err(SqsError::queue_attribute(
             &join(path, "deadLetterTargetArn"),
             "expected the dead-letter queue's ARN or name, found nothing",
         )),
-        (_, None) => Err(SqsError::attribute(
+        (_, None) => Err(SqsError::queue_attribute(
             &join(path, "maxReceiveCount"),
             "expected a whole number of receives from 1 to 1000, found nothing",
         )),
@@ -504,13 +467,13 @@ fn check_name(name: &str, fifo: bool, path: &str) -> Result<(), SqsError> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if !ok {
-        return Err(SqsError::attribute(
+        return Err(SqsError::queue_attribute(
             path,
             format!("expected a queue name of 1 to 80 letters, digits, `-` or `_` (a FIFO queue's ending in `.fifo`, counted in the 80), found `{name}`"),
         ));
     }
     if fifo != name.ends_with(".fifo") {
-        return Err(SqsError::attribute(
+        return Err(SqsError::queue_attribute(
             path,
             if fifo {
                 format!("expected a FIFO queue's name to end in `.fifo`, found `{name}`")
@@ -1036,7 +999,7 @@ impl Queue {
         let (dead_letter, max_receive_count) = match &attributes.redrive_policy {
             None => {
                 if dead_letter_attributes.is_some() {
-                    return Err(SqsError::attribute(
+                    return Err(SqsError::queue_attribute(
                         "dead_letter_attributes",
                         "expected no dead-letter attributes for a queue without a `RedrivePolicy`",
                     ));
@@ -1052,20 +1015,20 @@ impl Queue {
                 let path = "attributes.RedrivePolicy.deadLetterTargetArn";
                 check_name(&dl_name, dl.fifo, path)?;
                 if dl.fifo != attributes.fifo {
-                    return Err(SqsError::attribute(
+                    return Err(SqsError::queue_attribute(
                         path,
                         format!("expected a dead-letter queue of the source's kind (a FIFO queue's is FIFO, a standard queue's standard), found `{dl_name}`"),
                     ));
                 }
                 if dl_name == name {
-                    return Err(SqsError::attribute(
+                    return Err(SqsError::queue_attribute(
                         path,
                         format!("expected a dead-letter queue other than the queue itself, found `{dl_name}`"),
                     ));
                 }
                 dl.check("dead_letter_attributes")?;
                 if dl.redrive_policy.is_some() {
-                    return Err(SqsError::attribute(
+                    return Err(SqsError::queue_attribute(
                         "dead_letter_attributes.RedrivePolicy",
                         "expected none: the simulation ends at the dead-letter queue",
                     ));
@@ -1112,7 +1075,7 @@ impl Queue {
 
     fn step(&mut self, now: Instant) -> Result<(), SqsError> {
         if now < self.last {
-            return Err(SqsError::new(
+            return Err(ServiceError::new(
                 "invalid_time",
                 ErrorKind::Argument,
                 "now",
@@ -1135,7 +1098,7 @@ impl Queue {
         match side {
             Side::Source => Ok(&mut self.source),
             Side::DeadLetter => self.dead_letter.as_mut().ok_or_else(|| {
-                SqsError::new(
+                ServiceError::new(
                     "invalid_queue_attribute",
                     ErrorKind::Config,
                     "dead_letter",
@@ -1381,7 +1344,7 @@ impl Queue {
             },
         };
         if !store.attrs.fifo && store.metrics.in_flight >= STANDARD_IN_FLIGHT_LIMIT {
-            return Err(SqsError::new(
+            return Err(ServiceError::new(
                 "over_limit",
                 ErrorKind::State,
                 "",
@@ -1468,7 +1431,7 @@ impl Queue {
         let store = self.store_mut(handle.side)?;
         let m = store.check_handle(handle)?;
         let State::InFlight { received_at, .. } = m.state else {
-            return Err(SqsError::new(
+            return Err(ServiceError::new(
                 "message_not_in_flight",
                 ErrorKind::State,
                 "receipt_handle",
