@@ -202,8 +202,36 @@ fn pattern() -> impl Strategy<Value = Value> {
     ]
 }
 
+/// An event read in place, as a binding reads its own objects.
+struct Tree<'a>(&'a Value);
+
+impl cnarch_core::events::EventTree for Tree<'_> {
+    fn fields(&self, f: &mut dyn FnMut(&str, &Self)) -> bool {
+        match self.0 {
+            Value::Object(m) => {
+                m.iter().for_each(|(k, v)| f(k, &Tree(v)));
+                true
+            }
+            _ => false,
+        }
+    }
+    fn items(&self, f: &mut dyn FnMut(&Self)) -> bool {
+        match self.0 {
+            Value::Array(a) => {
+                a.iter().for_each(|v| f(&Tree(v)));
+                true
+            }
+            _ => false,
+        }
+    }
+    fn scalar(&self) -> Value {
+        self.0.clone()
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
+    /// The matcher agrees with each pattern, also on events read in place.
     #[test]
     fn compiled_matcher_agrees_with_each_pattern(
         patterns in prop::collection::vec(pattern(), 1..12),
@@ -224,6 +252,7 @@ proptest! {
                 .filter(|(_, p)| p.matches(e))
                 .map(|(i, _)| format!("r{i:02}"))
                 .collect();
+            prop_assert_eq!(m.matches_tree(&Tree(e)), want.clone(), "in place, event {}", e);
             prop_assert_eq!(m.matches(e), want, "event {}", e);
         }
         // removing every other rule leaves exactly the others' answers

@@ -74,15 +74,17 @@ fn the_published_table_reads_and_prices() {
     let v = ffi::serverless::default_prices(Host::JS).unwrap();
     assert!(v["requestPricePerMillion"].is_number());
     assert_eq!(v["architectures"][1]["architecture"], "arm64");
-    // A bad function is the model's validation error, with its path.
+    // A bad function is refused as its document would be, with the document's path.
     let e = ffi::serverless::cost(
         Host::RUST,
         &serde_json::json!({"runtime": "go1.x", "handler": "h", "memory": 64}),
         Some(&serde_json::json!({"invocations": 1, "duration": 1.0})),
     )
     .unwrap_err();
-    assert_eq!(e.code, "invalid_input");
-    assert_eq!(e.violations[0].path, "function.memory");
+    assert_eq!(e.code, "invalid_document");
+    assert_eq!(e.violations[0].path, "memory");
+    let e = ffi::serverless::check(&serde_json::json!(["not", "a", "mapping"])).unwrap_err();
+    assert_eq!(e.code, "invalid_argument_type");
 }
 
 #[test]

@@ -167,113 +167,234 @@ pub fn json_data(
     argument: &str,
     max_depth: usize,
 ) -> PyResult<serde_json::Value> {
-    json_value(v, max_depth).map_err(|r| {
-        let mut at = argument.to_string();
-        for seg in r.at.iter().rev() {
-            at.push_str(seg);
-        }
-        let e = match r.why {
-            Why::Number => ffi::Error::number(&at, "to be a finite number", &r.found),
-            Why::Deep => ffi::Error::number(
-                argument,
-                &format!("to nest at most {max_depth} levels deep"),
-                "deeper nesting",
-            ),
-            Why::Type => ffi::Error::type_error(
-                &at,
-                "plain data (mappings, lists, numbers, strings, booleans, null)",
-                &r.found,
-            ),
-        };
-        crate::error::err(e)
-    })
+    json_value(v, max_depth).map_err(|r| refused(r, argument, max_depth))
 }
 
-fn json_value(v: &Bound<'_, PyAny>, depth: usize) -> Result<serde_json::Value, Refused> {
-    use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-    use serde_json::Value;
-    let refuse = |found: String, why: Why| Refused {
+/// Checks that `v` is what [`json_data`] reads, refusing it as `json_data` would, without
+/// building anything (for data read in place afterwards); its deepest nesting (as the core
+/// counts it: `{}` is 0, `{"a": 1}` is 1).
+pub fn check_json_data(v: &Bound<'_, PyAny>, argument: &str, max_depth: usize) -> PyResult<usize> {
+    check_value(v, max_depth).map_err(|r| refused(r, argument, max_depth))
+}
+
+fn refused(r: Refused, argument: &str, max_depth: usize) -> PyErr {
+    let mut at = argument.to_string();
+    for seg in r.at.iter().rev() {
+        at.push_str(seg);
+    }
+    let e = match r.why {
+        Why::Number => ffi::Error::number(&at, "to be a finite number", &r.found),
+        Why::Deep => ffi::Error::number(
+            argument,
+            &format!("to nest at most {max_depth} levels deep"),
+            "deeper nesting",
+        ),
+        Why::Type => ffi::Error::type_error(
+            &at,
+            "plain data (mappings, lists, numbers, strings, booleans, null)",
+            &r.found,
+        ),
+    };
+    crate::error::err(e)
+}
+
+/// What a Python value is as JSON.
+pub(crate) enum Shape<'py> {
+    /// A scalar other than a string.
+    Scalar(serde_json::Value),
+    /// A `str`.
+    Str(Bound<'py, pyo3::types::PyString>),
+    /// A `dict`.
+    Dict(Bound<'py, pyo3::types::PyDict>),
+    /// A `list` or a `tuple`.
+    Seq(Bound<'py, PyAny>),
+}
+
+fn refuse(found: String, why: Why) -> Refused {
+    Refused {
         at: Vec::new(),
         found,
         why,
-    };
+    }
+}
+
+fn type_name(v: &Bound<'_, PyAny>) -> String {
+    v.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_default()
+}
+
+fn shape<'py>(v: &Bound<'py, PyAny>) -> Result<Shape<'py>, Refused> {
+    use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+    use serde_json::Value;
     if let Ok(s) = v.cast::<PyString>() {
-        return s
-            .to_cow()
-            .map(|s| Value::String(s.into_owned()))
-            .map_err(|_| refuse("a string that is not valid Unicode".into(), Why::Type));
+        return Ok(Shape::Str(s.clone()));
     }
     if v.is_none() {
-        return Ok(Value::Null);
+        return Ok(Shape::Scalar(Value::Null));
     }
     if let Ok(b) = v.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
+        return Ok(Shape::Scalar(Value::Bool(b.is_true())));
     }
     if v.cast::<PyInt>().is_ok() {
         if let Ok(i) = v.extract::<i64>() {
-            return Ok(i.into());
+            return Ok(Shape::Scalar(i.into()));
         }
         if let Ok(u) = v.extract::<u64>() {
-            return Ok(u.into());
+            return Ok(Shape::Scalar(u.into()));
         }
         return Err(refuse("an integer beyond 64 bits".into(), Why::Type));
     }
     if let Ok(f) = v.cast::<PyFloat>() {
         let x = f.value();
         return serde_json::Number::from_f64(x)
-            .map(Value::Number)
+            .map(|n| Shape::Scalar(Value::Number(n)))
             .ok_or_else(|| refuse(format!("{x}"), Why::Number));
     }
-    let nested = |items: &mut dyn Iterator<Item = Bound<'_, PyAny>>| -> Result<Value, Refused> {
-        if depth == 0 {
-            return Err(refuse(String::new(), Why::Deep));
-        }
-        let mut out = Vec::new();
-        for (i, x) in items.enumerate() {
-            out.push(json_value(&x, depth - 1).map_err(|mut r| {
-                r.at.push(format!("[{i}]"));
-                r
-            })?);
-        }
-        Ok(Value::Array(out))
-    };
     if let Ok(d) = v.cast::<PyDict>() {
-        if depth == 0 {
-            return Err(refuse(String::new(), Why::Deep));
+        return Ok(Shape::Dict(d.clone()));
+    }
+    if v.cast::<PyList>().is_ok() || v.cast::<PyTuple>().is_ok() {
+        return Ok(Shape::Seq(v.clone()));
+    }
+    Err(refuse(
+        format!("a value of type {}", type_name(v)),
+        Why::Type,
+    ))
+}
+
+fn text<'a>(s: &'a Bound<'_, pyo3::types::PyString>) -> Result<std::borrow::Cow<'a, str>, Refused> {
+    s.to_cow()
+        .map_err(|_| refuse("a string that is not valid Unicode".into(), Why::Type))
+}
+
+fn key_text<'a>(k: &'a Bound<'_, PyAny>) -> Result<std::borrow::Cow<'a, str>, Refused> {
+    k.cast::<pyo3::types::PyString>()
+        .map_err(|_| ())
+        .and_then(|k| k.to_cow().map_err(|_| ()))
+        .map_err(|()| refuse(format!("a key of type {}", type_name(k)), Why::Type))
+}
+
+/// A visitor of a sequence's items.
+type ItemVisitor<'a, 'py> = dyn FnMut(usize, &Bound<'py, PyAny>) -> Result<(), Refused> + 'a;
+
+/// Visits a list's or a tuple's items.
+fn for_each_item<'py>(
+    seq: &Bound<'py, PyAny>,
+    f: &mut ItemVisitor<'_, 'py>,
+) -> Result<(), Refused> {
+    use pyo3::types::{PyList, PyTuple};
+    if let Ok(l) = seq.cast::<PyList>() {
+        for (i, x) in l.iter().enumerate() {
+            f(i, &x)?;
         }
-        let mut out = serde_json::Map::new();
-        for (k, x) in d.iter() {
-            let Ok(key) = k
-                .cast::<PyString>()
-                .map_err(|_| ())
-                .and_then(|k| k.to_cow().map_err(|_| ()))
-            else {
-                let name = k
-                    .get_type()
-                    .name()
-                    .map(|n| n.to_string())
-                    .unwrap_or_default();
-                return Err(refuse(format!("a key of type {name}"), Why::Type));
-            };
-            let key = key.into_owned();
-            let value = json_value(&x, depth - 1).map_err(|mut r| {
-                r.at.push(format!(".{key}"));
-                r
+    } else if let Ok(t) = seq.cast::<PyTuple>() {
+        for (i, x) in t.iter().enumerate() {
+            f(i, &x)?;
+        }
+    }
+    Ok(())
+}
+
+fn at_item(i: usize) -> impl FnOnce(Refused) -> Refused {
+    move |mut r| {
+        r.at.push(format!("[{i}]"));
+        r
+    }
+}
+
+fn at_key(key: &str) -> impl FnOnce(Refused) -> Refused + '_ {
+    move |mut r| {
+        r.at.push(format!(".{key}"));
+        r
+    }
+}
+
+fn json_value(v: &Bound<'_, PyAny>, depth: usize) -> Result<serde_json::Value, Refused> {
+    use serde_json::Value;
+    match shape(v)? {
+        Shape::Scalar(x) => Ok(x),
+        Shape::Str(s) => Ok(Value::String(text(&s)?.into_owned())),
+        _ if depth == 0 => Err(refuse(String::new(), Why::Deep)),
+        Shape::Dict(d) => {
+            let mut out = serde_json::Map::new();
+            for (k, x) in d.iter() {
+                let key = key_text(&k)?.into_owned();
+                let value = json_value(&x, depth - 1).map_err(at_key(&key))?;
+                out.insert(key, value);
+            }
+            Ok(Value::Object(out))
+        }
+        Shape::Seq(seq) => {
+            let mut out = Vec::new();
+            for_each_item(&seq, &mut |i, x| {
+                out.push(json_value(x, depth - 1).map_err(at_item(i))?);
+                Ok(())
             })?;
-            out.insert(key, value);
+            Ok(Value::Array(out))
         }
-        return Ok(Value::Object(out));
     }
-    if let Ok(l) = v.cast::<PyList>() {
-        return nested(&mut l.iter());
+}
+
+fn check_value(v: &Bound<'_, PyAny>, depth: usize) -> Result<usize, Refused> {
+    let mut deepest = None;
+    match shape(v)? {
+        Shape::Scalar(_) => {}
+        Shape::Str(s) => {
+            text(&s)?;
+        }
+        _ if depth == 0 => return Err(refuse(String::new(), Why::Deep)),
+        Shape::Dict(d) => {
+            for (k, x) in d.iter() {
+                let key = key_text(&k)?;
+                let below = check_value(&x, depth - 1).map_err(at_key(&key))?;
+                deepest = deepest.max(Some(below));
+            }
+        }
+        Shape::Seq(seq) => for_each_item(&seq, &mut |i, x| {
+            let below = check_value(x, depth - 1).map_err(at_item(i))?;
+            deepest = deepest.max(Some(below));
+            Ok(())
+        })?,
     }
-    if let Ok(t) = v.cast::<PyTuple>() {
-        return nested(&mut t.iter());
+    Ok(deepest.map_or(0, |d| d + 1))
+}
+
+/// A checked Python event read in place by the pattern matcher (see [`check_json_data`]).
+pub(crate) struct InPlace<'py>(pub(crate) Bound<'py, PyAny>);
+
+impl cnarch_core::events::EventTree for InPlace<'_> {
+    fn fields(&self, f: &mut dyn FnMut(&str, &Self)) -> bool {
+        let Ok(d) = self.0.cast::<pyo3::types::PyDict>() else {
+            return false;
+        };
+        for (k, x) in d.iter() {
+            if let Ok(key) = key_text(&k) {
+                f(&key, &InPlace(x));
+            }
+        }
+        true
     }
-    let name = v
-        .get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_default();
-    Err(refuse(format!("a value of type {name}"), Why::Type))
+
+    fn items(&self, f: &mut dyn FnMut(&Self)) -> bool {
+        if !matches!(shape(&self.0), Ok(Shape::Seq(_))) {
+            return false;
+        }
+        let _ = for_each_item(&self.0, &mut |_, x| {
+            f(&InPlace(x.clone()));
+            Ok(())
+        });
+        true
+    }
+
+    fn scalar(&self) -> serde_json::Value {
+        match shape(&self.0) {
+            Ok(Shape::Scalar(x)) => x,
+            Ok(Shape::Str(s)) => text(&s)
+                .map(|t| serde_json::Value::String(t.into_owned()))
+                .unwrap_or_default(),
+            _ => serde_json::Value::Null,
+        }
+    }
 }

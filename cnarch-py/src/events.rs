@@ -48,11 +48,21 @@ impl PyPatternMatcher {
         Ok(self.0.remove(name))
     }
 
-    /// The names whose patterns match `event`, sorted.
+    /// The names whose patterns match `event`, sorted. A dict is read in place (checked
+    /// whole, converted only where the patterns read); JSON text is parsed.
     #[pyo3(name = "match")]
     fn match_event(&self, event: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         {
-            ffi::events::match_event(&self.0, &plain(event, "event")?).or_py()
+            if event.cast::<pyo3::types::PyDict>().is_err() {
+                return ffi::events::match_event(&self.0, &plain(event, "event")?).or_py();
+            }
+            let depth =
+                crate::convert::check_json_data(event, "event", ffi::events::MAX_EVENT_DEPTH + 1)?;
+            ffi::events::event_shape(None, depth).or_py()?;
+            Ok(ffi::events::match_in_place(
+                &self.0,
+                &crate::convert::InPlace(event.clone()),
+            ))
         }
     }
 

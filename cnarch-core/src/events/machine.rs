@@ -17,6 +17,7 @@
 //! A walk carries the array elements its values came from, so values from different elements
 //! of one array are never combined.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
@@ -336,12 +337,24 @@ pub struct PatternMatcher {
 }
 
 /// A leaf value of the event at a path patterns read, with its array memberships.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Leaf<'a> {
     path: u32,
-    value: &'a Value,
+    value: Cow<'a, Value>,
     start: u32,
     len: u32,
+}
+
+/// An event read in place, for a binding whose events are its own objects (Python dicts):
+/// the matcher asks only for the fields and items on the paths its patterns read, and for
+/// the scalars found there, so the rest of the event is never converted.
+pub trait EventTree {
+    /// Calls `f` with each field, and is true, when this is an object (keys as written).
+    fn fields(&self, f: &mut dyn FnMut(&str, &Self)) -> bool;
+    /// Calls `f` with each item, and is true, when this is an array.
+    fn items(&self, f: &mut dyn FnMut(&Self)) -> bool;
+    /// This value as a JSON scalar (it is neither an object nor an array).
+    fn scalar(&self) -> Value;
 }
 
 #[derive(Debug, Default)]
@@ -350,6 +363,17 @@ struct Walk<'a> {
     members: Vec<(u32, u32)>,
     stack: Vec<(u32, u32)>,
     next_array: u32,
+}
+
+impl Walk<'_> {
+    fn new() -> Self {
+        Walk {
+            leaves: Vec::with_capacity(32),
+            members: Vec::with_capacity(16),
+            stack: Vec::with_capacity(8),
+            next_array: 0,
+        }
+    }
 }
 
 /// Keys ordered by length, then bytes.
@@ -526,13 +550,75 @@ impl PatternMatcher {
         if self.states.is_empty() {
             return Vec::new();
         }
-        let mut w = Walk {
-            leaves: Vec::with_capacity(32),
-            members: Vec::with_capacity(16),
-            stack: Vec::with_capacity(8),
-            next_array: 0,
-        };
+        let mut w = Walk::new();
         self.walk_object(0, map, &mut w, 0);
+        self.run(w)
+    }
+
+    /// [`PatternMatcher::matches`] for an event read in place; an event that is not an
+    /// object matches nothing.
+    pub fn matches_tree<T: EventTree>(&self, event: &T) -> Vec<String> {
+        if self.states.is_empty() {
+            return Vec::new();
+        }
+        let mut w = Walk::new();
+        let is_object = event.fields(&mut |k, v| self.tree_field(0, k, v, &mut w, 1));
+        if !is_object {
+            return Vec::new();
+        }
+        self.run(w)
+    }
+
+    fn tree_field<T: EventTree>(
+        &self,
+        node: u32,
+        key: &str,
+        v: &T,
+        w: &mut Walk<'_>,
+        depth: usize,
+    ) {
+        let mut n = Some(node);
+        for seg in key.split('.') {
+            n = n.and_then(|n| self.child(n, seg));
+        }
+        if let Some(n) = n {
+            self.tree_value(n, v, w, depth);
+        }
+    }
+
+    fn tree_value<T: EventTree>(&self, node: u32, v: &T, w: &mut Walk<'_>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        if v.fields(&mut |k, x| self.tree_field(node, k, x, w, depth + 1)) {
+            return;
+        }
+        let id = w.next_array;
+        let mut i = 0u32;
+        let is_array = v.items(&mut |x| {
+            if i == 0 {
+                w.next_array += 1;
+            }
+            w.stack.push((id, i));
+            self.tree_value(node, x, w, depth + 1);
+            w.stack.pop();
+            i += 1;
+        });
+        if is_array || !self.paths[node as usize].read {
+            return;
+        }
+        let start = w.members.len() as u32;
+        w.members.extend_from_slice(&w.stack);
+        w.leaves.push(Leaf {
+            path: node,
+            value: Cow::Owned(v.scalar()),
+            start,
+            len: w.stack.len() as u32,
+        });
+    }
+
+    /// The automaton over the leaves a walk collected.
+    fn run(&self, mut w: Walk<'_>) -> Vec<String> {
         // stable: the leaves of one path keep the event's order
         w.leaves.sort_by_key(|l| l.path);
         let mut matched: Vec<u32> = Vec::with_capacity(16);
@@ -551,7 +637,7 @@ impl PatternMatcher {
                 }
                 for leaf in &w.leaves[lo..hi] {
                     next.clear();
-                    step.values.hits(leaf.value, &mut |t| next.push(t));
+                    step.values.hits(&leaf.value, &mut |t| next.push(t));
                     if next.is_empty() {
                         continue;
                     }
@@ -629,7 +715,7 @@ impl PatternMatcher {
                 w.members.extend_from_slice(&w.stack);
                 w.leaves.push(Leaf {
                     path: node,
-                    value: leaf,
+                    value: Cow::Borrowed(leaf),
                     start,
                     len: w.stack.len() as u32,
                 });

@@ -40,7 +40,7 @@ use std::fmt;
 
 use crate::error::{Coded, ErrorKind};
 
-pub use machine::PatternMatcher;
+pub use machine::{EventTree, PatternMatcher};
 pub use pattern::{EventPattern, PatternError};
 
 /// Why SNS or SQS input was refused ([`sns::SnsError`], [`sqs::SqsError`]): a stable code, its

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 
-use super::{flatten, ServiceError};
 use super::pattern::{decimals, Branch, EventPattern, Field, Matcher};
+use super::{flatten, ServiceError};
 use crate::error::ErrorKind;
 
 /// The largest filter policy SNS accepts: 256 KB of JSON text.
@@ -67,7 +67,12 @@ impl ServiceError {
     }
 
     fn attribute(path: &str, message: impl Into<String>) -> SnsError {
-        ServiceError::new("invalid_message_attribute", ErrorKind::Argument, path, message)
+        ServiceError::new(
+            "invalid_message_attribute",
+            ErrorKind::Argument,
+            path,
+            message,
+        )
     }
 
     fn subscription(path: &str, message: impl Into<String>) -> SnsError {

@@ -44,21 +44,35 @@ pub fn event(v: &Value) -> Result<Cow<'_, Value>, Error> {
         })?),
         other => Cow::Borrowed(other),
     };
-    if !event.is_object() {
+    let found = (!event.is_object()).then(|| kind_of(&event));
+    event_shape(found, depth(&event))?;
+    Ok(event)
+}
+
+/// The checks [`event`] makes, for an event a binding reads in place: `not_object` names what
+/// it is instead (`None` for an object), `depth` its deepest nesting.
+pub fn event_shape(not_object: Option<&str>, depth: usize) -> Result<(), Error> {
+    if let Some(kind) = not_object {
         return Err(Error::type_error(
             "event",
             "an event (a mapping or its JSON text)",
-            kind_of(&event),
+            kind,
         ));
     }
-    if depth(&event) > MAX_EVENT_DEPTH {
+    if depth > MAX_EVENT_DEPTH {
         return Err(Error::number(
             "event",
             &format!("to nest at most {MAX_EVENT_DEPTH} levels deep"),
             "a deeper event",
         ));
     }
-    Ok(event)
+    Ok(())
+}
+
+/// The names of the rules an event read in place matches, sorted (the binding has checked it
+/// with [`event_shape`]).
+pub fn match_in_place<T: crate::events::EventTree>(m: &PatternMatcher, event: &T) -> Vec<String> {
+    m.matches_tree(event)
 }
 
 /// The deepest nesting of mappings and lists in `v`, counted without recursion.
@@ -215,26 +229,22 @@ pub fn filter_policy_matches(
     Ok(evaluate(&policy, attributes, body)?.delivered)
 }
 
-/// The options of [`filter_policy_matches_options`].
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MatchOptions {
-    attributes: Option<Value>,
-    body: Option<Value>,
-    scope: Option<String>,
-}
-
 /// [`filter_policy_matches`] with its options as one mapping: `attributes`, `body`, `scope`
 /// (for hosts without keyword arguments); another key is refused.
 pub fn filter_policy_matches_options(
     policy_data: &Value,
     options: Option<&Value>,
 ) -> Result<bool, Error> {
-    let o: MatchOptions = super::options(AS_WRITTEN, options, "options", &[])?;
+    let o = super::Fields::new(
+        AS_WRITTEN,
+        options,
+        "options",
+        &["attributes", "body", "scope"],
+    )?;
     filter_policy_matches(
         policy_data,
-        o.attributes.as_ref(),
-        o.body.as_ref(),
-        o.scope.as_deref(),
+        o.value("attributes"),
+        o.value("body"),
+        o.string("scope")?.as_deref(),
     )
 }

@@ -116,3 +116,123 @@ pub(crate) fn kind_of(v: &Value) -> &'static str {
         Value::Object(_) => "a mapping",
     }
 }
+
+/// An options mapping read field by field, without a serde type per mapping (each of those
+/// costs the npm module a deserializer): names in the host's spelling, unknown names refused,
+/// each value checked, errors as [`options`] gives them (`invalid_input`, the field's path).
+#[derive(Debug)]
+pub(crate) struct Fields {
+    host: Host,
+    path: String,
+    map: serde_json::Map<String, Value>,
+}
+
+impl Fields {
+    /// The mapping `v` (absent or `null`: empty) with only the fields in `known` (the core's
+    /// names).
+    pub(crate) fn new(
+        host: Host,
+        v: Option<&Value>,
+        path: &str,
+        known: &[&str],
+    ) -> Result<Fields, Error> {
+        let map = match v {
+            None | Some(Value::Null) => serde_json::Map::new(),
+            Some(Value::Object(_)) => match host.input(v.cloned().unwrap_or_default(), &[]) {
+                Value::Object(m) => m,
+                _ => serde_json::Map::new(),
+            },
+            Some(other) => {
+                return Err(Fields::refuse(
+                    host,
+                    path.to_string(),
+                    "invalid_type",
+                    format!("invalid type: expected a mapping, found {}", kind_of(other)),
+                ))
+            }
+        };
+        if let Some(k) = map.keys().find(|k| !known.contains(&k.as_str())) {
+            let names: Vec<String> = known
+                .iter()
+                .map(|n| format!("`{}`", host.name(n)))
+                .collect();
+            return Err(Fields::refuse(
+                host,
+                format!("{path}.{k}"),
+                "unknown_field",
+                format!(
+                    "unknown field `{}`, expected one of {}",
+                    host.name(k),
+                    names.join(", ")
+                ),
+            ));
+        }
+        Ok(Fields {
+            host,
+            path: path.to_string(),
+            map,
+        })
+    }
+
+    fn refuse(host: Host, at: String, code: &str, message: String) -> Error {
+        host.error(&InvalidInput {
+            violations: vec![Violation::at(at, code, message)],
+        })
+    }
+
+    fn typed<T>(
+        &self,
+        key: &str,
+        what: &str,
+        read: impl FnOnce(&Value) -> Option<T>,
+    ) -> Result<Option<T>, Error> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => read(v).map(Some).ok_or_else(|| {
+                Fields::refuse(
+                    self.host,
+                    format!("{}.{key}", self.path),
+                    "invalid_type",
+                    format!("invalid type: expected {what}, found {}", kind_of(v)),
+                )
+            }),
+        }
+    }
+
+    /// A whole number from 0 to 2^32 − 1.
+    pub(crate) fn u32(&self, key: &str) -> Result<Option<u32>, Error> {
+        self.typed(key, "a whole number of 0 or more", |v| {
+            v.as_u64().and_then(|n| u32::try_from(n).ok())
+        })
+    }
+
+    /// A whole number of 0 or more.
+    pub(crate) fn u64(&self, key: &str) -> Result<Option<u64>, Error> {
+        self.typed(key, "a whole number of 0 or more", Value::as_u64)
+    }
+
+    /// A number.
+    pub(crate) fn f64(&self, key: &str) -> Result<Option<f64>, Error> {
+        self.typed(key, "a number", Value::as_f64)
+    }
+
+    /// A boolean.
+    pub(crate) fn bool(&self, key: &str) -> Result<Option<bool>, Error> {
+        self.typed(key, "a boolean", Value::as_bool)
+    }
+
+    /// A string.
+    pub(crate) fn string(&self, key: &str) -> Result<Option<String>, Error> {
+        self.typed(key, "a string", |v| v.as_str().map(str::to_string))
+    }
+
+    /// A value as given (absent or `null`: `None`).
+    pub(crate) fn value(&self, key: &str) -> Option<&Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    /// The path of a field, for errors about its value.
+    pub(crate) fn at(&self, key: &str) -> String {
+        format!("{}.{key}", self.path)
+    }
+}

@@ -4,34 +4,37 @@
 
 use serde_json::Value;
 
-use super::{Error, Host};
-use crate::error::{InvalidInput, Violation};
-use crate::model::events::EventDrivenArchitecture;
-use crate::model::serverless::ServerlessFunction;
+use super::{Error, Fields, Host};
+use crate::document::Document;
 use crate::serverless::{self, Architecture, PriceTable, Usage};
 
 /// The model's documents are read as written.
 const AS_WRITTEN: Host = Host::RUST;
 
-/// Reads a model type and runs its validation rules, every violation with its path under
-/// `path`.
-fn model<T: serde::de::DeserializeOwned + validator::Validate>(
-    v: &Value,
-    path: &str,
-) -> Result<T, Error> {
-    let t: T = super::read(AS_WRITTEN, v, path, &[])?;
-    let mut found = Vec::new();
-    crate::validate::fields::check(path, &t, &mut found);
-    if found.is_empty() {
-        Ok(t)
-    } else {
-        Err(AS_WRITTEN.error(&InvalidInput {
-            violations: found
-                .into_iter()
-                .map(|f| Violation::at(f.path, &f.code, f.message))
-                .collect(),
-        }))
+/// Reads a document of `kind` given without `apiVersion` and `kind` (as the model writes it),
+/// loading it as a document is loaded: the same rules, violations with the document's paths.
+fn document(v: &Value, argument: &str, kind: &str) -> Result<Document, Error> {
+    let Value::Object(map) = v else {
+        return Err(Error::type_error(
+            argument,
+            &format!("a {kind} as the model writes it (a mapping)"),
+            super::kind_of(v),
+        ));
+    };
+    let mut doc = map.clone();
+    doc.insert(
+        "apiVersion".into(),
+        Value::String(crate::API_VERSION.into()),
+    );
+    doc.insert("kind".into(), Value::String(kind.into()));
+    if kind == "ServerlessFunction" {
+        // A function's name matters to the document, not to its cost: it may be left out.
+        doc.entry("name")
+            .or_insert_with(|| Value::String("function".into()));
     }
+    let mut docs = crate::load_json_value(Value::Object(doc)).map_err(|e| AS_WRITTEN.error(&e))?;
+    docs.pop()
+        .ok_or_else(|| Error::internal("a loaded document went missing"))
 }
 
 /// The published price table (the default of [`cost`]).
@@ -46,49 +49,64 @@ pub fn prices(host: Host, v: &Value) -> Result<PriceTable, Error> {
     Ok(t)
 }
 
-/// [`cost`]'s options.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CostArgs {
-    invocations: Option<u64>,
-    duration: Option<f64>,
-    memory_mb: Option<u32>,
-    architecture: Option<Architecture>,
-    free_tier: Option<bool>,
-    prices: Option<Value>,
-}
-
 /// The month's cost of `function` (the model's `ServerlessFunction`) with `options`:
 /// `invocations` and `duration` (one invocation's, in the host's unit) required;
 /// `memory_mb`, `architecture` (`x86_64`, `arm64`), `free_tier` (true by default) and
 /// `prices` (the published table by default) optional.
 pub fn cost(host: Host, function: &Value, options: Option<&Value>) -> Result<Value, Error> {
-    let f: ServerlessFunction = model(function, "function")?;
-    let o: CostArgs = super::options(host, options, "options", &[])?;
-    let invocations = o.invocations.ok_or_else(|| {
+    let Document::ServerlessFunction(f) = document(function, "function", "ServerlessFunction")?
+    else {
+        return Err(Error::internal(
+            "a ServerlessFunction loaded as another kind",
+        ));
+    };
+    let o = Fields::new(
+        host,
+        options,
+        "options",
+        &[
+            "invocations",
+            "duration",
+            "memory_mb",
+            "architecture",
+            "free_tier",
+            "prices",
+        ],
+    )?;
+    let invocations = o.u64("invocations")?.ok_or_else(|| {
         Error::type_error(
             &host.name("invocations"),
             "a whole number of invocations",
             "nothing",
         )
     })?;
-    let duration = o.duration.ok_or_else(|| {
+    let duration = o.f64("duration")?.ok_or_else(|| {
         Error::type_error(
             &host.name("duration"),
             "one invocation's duration",
             "nothing",
         )
     })?;
-    let table = match &o.prices {
-        None | Some(Value::Null) => PriceTable::aws_default(),
+    let table = match o.value("prices") {
+        None => PriceTable::aws_default(),
         Some(v) => prices(host, v)?,
+    };
+    let architecture = match o.string("architecture")?.as_deref() {
+        None | Some("x86_64") => Architecture::X86_64,
+        Some("arm64") => Architecture::Arm64,
+        Some(other) => {
+            return Err(host.error(&crate::error::UnknownName::new(
+                "architecture",
+                format!("expected architecture `x86_64` or `arm64`, found `{other}`"),
+            )))
+        }
     };
     let usage = Usage {
         invocations,
         duration: host.duration(duration, "duration")?,
-        architecture: o.architecture.unwrap_or_default(),
-        free_tier: o.free_tier.unwrap_or(true),
-        memory_mb: o.memory_mb,
+        architecture,
+        free_tier: o.bool("free_tier")?.unwrap_or(true),
+        memory_mb: o.u32("memory_mb")?,
     };
     let c = serverless::cost(&f, &usage, &table).map_err(|e| host.error(&e))?;
     let mut v = host.output(&c)?;
@@ -99,7 +117,13 @@ pub fn cost(host: Host, function: &Value, options: Option<&Value>) -> Result<Val
 /// The findings of [`serverless::check`] on an event-driven architecture (its document
 /// without `apiVersion` and `kind`, as the model writes it).
 pub fn check(architecture: &Value) -> Result<Value, Error> {
-    let a: EventDrivenArchitecture = model(architecture, "architecture")?;
+    let Document::EventDrivenArchitecture(a) =
+        document(architecture, "architecture", "EventDrivenArchitecture")?
+    else {
+        return Err(Error::internal(
+            "an EventDrivenArchitecture loaded as another kind",
+        ));
+    };
     AS_WRITTEN.output(&serverless::check(&a))
 }
 
@@ -129,30 +153,6 @@ pub fn mapping_settings(
     }))
 }
 
-/// One arrival of [`drain`]'s trace.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ArrivalArgs {
-    at: f64,
-    count: u32,
-    size: Option<u32>,
-    failing: Option<u32>,
-    groups: Option<u32>,
-}
-
-/// [`drain`]'s options.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DrainArgs {
-    duration: Option<f64>,
-    per_message: Option<f64>,
-    timeout: Option<f64>,
-    reserved_concurrency: Option<u32>,
-    arrivals: Vec<ArrivalArgs>,
-    until: Option<f64>,
-    tick: Option<f64>,
-}
-
 /// Drains `queue` through a function with `mapping`; `options`: `duration` (per invocation,
 /// required), `per_message`, `timeout` (3 s by default), `reserved_concurrency`, `arrivals`
 /// (`[{at, count, size, failing, groups}]`), `until` (required) and `tick` (1 s by default),
@@ -164,41 +164,79 @@ pub fn drain(
     options: Option<&Value>,
 ) -> Result<Value, Error> {
     use crate::serverless::esm::{self, Arrival, Consumer, DrainOptions};
-    let o: DrainArgs = super::options(host, options, "options", &[])?;
+    let o = Fields::new(
+        host,
+        options,
+        "options",
+        &[
+            "duration",
+            "per_message",
+            "timeout",
+            "reserved_concurrency",
+            "arrivals",
+            "until",
+            "tick",
+        ],
+    )?;
     let need = |v: Option<f64>, name: &str, what: &str| {
         v.ok_or_else(|| Error::type_error(&host.name(name), what, "nothing"))
     };
     let consumer = Consumer {
         duration: host.duration(
-            need(o.duration, "duration", "an invocation's duration")?,
+            need(o.f64("duration")?, "duration", "an invocation's duration")?,
             "duration",
         )?,
-        per_message: match o.per_message {
+        per_message: match o.f64("per_message")? {
             Some(v) => host.duration(v, "per_message")?,
             None => std::time::Duration::ZERO,
         },
-        timeout: match o.timeout {
+        timeout: match o.f64("timeout")? {
             Some(v) => host.duration(v, "timeout")?,
             None => crate::serverless::DEFAULT_TIMEOUT,
         },
-        reserved_concurrency: o.reserved_concurrency,
+        reserved_concurrency: o.u32("reserved_concurrency")?,
     };
-    let arrivals = o
-        .arrivals
-        .iter()
-        .map(|a| {
-            Ok(Arrival {
-                at: host.instant(a.at, "at")?,
-                count: a.count,
-                size: a.size.unwrap_or(1024),
-                failing: a.failing.unwrap_or(0),
-                groups: a.groups.unwrap_or(1),
-            })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
+    let list = match o.value("arrivals") {
+        None => &[][..],
+        Some(Value::Array(items)) => items.as_slice(),
+        Some(other) => {
+            return Err(Error::type_error(
+                &host.name(&o.at("arrivals")),
+                "a list of arrivals",
+                super::kind_of(other),
+            ))
+        }
+    };
+    let mut arrivals = Vec::with_capacity(list.len());
+    for (i, a) in list.iter().enumerate() {
+        let path = format!("options.arrivals[{i}]");
+        let f = Fields::new(
+            host,
+            Some(a),
+            &path,
+            &["at", "count", "size", "failing", "groups"],
+        )?;
+        let (Some(at), Some(count)) = (f.f64("at")?, f.u32("count")?) else {
+            return Err(Error::type_error(
+                &path,
+                "an arrival with `at` and `count`",
+                "one without",
+            ));
+        };
+        arrivals.push(Arrival {
+            at: host.instant(at, "at")?,
+            count,
+            size: f.u32("size")?.unwrap_or(1024),
+            failing: f.u32("failing")?.unwrap_or(0),
+            groups: f.u32("groups")?.unwrap_or(1),
+        });
+    }
     let opts = DrainOptions {
-        until: host.instant(need(o.until, "until", "the last tick's time")?, "until")?,
-        tick: match o.tick {
+        until: host.instant(
+            need(o.f64("until")?, "until", "the last tick's time")?,
+            "until",
+        )?,
+        tick: match o.f64("tick")? {
             Some(v) => host.duration(v, "tick")?,
             None => std::time::Duration::from_secs(1),
         },

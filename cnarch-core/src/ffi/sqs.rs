@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::{Error, Host};
+use super::{Error, Fields, Host};
 use crate::events::sqs::{
     Queue, QueueAttributes, QueueMetrics, ReceiptHandle, ReceiveRequest, SendOptions, SendReceipt,
     Side,
@@ -31,26 +31,6 @@ pub fn queue(
     Queue::new(name, attrs, dead_letter).map_err(|e| host.error(&e))
 }
 
-/// SendMessage's options as a mapping.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SendArgs {
-    delay_seconds: Option<u32>,
-    message_group_id: Option<String>,
-    message_deduplication_id: Option<String>,
-}
-
-/// ReceiveMessage's options as a mapping.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReceiveArgs {
-    max_messages: Option<u32>,
-    visibility_timeout: Option<u32>,
-    wait_time_seconds: Option<u32>,
-    #[serde(default)]
-    dead_letter: bool,
-}
-
 /// Sends `body` at `now` with `options` (`delay_seconds`, `message_group_id`,
 /// `message_deduplication_id`): `{message_id, sequence_number, duplicate}`.
 pub fn send(
@@ -61,15 +41,24 @@ pub fn send(
     options: Option<&Value>,
 ) -> Result<Value, Error> {
     let now = host.instant(now, "now")?;
-    let o: SendArgs = super::options(host, options, "options", &[])?;
+    let o = Fields::new(
+        host,
+        options,
+        "options",
+        &[
+            "delay_seconds",
+            "message_group_id",
+            "message_deduplication_id",
+        ],
+    )?;
     let r = q
         .send(
             now,
             body,
             &SendOptions {
-                delay_seconds: o.delay_seconds,
-                message_group_id: o.message_group_id,
-                message_deduplication_id: o.message_deduplication_id,
+                delay_seconds: o.u32("delay_seconds")?,
+                message_group_id: o.string("message_group_id")?,
+                message_deduplication_id: o.string("message_deduplication_id")?,
             },
         )
         .map_err(|e| host.error(&e))?;
@@ -94,12 +83,22 @@ pub fn receive(
     options: Option<&Value>,
 ) -> Result<Value, Error> {
     let now = host.instant(now, "now")?;
-    let o: ReceiveArgs = super::options(host, options, "options", &[])?;
+    let o = Fields::new(
+        host,
+        options,
+        "options",
+        &[
+            "max_messages",
+            "visibility_timeout",
+            "wait_time_seconds",
+            "dead_letter",
+        ],
+    )?;
     let request = ReceiveRequest {
-        max_messages: o.max_messages.unwrap_or(1),
-        visibility_timeout: o.visibility_timeout,
-        wait_time_seconds: o.wait_time_seconds,
-        side: if o.dead_letter {
+        max_messages: o.u32("max_messages")?.unwrap_or(1),
+        visibility_timeout: o.u32("visibility_timeout")?,
+        wait_time_seconds: o.u32("wait_time_seconds")?,
+        side: if o.bool("dead_letter")?.unwrap_or(false) {
             Side::DeadLetter
         } else {
             Side::Source

@@ -182,16 +182,21 @@ impl PriceTable {
     pub fn aws_default() -> PriceTable {
         // The table is part of the crate and its shape is checked by a test; should it ever
         // fail to read, an empty table prices every GB-second at zero instead of panicking.
-        serde_json::from_str(include_str!("lambda_prices.json")).unwrap_or(PriceTable {
-            source: String::new(),
-            date: String::new(),
-            request_price_per_million: 0.0,
-            free_tier: FreeTier {
-                requests: 0,
-                gb_seconds: 0.0,
-            },
-            architectures: Vec::new(),
-        })
+        // Read as callers' tables are read (one deserializer for both, which the npm
+        // module's size budget notices).
+        serde_json::from_str::<serde_json::Value>(include_str!("lambda_prices.json"))
+            .ok()
+            .and_then(|v| crate::validate::schema::read_input::<PriceTable>(&v, "").ok())
+            .unwrap_or(PriceTable {
+                source: String::new(),
+                date: String::new(),
+                request_price_per_million: 0.0,
+                free_tier: FreeTier {
+                    requests: 0,
+                    gb_seconds: 0.0,
+                },
+                architectures: Vec::new(),
+            })
     }
 
     /// Checks that the table can price: prices and amounts finite and not negative, tiers with
