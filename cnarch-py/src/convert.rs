@@ -199,15 +199,15 @@ fn refused(r: Refused, argument: &str, max_depth: usize) -> PyErr {
 }
 
 /// What a Python value is as JSON.
-pub(crate) enum Shape<'py> {
+pub(crate) enum Shape<'a, 'py> {
     /// A scalar other than a string.
     Scalar(serde_json::Value),
     /// A `str`.
-    Str(Bound<'py, pyo3::types::PyString>),
+    Str(&'a Bound<'py, pyo3::types::PyString>),
     /// A `dict`.
-    Dict(Bound<'py, pyo3::types::PyDict>),
+    Dict(&'a Bound<'py, pyo3::types::PyDict>),
     /// A `list` or a `tuple`.
-    Seq(Bound<'py, PyAny>),
+    Seq(&'a Bound<'py, PyAny>),
 }
 
 fn refuse(found: String, why: Why) -> Refused {
@@ -225,11 +225,11 @@ fn type_name(v: &Bound<'_, PyAny>) -> String {
         .unwrap_or_default()
 }
 
-fn shape<'py>(v: &Bound<'py, PyAny>) -> Result<Shape<'py>, Refused> {
+fn shape<'a, 'py>(v: &'a Bound<'py, PyAny>) -> Result<Shape<'a, 'py>, Refused> {
     use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
     use serde_json::Value;
     if let Ok(s) = v.cast::<PyString>() {
-        return Ok(Shape::Str(s.clone()));
+        return Ok(Shape::Str(s));
     }
     if v.is_none() {
         return Ok(Shape::Scalar(Value::Null));
@@ -253,10 +253,10 @@ fn shape<'py>(v: &Bound<'py, PyAny>) -> Result<Shape<'py>, Refused> {
             .ok_or_else(|| refuse(format!("{x}"), Why::Number));
     }
     if let Ok(d) = v.cast::<PyDict>() {
-        return Ok(Shape::Dict(d.clone()));
+        return Ok(Shape::Dict(d));
     }
     if v.cast::<PyList>().is_ok() || v.cast::<PyTuple>().is_ok() {
-        return Ok(Shape::Seq(v.clone()));
+        return Ok(Shape::Seq(v));
     }
     Err(refuse(
         format!("a value of type {}", type_name(v)),
@@ -315,7 +315,7 @@ fn json_value(v: &Bound<'_, PyAny>, depth: usize) -> Result<serde_json::Value, R
     use serde_json::Value;
     match shape(v)? {
         Shape::Scalar(x) => Ok(x),
-        Shape::Str(s) => Ok(Value::String(text(&s)?.into_owned())),
+        Shape::Str(s) => Ok(Value::String(text(s)?.into_owned())),
         _ if depth == 0 => Err(refuse(String::new(), Why::Deep)),
         Shape::Dict(d) => {
             let mut out = serde_json::Map::new();
@@ -328,7 +328,7 @@ fn json_value(v: &Bound<'_, PyAny>, depth: usize) -> Result<serde_json::Value, R
         }
         Shape::Seq(seq) => {
             let mut out = Vec::new();
-            for_each_item(&seq, &mut |i, x| {
+            for_each_item(seq, &mut |i, x| {
                 out.push(json_value(x, depth - 1).map_err(at_item(i))?);
                 Ok(())
             })?;
@@ -342,7 +342,7 @@ fn check_value(v: &Bound<'_, PyAny>, depth: usize) -> Result<usize, Refused> {
     match shape(v)? {
         Shape::Scalar(_) => {}
         Shape::Str(s) => {
-            text(&s)?;
+            text(s)?;
         }
         _ if depth == 0 => return Err(refuse(String::new(), Why::Deep)),
         Shape::Dict(d) => {
@@ -352,7 +352,7 @@ fn check_value(v: &Bound<'_, PyAny>, depth: usize) -> Result<usize, Refused> {
                 deepest = deepest.max(Some(below));
             }
         }
-        Shape::Seq(seq) => for_each_item(&seq, &mut |i, x| {
+        Shape::Seq(seq) => for_each_item(seq, &mut |i, x| {
             let below = check_value(x, depth - 1).map_err(at_item(i))?;
             deepest = deepest.max(Some(below));
             Ok(())
@@ -391,7 +391,7 @@ impl cnarch_core::events::EventTree for InPlace<'_> {
     fn scalar(&self) -> serde_json::Value {
         match shape(&self.0) {
             Ok(Shape::Scalar(x)) => x,
-            Ok(Shape::Str(s)) => text(&s)
+            Ok(Shape::Str(s)) => text(s)
                 .map(|t| serde_json::Value::String(t.into_owned()))
                 .unwrap_or_default(),
             _ => serde_json::Value::Null,
