@@ -107,6 +107,17 @@ pub fn opt_json(
         .transpose()
 }
 
+/// Keyword arguments given (not `None`) as one options mapping, under their Python names.
+pub fn kwargs(pairs: &[(&str, Option<&Bound<'_, PyAny>>)]) -> PyResult<serde_json::Value> {
+    let mut map = serde_json::Map::new();
+    for (k, v) in pairs {
+        if let Some(v) = opt_json(*v, k)? {
+            map.insert((*k).to_string(), v);
+        }
+    }
+    Ok(serde_json::Value::Object(map))
+}
+
 /// Reads `T` from Python data with the core's path-naming errors.
 pub fn read<T: serde::de::DeserializeOwned>(v: &Bound<'_, PyAny>, argument: &str) -> PyResult<T> {
     ffi::read(HOST, &json_of(v, argument)?, argument, &[]).or_py()

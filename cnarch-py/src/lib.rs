@@ -23,6 +23,8 @@ mod policy;
 mod resilience;
 mod serverless;
 mod slo;
+mod sns;
+mod sqs;
 mod values;
 
 use pyo3::prelude::*;
@@ -66,7 +68,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(alerting::_am_parse_matchers, m)?,
         wrap_pyfunction!(alerting::_am_matches, m)?,
         wrap_pyfunction!(events::_event_matches, m)?,
-        wrap_pyfunction!(events::_filter_policy_matches, m)?,
+        wrap_pyfunction!(sns::_filter_policy_matches, m)?,
         wrap_pyfunction!(serverless::_serverless_cost, m)?,
         wrap_pyfunction!(serverless::_serverless_prices, m)?,
         wrap_pyfunction!(serverless::_serverless_check, m)?,
@@ -94,9 +96,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<autoscale::PyKeda>()?;
     m.add_class::<alerting::PyAlertRule>()?;
     m.add_class::<events::PyPatternMatcher>()?;
-    m.add_class::<events::PyFilterPolicy>()?;
-    m.add_class::<events::PyTopic>()?;
-    m.add_class::<events::PyQueue>()?;
+    m.add_class::<sns::PyFilterPolicy>()?;
+    m.add_class::<sns::PyTopic>()?;
+    m.add_class::<sqs::PyQueue>()?;
     m.add_class::<serverless::PyEventSourceMapping>()?;
     Ok(())
 }

@@ -5,10 +5,8 @@ use cnarch_core::ffi;
 use cnarch_py_macros::guarded;
 use pyo3::prelude::*;
 
-use crate::convert::{json_of, opt_json, to_py};
-use crate::error::OrPy;
-
-const HOST: ffi::Host = ffi::Host::PYTHON;
+use crate::convert::{json_of, kwargs, opt_json, to_py};
+use crate::error::{OrPy, HOST};
 
 /// The month's cost of `function` with `options` (invocations, duration, ...).
 #[guarded]
@@ -80,7 +78,7 @@ impl PyEventSourceMapping {
     fn drain(
         &self,
         py: Python<'_>,
-        mut queue: PyRefMut<'_, crate::events::PyQueue>,
+        mut queue: PyRefMut<'_, crate::sqs::PyQueue>,
         duration: &Bound<'_, PyAny>,
         arrivals: &Bound<'_, PyAny>,
         until: &Bound<'_, PyAny>,
@@ -89,8 +87,7 @@ impl PyEventSourceMapping {
         reserved_concurrency: Option<&Bound<'_, PyAny>>,
         tick: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let mut o = serde_json::Map::new();
-        for (k, v) in [
+        let o = kwargs(&[
             ("duration", Some(duration)),
             ("arrivals", Some(arrivals)),
             ("until", Some(until)),
@@ -98,18 +95,8 @@ impl PyEventSourceMapping {
             ("timeout", timeout),
             ("reserved_concurrency", reserved_concurrency),
             ("tick", tick),
-        ] {
-            if let Some(v) = opt_json(v, k)? {
-                o.insert(k.to_string(), v);
-            }
-        }
-        let r = ffi::serverless::drain(
-            HOST,
-            &mut queue.0,
-            &self.0,
-            Some(&serde_json::Value::Object(o)),
-        )
-        .or_py()?;
+        ])?;
+        let r = ffi::serverless::drain(HOST, &mut queue.0, &self.0, Some(&o)).or_py()?;
         to_py(py, &r)
     }
 

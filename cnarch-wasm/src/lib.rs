@@ -24,4 +24,6 @@ pub mod policy;
 pub mod resilience;
 pub mod serverless;
 pub mod slo;
+pub mod sns;
+pub mod sqs;
 pub mod values;

@@ -5,9 +5,7 @@ use cnarch_core::ffi;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{data, opt_data, to_js_value};
-use crate::error::OrJs;
-
-const HOST: ffi::Host = ffi::Host::JS;
+use crate::error::{OrJs, HOST};
 
 /// A month's cost of `function`; `options`: `{invocations, duration, memoryMb,
 /// architecture, freeTier, prices}`.
@@ -60,7 +58,7 @@ impl EventSourceMapping {
     /// milliseconds.
     pub fn drain(
         &self,
-        queue: &mut crate::events::Queue,
+        queue: &mut crate::sqs::Queue,
         options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let o = opt_data(&options, "options")?;
