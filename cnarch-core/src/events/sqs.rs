@@ -197,9 +197,33 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
-/// A whole number from a JSON number or its decimal text, as AWS's string-valued attributes
-/// are written.
-fn whole(v: &Value, path: &str, what: &str) -> Result<u64, SqsError> {
+/// A numeric attribute's bounds and unit (the `RedrivePolicy`'s `maxReceiveCount` too).
+fn bounds(name: &str) -> (u32, u32, &'static str) {
+    match name {
+        "VisibilityTimeout" => (0, MAX_VISIBILITY_TIMEOUT, "seconds"),
+        "MessageRetentionPeriod" => (MIN_RETENTION, MAX_RETENTION, "seconds"),
+        "DelaySeconds" => (0, MAX_DELAY, "seconds"),
+        "ReceiveMessageWaitTimeSeconds" => (0, MAX_WAIT_TIME, "seconds"),
+        "MaximumMessageSize" => (MIN_MESSAGE_SIZE, MAX_MESSAGE_SIZE, "bytes"),
+        _ => (1, MAX_RECEIVE_COUNT, "receives"),
+    }
+}
+
+/// `n` for the attribute `name` at `path`, if within its bounds.
+fn within(path: &str, name: &str, n: u64) -> Result<u32, SqsError> {
+    let (lo, hi, unit) = bounds(name);
+    if n < u64::from(lo) || n > u64::from(hi) {
+        return Err(SqsError::queue_attribute(
+            path,
+            format!("expected a whole number of {unit} from {lo} to {hi}, found {n}"),
+        ));
+    }
+    Ok(n as u32)
+}
+
+/// The attribute `name` from a JSON number or its decimal text (AWS writes attribute values
+/// as strings), within its bounds.
+fn whole(v: &Value, path: &str, name: &str) -> Result<u32, SqsError> {
     let n = match v {
         Value::Number(n) => n.as_u64(),
         Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
@@ -207,24 +231,14 @@ fn whole(v: &Value, path: &str, what: &str) -> Result<u64, SqsError> {
         }
         _ => None,
     };
-    n.ok_or_else(|| {
-        SqsError::queue_attribute(
-            path,
-            format!("expected {what} (a whole number, or its text), found {v}"),
-        )
-    })
-}
-
-fn in_range(v: &Value, path: &str, lo: u32, hi: u32, unit: &str) -> Result<u32, SqsError> {
-    let what = format!("a whole number of {unit} from {lo} to {hi}");
-    let n = whole(v, path, &what)?;
-    if n < u64::from(lo) || n > u64::from(hi) {
+    let Some(n) = n else {
+        let (lo, hi, unit) = bounds(name);
         return Err(SqsError::queue_attribute(
             path,
-            format!("expected {what}, found {n}"),
+            format!("expected a whole number of {unit} from {lo} to {hi} (or its text), found {v}"),
         ));
-    }
-    Ok(n as u32)
+    };
+    within(path, name, n)
 }
 
 fn boolean(v: &Value, path: &str) -> Result<bool, SqsError> {
@@ -264,22 +278,13 @@ impl QueueAttributes {
             let p = join(path, key);
             match key.as_str() {
                 "FifoQueue" => a.fifo = boolean(value, &p)?,
-                "VisibilityTimeout" => {
-                    a.visibility_timeout = in_range(value, &p, 0, MAX_VISIBILITY_TIMEOUT, "seconds")?
-                }
-                "MessageRetentionPeriod" => {
-                    a.message_retention_period =
-                        in_range(value, &p, MIN_RETENTION, MAX_RETENTION, "seconds")?
-                }
-                "DelaySeconds" => a.delay_seconds = in_range(value, &p, 0, MAX_DELAY, "seconds")?,
+                "VisibilityTimeout" => a.visibility_timeout = whole(value, &p, key)?,
+                "MessageRetentionPeriod" => a.message_retention_period = whole(value, &p, key)?,
+                "DelaySeconds" => a.delay_seconds = whole(value, &p, key)?,
                 "ReceiveMessageWaitTimeSeconds" => {
-                    a.receive_message_wait_time_seconds =
-                        in_range(value, &p, 0, MAX_WAIT_TIME, "seconds")?
+                    a.receive_message_wait_time_seconds = whole(value, &p, key)?
                 }
-                "MaximumMessageSize" => {
-                    a.maximum_message_size =
-                        in_range(value, &p, MIN_MESSAGE_SIZE, MAX_MESSAGE_SIZE, "bytes")?
-                }
+                "MaximumMessageSize" => a.maximum_message_size = whole(value, &p, key)?,
                 "ContentBasedDeduplication" => a.content_based_deduplication = boolean(value, &p)?,
                 "DeduplicationScope" => {
                     a.deduplication_scope = match value.as_str() {
@@ -339,45 +344,18 @@ impl QueueAttributes {
     }
 
     fn check(&self, path: &str) -> Result<(), SqsError> {
-        let range = |field: &str, n: u32, lo: u32, hi: u32, unit: &str| {
-            if n < lo || n > hi {
-                Err(SqsError::queue_attribute(
-                    &join(path, field),
-                    format!("expected a whole number of {unit} from {lo} to {hi}, found {n}"),
-                ))
-            } else {
-                Ok(())
-            }
-        };
-        range(
-            "VisibilityTimeout",
-            self.visibility_timeout,
-            0,
-            MAX_VISIBILITY_TIMEOUT,
-            "seconds",
-        )?;
-        range(
-            "MessageRetentionPeriod",
-            self.message_retention_period,
-            MIN_RETENTION,
-            MAX_RETENTION,
-            "seconds",
-        )?;
-        range("DelaySeconds", self.delay_seconds, 0, MAX_DELAY, "seconds")?;
-        range(
-            "ReceiveMessageWaitTimeSeconds",
-            self.receive_message_wait_time_seconds,
-            0,
-            MAX_WAIT_TIME,
-            "seconds",
-        )?;
-        range(
-            "MaximumMessageSize",
-            self.maximum_message_size,
-            MIN_MESSAGE_SIZE,
-            MAX_MESSAGE_SIZE,
-            "bytes",
-        )?;
+        for (name, n) in [
+            ("VisibilityTimeout", self.visibility_timeout),
+            ("MessageRetentionPeriod", self.message_retention_period),
+            ("DelaySeconds", self.delay_seconds),
+            (
+                "ReceiveMessageWaitTimeSeconds",
+                self.receive_message_wait_time_seconds,
+            ),
+            ("MaximumMessageSize", self.maximum_message_size),
+        ] {
+            within(&join(path, name), name, u64::from(n))?;
+        }
         if !self.fifo {
             if self.content_based_deduplication {
                 return Err(SqsError::queue_attribute(
@@ -394,8 +372,7 @@ impl QueueAttributes {
         }
         if let Some(r) = &self.redrive_policy {
             let p = join(path, "RedrivePolicy.maxReceiveCount");
-            range("", r.max_receive_count, 1, MAX_RECEIVE_COUNT, "receives")
-                .map_err(|e| SqsError::queue_attribute(&p, e.message))?;
+            within(&p, "maxReceiveCount", u64::from(r.max_receive_count))?;
         }
         Ok(())
     }
@@ -433,7 +410,7 @@ fn redrive(v: &Value, path: &str) -> Result<RedrivePolicy, SqsError> {
                 }
             },
             "maxReceiveCount" => {
-                count = Some(in_range(x, &p, 1, MAX_RECEIVE_COUNT, "receives")?);
+                count = Some(whole(x, &p, k)?);
             }
             other => {
                 return Err(SqsError::queue_attribute(
@@ -774,26 +751,16 @@ impl Store {
     }
 
     /// Adds a message in the state `m.state` says; returns its slot.
-    fn push(&mut self, mut m: Msg) -> u64 {
+    /// Messages enter a queue delayed or visible, never in flight.
+    fn push(&mut self, m: Msg) -> u64 {
         let slot = self.base + self.slots.len() as u64;
-        match m.state {
-            State::Delayed(t) => {
-                self.metrics.delayed += 1;
-                self.pending.push(Reverse((t, slot)));
-            }
-            State::Visible => {
-                self.metrics.visible += 1;
-                if !self.attrs.fifo {
-                    self.ready.push(Reverse(slot));
-                }
-            }
-            State::InFlight { .. } => {
-                // Messages enter a queue waiting, never in flight.
-                m.state = State::Visible;
-                self.metrics.visible += 1;
-                if !self.attrs.fifo {
-                    self.ready.push(Reverse(slot));
-                }
+        if let State::Delayed(t) = m.state {
+            self.metrics.delayed += 1;
+            self.pending.push(Reverse((t, slot)));
+        } else {
+            self.metrics.visible += 1;
+            if !self.attrs.fifo {
+                self.ready.push(Reverse(slot));
             }
         }
         if let Some(h) = &mut self.expiry {
@@ -891,21 +858,21 @@ impl Store {
             let Some(m) = self.slot_mut(slot) else {
                 continue;
             };
-            let was = match m.state {
-                State::Delayed(u) if u == t => 0,
-                State::InFlight { until, .. } if until == t => 1,
+            let was_in_flight = match m.state {
+                State::Delayed(u) if u == t => false,
+                State::InFlight { until, .. } if until == t => true,
                 _ => continue,
             };
             m.state = State::Visible;
             let group = m.group;
-            if was == 0 {
-                self.metrics.delayed -= 1;
-            } else {
+            if was_in_flight {
                 self.metrics.in_flight -= 1;
+            } else {
+                self.metrics.delayed -= 1;
             }
             self.metrics.visible += 1;
             if fifo {
-                if was == 1 {
+                if was_in_flight {
                     self.groups[group as usize].in_flight -= 1;
                 }
                 self.refresh_group(group);
@@ -1314,34 +1281,33 @@ impl Queue {
                 ),
             ));
         }
-        if let Some(v) = request.visibility_timeout {
-            if v > MAX_VISIBILITY_TIMEOUT {
+        for (field, v, max) in [
+            (
+                "visibility_timeout",
+                request.visibility_timeout,
+                MAX_VISIBILITY_TIMEOUT,
+            ),
+            (
+                "wait_time_seconds",
+                request.wait_time_seconds,
+                MAX_WAIT_TIME,
+            ),
+        ] {
+            if let Some(v) = v.filter(|&v| v > max) {
                 return Err(SqsError::number(
-                    "visibility_timeout",
-                    format!("expected a whole number of seconds from 0 to 43200, found {v}"),
-                ));
-            }
-        }
-        if let Some(w) = request.wait_time_seconds {
-            if w > MAX_WAIT_TIME {
-                return Err(SqsError::number(
-                    "wait_time_seconds",
-                    format!("expected a whole number of seconds from 0 to 20, found {w}"),
+                    field,
+                    format!("expected a whole number of seconds from 0 to {max}, found {v}"),
                 ));
             }
         }
         self.store_mut(request.side)?;
         self.step(now)?;
-        let max_receive = match request.side {
-            Side::Source if self.dead_letter.is_some() => Some(self.max_receive_count),
-            _ => None,
-        };
-        let (store, dead_letter) = match request.side {
-            Side::Source => (&mut self.source, self.dead_letter.as_mut()),
-            Side::DeadLetter => match self.dead_letter.as_mut() {
-                Some(d) => (d, None),
-                None => return Ok(Vec::new()),
-            },
+        // Receiving from the source queue redrives to the dead-letter queue, if there is one.
+        let max_receive = self.max_receive_count;
+        let (store, mut redrive) = match (request.side, self.dead_letter.as_mut()) {
+            (Side::Source, dl) => (&mut self.source, dl),
+            (Side::DeadLetter, Some(d)) => (d, None),
+            (Side::DeadLetter, None) => return Ok(Vec::new()),
         };
         if !store.attrs.fifo && store.metrics.in_flight >= STANDARD_IN_FLIGHT_LIMIT {
             return Err(ServiceError::new(
@@ -1356,7 +1322,6 @@ impl Queue {
             .unwrap_or(store.attrs.visibility_timeout);
         let max = request.max_messages as usize;
         let mut out = Vec::with_capacity(max);
-        let mut dead_letter = dead_letter;
         if store.attrs.fifo {
             while out.len() < max {
                 let Some(g) = store.next_group() else {
@@ -1373,8 +1338,11 @@ impl Queue {
                     if m.state != State::Visible {
                         break;
                     }
-                    if max_receive.is_some_and(|n| m.receive_count >= n) {
-                        move_out(store, dead_letter.as_deref_mut(), slot, now);
+                    if let Some(dl) = redrive
+                        .as_deref_mut()
+                        .filter(|_| m.receive_count >= max_receive)
+                    {
+                        move_out(store, dl, slot, now);
                         continue;
                     }
                     out.extend(store.deliver(slot, now, visibility));
@@ -1393,8 +1361,11 @@ impl Queue {
                 if m.state != State::Visible {
                     continue;
                 }
-                if max_receive.is_some_and(|n| m.receive_count >= n) {
-                    move_out(store, dead_letter.as_deref_mut(), slot, now);
+                if let Some(dl) = redrive
+                    .as_deref_mut()
+                    .filter(|_| m.receive_count >= max_receive)
+                {
+                    move_out(store, dl, slot, now);
                     continue;
                 }
                 out.extend(store.deliver(slot, now, visibility));
@@ -1488,8 +1459,8 @@ impl Queue {
 
 /// Moves a message that has had its receives to the dead-letter queue: a standard queue's
 /// keeps its enqueue time (and so its expiry), a FIFO queue's starts its retention anew.
-fn move_out(source: &mut Store, dead_letter: Option<&mut Store>, slot: u64, now: Instant) {
-    let (Some(dl), Some(mut m)) = (dead_letter, source.take(slot)) else {
+fn move_out(source: &mut Store, dl: &mut Store, slot: u64, now: Instant) {
+    let Some(mut m) = source.take(slot) else {
         return;
     };
     source.metrics.moved_to_dead_letter += 1;
