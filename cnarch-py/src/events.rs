@@ -56,11 +56,8 @@ impl PyPatternMatcher {
             }
             let depth =
                 crate::convert::check_json_data(event, "event", ffi::events::MAX_EVENT_DEPTH + 1)?;
-            ffi::events::event_shape(None, depth).or_py()?;
-            Ok(ffi::events::match_in_place(
-                &self.0,
-                &crate::convert::InPlace(event.clone()),
-            ))
+            ffi::events::match_in_place(&self.0, &crate::convert::InPlace(event.clone()), depth)
+                .or_py()
         }
     }
 

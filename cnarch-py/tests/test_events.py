@@ -85,3 +85,38 @@ def test_event_values_outside_json_are_refused_with_their_path():
     # Tuples read as lists, as json.dumps writes them.
     assert events.matches({"a": [2]}, {"a": (1, 2)}) is True
     assert events.matches({"a": [{"numeric": [">", 1]}]}, {"a": 1.5}) is True
+
+
+def nested(levels: int) -> dict:
+    out: dict = {}
+    cur = out
+    for _ in range(levels - 1):
+        cur["a"] = {}
+        cur = cur["a"]
+    cur["a"] = 1
+    return out
+
+
+def test_matcher_reads_dicts_in_place_with_the_same_refusals():
+    m = events.PatternMatcher()
+    m.add("r", {"detail": {"x": [{"exists": True}]}})
+    # Values no pattern reads are still checked: the same errors and paths as converting.
+    for bad, path in [
+        ({"detail": {"items": [1, {"when": object()}]}}, "event.detail.items[1].when"),
+        ({"other": {"x": float("nan")}}, "event.other.x"),
+        ({"other": {1: "x"}}, "event.other"),
+        ({"other": 2**70}, "event.other"),
+    ]:
+        with pytest.raises(cnarch.CnarchError) as in_place:
+            m.match(bad)
+        with pytest.raises(cnarch.CnarchError) as converted:
+            events.matches({"detail": {"x": [{"exists": True}]}}, bad)
+        assert in_place.value.path == converted.value.path == path
+        assert type(in_place.value) is type(converted.value)
+    # The core's depth limit, 128 levels, holds in place too.
+    assert m.match(nested(128)) == []
+    with pytest.raises(cnarch.CnarchError) as deep:
+        m.match(nested(129))
+    assert deep.value.path == "event"
+    assert m.match({"detail": {"x": None}, "t": (1, 2)}) == ["r"]
+    assert m.match(json.dumps({"detail": {"x": 1}})) == ["r"]

@@ -49,9 +49,9 @@ pub fn event(v: &Value) -> Result<Cow<'_, Value>, Error> {
     Ok(event)
 }
 
-/// The checks [`event`] makes, for an event a binding reads in place: `not_object` names what
-/// it is instead (`None` for an object), `depth` its deepest nesting.
-pub fn event_shape(not_object: Option<&str>, depth: usize) -> Result<(), Error> {
+/// The checks [`event`] makes: `not_object` names what the event is instead (`None` for an
+/// object), `depth` its deepest nesting.
+fn event_shape(not_object: Option<&str>, depth: usize) -> Result<(), Error> {
     if let Some(kind) = not_object {
         return Err(Error::type_error(
             "event",
@@ -69,10 +69,16 @@ pub fn event_shape(not_object: Option<&str>, depth: usize) -> Result<(), Error> 
     Ok(())
 }
 
-/// The names of the rules an event read in place matches, sorted (the binding has checked it
-/// with [`event_shape`]).
-pub fn match_in_place<T: crate::events::EventTree>(m: &PatternMatcher, event: &T) -> Vec<String> {
-    m.matches_tree(event)
+/// The names of the rules an object read in place matches, sorted. The binding has checked
+/// every value is plain data and measured its deepest nesting, `depth`; an event nested deeper
+/// than [`MAX_EVENT_DEPTH`] is refused as [`event`] refuses it.
+pub fn match_in_place<T: crate::events::EventTree>(
+    m: &PatternMatcher,
+    event: &T,
+    depth: usize,
+) -> Result<Vec<String>, Error> {
+    event_shape(None, depth)?;
+    Ok(m.matches_tree(event))
 }
 
 /// The deepest nesting of mappings and lists in `v`, counted without recursion.
