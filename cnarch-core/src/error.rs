@@ -389,6 +389,59 @@ macro_rules! codes {
     };
 }
 
+/// Why input to a simulated service was refused (SNS: [`crate::events::sns::SnsError`], SQS:
+/// [`crate::events::sqs::SqsError`], Lambda: [`crate::serverless::ServerlessError`]): a stable
+/// code, its kind, where (`path`, as the input spells it) and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    code: &'static str,
+    kind: ErrorKind,
+    /// The place in the input: keys joined with `.`, list items as `[i]`; `None` for the input
+    /// as a whole.
+    pub path: Option<String>,
+    /// What was expected and what was found.
+    pub message: String,
+}
+
+impl ServiceError {
+    pub(crate) fn new(
+        code: &'static str,
+        kind: ErrorKind,
+        path: &str,
+        message: impl Into<String>,
+    ) -> ServiceError {
+        ServiceError {
+            code,
+            kind,
+            path: (!path.is_empty()).then(|| path.to_string()),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.path {
+            Some(p) => write!(f, "`{p}`: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+impl Coded for ServiceError {
+    fn code(&self) -> &'static str {
+        self.code
+    }
+    fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+    fn field(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+}
+
 codes! {
     "syntax_error" => Parse, "the text is not well-formed YAML or JSON";
     "invalid_quantity" => Parse, "a quantity that does not follow the quantity grammar";

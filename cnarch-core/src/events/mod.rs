@@ -36,61 +36,6 @@ mod pattern;
 pub mod sns;
 pub mod sqs;
 
-use std::fmt;
-
-use crate::error::{Coded, ErrorKind};
-
+pub use crate::error::ServiceError;
 pub use machine::{EventTree, PatternMatcher};
 pub use pattern::{EventPattern, PatternError};
-
-/// Why SNS or SQS input was refused ([`sns::SnsError`], [`sqs::SqsError`]): a stable code, its
-/// kind, where (`path`, as the input spells it) and what was expected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceError {
-    code: &'static str,
-    kind: ErrorKind,
-    /// The place in the input: keys joined with `.`, list items as `[i]`; `None` for the input
-    /// as a whole.
-    pub path: Option<String>,
-    /// What was expected and what was found.
-    pub message: String,
-}
-
-impl ServiceError {
-    pub(crate) fn new(
-        code: &'static str,
-        kind: ErrorKind,
-        path: &str,
-        message: impl Into<String>,
-    ) -> ServiceError {
-        ServiceError {
-            code,
-            kind,
-            path: (!path.is_empty()).then(|| path.to_string()),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for ServiceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.path {
-            Some(p) => write!(f, "`{p}`: {}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
-
-impl std::error::Error for ServiceError {}
-
-impl Coded for ServiceError {
-    fn code(&self) -> &'static str {
-        self.code
-    }
-    fn kind(&self) -> ErrorKind {
-        self.kind
-    }
-    fn field(&self) -> Option<&str> {
-        self.path.as_deref()
-    }
-}

@@ -116,12 +116,8 @@ impl FilterPolicy {
         if let Value::Object(map) = v {
             sns_rules(map, "", scope)?;
         }
-        let pattern = EventPattern::from_value(v).map_err(|e| SnsError {
-            code: "invalid_filter_policy",
-            kind: ErrorKind::Pattern,
-            path: e.path,
-            message: e.message,
-        })?;
+        let pattern = EventPattern::from_value(v)
+            .map_err(|e| SnsError::policy(e.path.as_deref().unwrap_or_default(), e.message))?;
         let keys = pattern.paths();
         if keys.len() > MAX_KEYS {
             return Err(SnsError::policy(

@@ -26,7 +26,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::ServerlessError;
-use crate::error::{Coded, ErrorKind};
+use crate::error::{ErrorKind, ServiceError};
 use crate::events::sqs::{
     MessageId, Queue, ReceiveRequest, ReceivedMessage, SendOptions, MAX_MESSAGES_PER_RECEIVE,
 };
@@ -51,23 +51,14 @@ pub const BATCHES_PER_MINUTE: u32 = 300;
 /// ... up to this many.
 pub const MAX_BATCHES: u32 = 1250;
 
-impl ServerlessError {
+impl ServiceError {
     fn mapping(path: &str, message: String) -> Self {
-        ServerlessError {
-            code: "invalid_event_source_mapping",
-            kind: ErrorKind::Config,
-            path: path.into(),
+        ServiceError::new(
+            "invalid_event_source_mapping",
+            ErrorKind::Config,
+            path,
             message,
-        }
-    }
-
-    fn from_coded(e: &dyn Coded) -> Self {
-        ServerlessError {
-            code: e.code(),
-            kind: e.kind(),
-            path: e.field().unwrap_or_default().to_string(),
-            message: e.to_string(),
-        }
+        )
     }
 }
 
@@ -374,14 +365,14 @@ pub fn drain(
 ) -> Result<Drain, ServerlessError> {
     mapping.check(queue.is_fifo())?;
     if options.tick.is_zero() {
-        return Err(ServerlessError::number(
+        return Err(ServerlessError::usage(
             "tick",
             "expected a step above 0".into(),
         ));
     }
     for (i, a) in arrivals.iter().enumerate() {
         if a.failing > a.count || a.groups == 0 || a.size == 0 {
-            return Err(ServerlessError::number(
+            return Err(ServerlessError::usage(
                 &format!("arrivals[{i}]"),
                 format!(
                     "expected `failing` at most `count`, and `groups` and `size` of at least 1, found count {}, failing {}, groups {}, size {}",
@@ -390,7 +381,6 @@ pub fn drain(
             ));
         }
     }
-    let sqs = |e: crate::events::sqs::SqsError| ServerlessError::from_coded(&e);
     let mut order: Vec<&Arrival> = arrivals.iter().collect();
     order.sort_by_key(|a| a.at);
     let last_arrival = order.last().map(|a| a.at);
@@ -434,7 +424,7 @@ pub fn drain(
                 } else {
                     SendOptions::default()
                 };
-                let r = queue.send(t, body, &opts).map_err(sqs)?;
+                let r = queue.send(t, body, &opts)?;
                 if k < a.failing {
                     failing.insert(r.message_id);
                 }
@@ -508,15 +498,13 @@ pub fn drain(
                 if n == 0 {
                     break;
                 }
-                let got = queue
-                    .receive(
-                        t,
-                        &ReceiveRequest {
-                            max_messages: n as u32,
-                            ..ReceiveRequest::default()
-                        },
-                    )
-                    .map_err(sqs)?;
+                let got = queue.receive(
+                    t,
+                    &ReceiveRequest {
+                        max_messages: n as u32,
+                        ..ReceiveRequest::default()
+                    },
+                )?;
                 if got.is_empty() {
                     break;
                 }
@@ -570,7 +558,7 @@ pub fn drain(
         d.invocations += u64::from(started);
         d.throttles += u64::from(throttled);
         d.max_concurrency = d.max_concurrency.max(running.len() as u32);
-        let m = queue.metrics(t).map_err(sqs)?;
+        let m = queue.metrics(t)?;
         d.moved_to_dead_letter = m.moved_to_dead_letter;
         d.points.push(TimelinePoint {
             at: t,

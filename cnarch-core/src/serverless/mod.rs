@@ -29,12 +29,11 @@
 
 pub mod esm;
 
-use std::fmt;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Coded, ErrorKind};
+use crate::error::{ErrorKind, ServiceError};
 use crate::model::events::{EventDrivenArchitecture, QueueType};
 use crate::model::serverless::{ServerlessFunction, TriggerType};
 
@@ -54,54 +53,17 @@ pub const MAX_SQS_BATCH: i32 = 10_000;
 /// window).
 pub const MAX_SQS_BATCH_UNWINDOWED: i32 = 10;
 
-/// Why a cost could not be worked out: a usage number out of its domain (`invalid_number`)
-/// or a price table that cannot price (`invalid_price_table`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServerlessError {
-    code: &'static str,
-    kind: ErrorKind,
-    /// The field, as the core names it.
-    pub path: String,
-    /// What was expected and what was found.
-    pub message: String,
-}
+/// Why a cost, a mapping or a drain was refused: a usage number out of its domain
+/// (`invalid_number`), a price table that cannot price (`invalid_price_table`), an event
+/// source mapping Lambda refuses (`invalid_event_source_mapping`), or the queue's own error.
+pub type ServerlessError = ServiceError;
 
-impl ServerlessError {
-    fn number(path: &str, message: String) -> Self {
-        ServerlessError {
-            code: "invalid_number",
-            kind: ErrorKind::Argument,
-            path: path.into(),
-            message,
-        }
+impl ServiceError {
+    fn usage(path: &str, message: String) -> Self {
+        ServiceError::new("invalid_number", ErrorKind::Argument, path, message)
     }
     fn table(path: &str, message: String) -> Self {
-        ServerlessError {
-            code: "invalid_price_table",
-            kind: ErrorKind::Config,
-            path: path.into(),
-            message,
-        }
-    }
-}
-
-impl fmt::Display for ServerlessError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}`: {}", self.path, self.message)
-    }
-}
-
-impl std::error::Error for ServerlessError {}
-
-impl Coded for ServerlessError {
-    fn code(&self) -> &'static str {
-        self.code
-    }
-    fn kind(&self) -> ErrorKind {
-        self.kind
-    }
-    fn field(&self) -> Option<&str> {
-        Some(&self.path)
+        ServiceError::new("invalid_price_table", ErrorKind::Config, path, message)
     }
 }
 
@@ -339,7 +301,7 @@ pub fn cost(
             .map_or(DEFAULT_MEMORY_MB, |m| u32::try_from(m).unwrap_or(0)),
     };
     if !(MIN_MEMORY_MB..=MAX_MEMORY_MB).contains(&memory) {
-        return Err(ServerlessError::number(
+        return Err(ServerlessError::usage(
             "memory_mb",
             format!("expected 128 to 10240 MB (Lambda's memory range), found {memory}"),
         ));
