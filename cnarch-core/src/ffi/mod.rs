@@ -138,9 +138,9 @@ impl Fields {
     ) -> Result<Fields, Error> {
         let map = match v {
             None | Some(Value::Null) => serde_json::Map::new(),
-            Some(Value::Object(_)) => match host.input(v.cloned().unwrap_or_default(), &[]) {
+            Some(Value::Object(m)) => match host.input(Value::Object(m.clone()), &[]) {
                 Value::Object(m) => m,
-                _ => serde_json::Map::new(),
+                _ => serde_json::Map::new(), // renaming keys keeps a mapping a mapping
             },
             Some(other) => {
                 return Err(Fields::refuse(

@@ -339,6 +339,8 @@ pub struct Drain {
     pub drained_at: Option<Instant>,
 }
 
+/// A batch being gathered; `opened` is the tick of its first messages (a slot that gathers
+/// nothing is freed at the same tick).
 struct Batch {
     messages: Vec<ReceivedMessage>,
     bytes: u64,
@@ -507,9 +509,6 @@ pub fn drain(
                 )?;
                 if got.is_empty() {
                     break;
-                }
-                if batch.messages.is_empty() {
-                    batch.opened = t;
                 }
                 for m in got {
                     batch.bytes += m.body.len() as u64;
