@@ -1322,31 +1322,35 @@ impl Queue {
             .unwrap_or(store.attrs.visibility_timeout);
         let max = request.max_messages as usize;
         let mut out = Vec::with_capacity(max);
+        // The message in `slot`, if visible, is handed out, or moved to the dead-letter queue
+        // when it has had its receives; whether it was visible.
+        let mut hand_out = |store: &mut Store, slot: u64, out: &mut Vec<ReceivedMessage>| {
+            let Some(m) = store.slot(slot).filter(|m| m.state == State::Visible) else {
+                return false;
+            };
+            match redrive.as_deref_mut() {
+                Some(dl) if m.receive_count >= max_receive => move_out(store, dl, slot, now),
+                _ => out.extend(store.deliver(slot, now, visibility)),
+            }
+            true
+        };
         if store.attrs.fifo {
             while out.len() < max {
                 let Some(g) = store.next_group() else {
                     break;
                 };
+                // The group's messages in order: a delivered one stays in the group (in
+                // flight), a moved one leaves its place to the next.
                 let mut i = 0;
                 while out.len() < max {
                     let Some(&slot) = store.groups[g as usize].messages.get(i) else {
                         break;
                     };
-                    let Some(m) = store.slot(slot) else {
-                        break;
-                    };
-                    if m.state != State::Visible {
+                    let before = out.len();
+                    if !hand_out(store, slot, &mut out) {
                         break;
                     }
-                    if let Some(dl) = redrive
-                        .as_deref_mut()
-                        .filter(|_| m.receive_count >= max_receive)
-                    {
-                        move_out(store, dl, slot, now);
-                        continue;
-                    }
-                    out.extend(store.deliver(slot, now, visibility));
-                    i += 1;
+                    i += out.len() - before;
                 }
                 store.refresh_group(g);
             }
@@ -1355,20 +1359,7 @@ impl Queue {
                 let Some(Reverse(slot)) = store.ready.pop() else {
                     break;
                 };
-                let Some(m) = store.slot(slot) else {
-                    continue;
-                };
-                if m.state != State::Visible {
-                    continue;
-                }
-                if let Some(dl) = redrive
-                    .as_deref_mut()
-                    .filter(|_| m.receive_count >= max_receive)
-                {
-                    move_out(store, dl, slot, now);
-                    continue;
-                }
-                out.extend(store.deliver(slot, now, visibility));
+                hand_out(store, slot, &mut out);
             }
         }
         Ok(out)
