@@ -206,27 +206,54 @@ fn pattern() -> impl Strategy<Value = Value> {
 struct Tree<'a>(&'a Value);
 
 impl cnarch_core::events::EventTree for Tree<'_> {
-    fn fields(&self, f: &mut dyn FnMut(&str, &Self)) -> bool {
+    type Error = String;
+    fn fields(&self, f: &mut cnarch_core::events::FieldVisitor<'_, Self>) -> Result<bool, String> {
         match self.0 {
             Value::Object(m) => {
-                m.iter().for_each(|(k, v)| f(k, &Tree(v)));
-                true
+                for (k, v) in m {
+                    f(k, &Tree(v)).map_err(|e| format!(".{k}{e}"))?;
+                }
+                Ok(true)
             }
-            _ => false,
+            _ => Ok(false),
         }
     }
-    fn items(&self, f: &mut dyn FnMut(&Self)) -> bool {
+    fn items(&self, f: &mut dyn FnMut(&Self) -> Result<(), String>) -> Result<bool, String> {
         match self.0 {
             Value::Array(a) => {
-                a.iter().for_each(|v| f(&Tree(v)));
-                true
+                for (i, v) in a.iter().enumerate() {
+                    f(&Tree(v)).map_err(|e| format!("[{i}]{e}"))?;
+                }
+                Ok(true)
             }
-            _ => false,
+            _ => Ok(false),
         }
     }
-    fn scalar(&self) -> Value {
-        self.0.clone()
+    fn scalar(&self) -> Result<Value, String> {
+        refuse_marker(self.0)?;
+        Ok(self.0.clone())
     }
+    fn skip(&self) -> Result<(), String> {
+        // checks everything below, as a binding checks values no pattern reads
+        match self.0 {
+            Value::Object(m) => m
+                .iter()
+                .try_for_each(|(k, v)| Tree(v).skip().map_err(|e| format!(".{k}{e}"))),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, v)| Tree(v).skip().map_err(|e| format!("[{i}]{e}"))),
+            other => refuse_marker(other),
+        }
+    }
+}
+
+/// The test tree's stand-in for data a binding cannot read: the string `"<bad>"`.
+fn refuse_marker(v: &Value) -> Result<(), String> {
+    if v.as_str() == Some("<bad>") {
+        return Err(String::new());
+    }
+    Ok(())
 }
 
 proptest! {
@@ -252,7 +279,7 @@ proptest! {
                 .filter(|(_, p)| p.matches(e))
                 .map(|(i, _)| format!("r{i:02}"))
                 .collect();
-            prop_assert_eq!(m.matches_tree(&Tree(e)), want.clone(), "in place, event {}", e);
+            prop_assert_eq!(m.matches_tree(&Tree(e)), Ok(want.clone()), "in place, event {}", e);
             prop_assert_eq!(m.matches(e), want, "event {}", e);
         }
         // removing every other rule leaves exactly the others' answers
@@ -306,4 +333,32 @@ fn ffi_reads_mappings_or_json_text_and_refuses_the_rest() {
     assert!(m.is_empty());
     ffi::events::add(&mut m, "ok", &p).unwrap();
     assert_eq!(ffi::events::match_event(&m, &text(&e)).unwrap(), vec!["ok"]);
+}
+
+/// The in-place walk visits every value once: a value the binding refuses is refused wherever
+/// it is (on a path a pattern reads, under a key none reads, in an array), with its path, and
+/// also by a matcher without rules.
+#[test]
+fn in_place_walk_checks_every_value() {
+    let mut m = PatternMatcher::new();
+    let p = EventPattern::from_value(&json!({"detail": {"state": ["ok"]}})).unwrap();
+    m.add("r", &p);
+    let empty = PatternMatcher::new();
+    for (event, path) in [
+        (json!({"detail": {"state": "<bad>"}}), ".detail.state"),
+        (
+            json!({"detail": {"other": {"x": "<bad>"}}}),
+            ".detail.other.x",
+        ),
+        (json!({"elsewhere": [1, ["<bad>"]]}), ".elsewhere[1][0]"),
+        (
+            json!({"detail": {"state": ["ok", "<bad>"]}}),
+            ".detail.state[1]",
+        ),
+    ] {
+        assert_eq!(m.matches_tree(&Tree(&event)), Err(path.to_string()));
+        assert_eq!(empty.matches_tree(&Tree(&event)), Err(path.to_string()));
+    }
+    let good = json!({"detail": {"state": ["ok", 1]}, "x": {"y": [null]}});
+    assert_eq!(m.matches_tree(&Tree(&good)), Ok(vec!["r".to_string()]));
 }

@@ -156,7 +156,7 @@ where
 }
 
 /// Why [`json_data`] refused a value, and where (segments innermost first).
-struct Refused {
+pub(crate) struct Refused {
     at: Vec<String>,
     found: String,
     why: Why,
@@ -179,13 +179,6 @@ pub fn json_data(
     max_depth: usize,
 ) -> PyResult<serde_json::Value> {
     json_value(v, max_depth).map_err(|r| refused(r, argument, max_depth))
-}
-
-/// Checks that `v` is what [`json_data`] reads, refusing it as `json_data` would, without
-/// building anything (for data read in place afterwards); its deepest nesting (as the core
-/// counts it: `{}` is 0, `{"a": 1}` is 1).
-pub fn check_json_data(v: &Bound<'_, PyAny>, argument: &str, max_depth: usize) -> PyResult<usize> {
-    check_value(v, max_depth).map_err(|r| refused(r, argument, max_depth))
 }
 
 fn refused(r: Refused, argument: &str, max_depth: usize) -> PyErr {
@@ -348,8 +341,9 @@ fn json_value(v: &Bound<'_, PyAny>, depth: usize) -> Result<serde_json::Value, R
     }
 }
 
-fn check_value(v: &Bound<'_, PyAny>, depth: usize) -> Result<usize, Refused> {
-    let mut deepest = None;
+/// Checks that `v` is what [`json_value`] reads, refusing it as `json_value` would, without
+/// building anything.
+fn check_value(v: &Bound<'_, PyAny>, depth: usize) -> Result<(), Refused> {
     match shape(v)? {
         Shape::Scalar(_) => {}
         Shape::Str(s) => {
@@ -359,53 +353,82 @@ fn check_value(v: &Bound<'_, PyAny>, depth: usize) -> Result<usize, Refused> {
         Shape::Dict(d) => {
             for (k, x) in d.iter() {
                 let key = key_text(&k)?;
-                let below = check_value(&x, depth - 1).map_err(at_key(&key))?;
-                deepest = deepest.max(Some(below));
+                check_value(&x, depth - 1).map_err(at_key(&key))?;
             }
         }
         Shape::Seq(seq) => for_each_item(seq, &mut |i, x| {
-            let below = check_value(x, depth - 1).map_err(at_item(i))?;
-            deepest = deepest.max(Some(below));
-            Ok(())
+            check_value(x, depth - 1).map_err(at_item(i))
         })?,
     }
-    Ok(deepest.map_or(0, |d| d + 1))
+    Ok(())
 }
 
-/// A checked Python event read in place by the pattern matcher (see [`check_json_data`]).
-pub(crate) struct InPlace<'py>(pub(crate) Bound<'py, PyAny>);
+/// A Python event read in place by the pattern matcher, and checked on the way as
+/// [`json_data`] checks it: `left` is how many more levels of nesting it may have.
+pub(crate) struct InPlace<'py> {
+    pub(crate) v: Bound<'py, PyAny>,
+    pub(crate) left: usize,
+}
+
+impl<'py> InPlace<'py> {
+    /// Reads `event` in place with `matcher`, refusing it (naming `argument`) as [`json_data`]
+    /// with `max_depth` would.
+    pub(crate) fn matches<R>(
+        event: &Bound<'py, PyAny>,
+        argument: &str,
+        max_depth: usize,
+        matcher: impl FnOnce(&InPlace<'py>) -> Result<R, Refused>,
+    ) -> PyResult<R> {
+        let tree = InPlace {
+            v: event.clone(),
+            left: max_depth,
+        };
+        matcher(&tree).map_err(|r| refused(r, argument, max_depth))
+    }
+
+    fn below(&self, v: Bound<'py, PyAny>) -> Result<InPlace<'py>, Refused> {
+        match self.left.checked_sub(1) {
+            Some(left) => Ok(InPlace { v, left }),
+            None => Err(refuse(String::new(), Why::Deep)),
+        }
+    }
+}
 
 impl cnarch_core::events::EventTree for InPlace<'_> {
-    fn fields(&self, f: &mut dyn FnMut(&str, &Self)) -> bool {
-        let Ok(d) = self.0.cast::<pyo3::types::PyDict>() else {
-            return false;
+    type Error = Refused;
+
+    fn fields(&self, f: &mut cnarch_core::events::FieldVisitor<'_, Self>) -> Result<bool, Refused> {
+        let Ok(d) = self.v.cast::<pyo3::types::PyDict>() else {
+            return Ok(false);
         };
         for (k, x) in d.iter() {
-            if let Ok(key) = key_text(&k) {
-                f(&key, &InPlace(x));
-            }
+            let key = key_text(&k)?;
+            f(&key, &self.below(x)?).map_err(at_key(&key))?;
         }
-        true
+        Ok(true)
     }
 
-    fn items(&self, f: &mut dyn FnMut(&Self)) -> bool {
-        if !matches!(shape(&self.0), Ok(Shape::Seq(_))) {
-            return false;
+    fn items(&self, f: &mut dyn FnMut(&Self) -> Result<(), Refused>) -> Result<bool, Refused> {
+        use pyo3::types::{PyList, PyTuple};
+        if !(self.v.cast::<PyList>().is_ok() || self.v.cast::<PyTuple>().is_ok()) {
+            return Ok(false);
         }
-        let _ = for_each_item(&self.0, &mut |_, x| {
-            f(&InPlace(x.clone()));
-            Ok(())
-        });
-        true
+        for_each_item(&self.v, &mut |i, x| {
+            f(&self.below(x.clone())?).map_err(at_item(i))
+        })?;
+        Ok(true)
     }
 
-    fn scalar(&self) -> serde_json::Value {
-        match shape(&self.0) {
-            Ok(Shape::Scalar(x)) => x,
-            Ok(Shape::Str(s)) => text(s)
-                .map(|t| serde_json::Value::String(t.into_owned()))
-                .unwrap_or_default(),
-            _ => serde_json::Value::Null,
+    fn scalar(&self) -> Result<serde_json::Value, Refused> {
+        match shape(&self.v)? {
+            Shape::Scalar(x) => Ok(x),
+            Shape::Str(s) => Ok(serde_json::Value::String(text(s)?.into_owned())),
+            // the matcher asks for scalars only; a container here is read as checked
+            _ => check_value(&self.v, self.left).map(|()| serde_json::Value::Null),
         }
+    }
+
+    fn skip(&self) -> Result<(), Refused> {
+        check_value(&self.v, self.left)
     }
 }

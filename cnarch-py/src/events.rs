@@ -54,10 +54,9 @@ impl PyPatternMatcher {
             if event.cast::<pyo3::types::PyDict>().is_err() {
                 return ffi::events::match_event(&self.0, &plain(event, "event")?).or_py();
             }
-            let depth =
-                crate::convert::check_json_data(event, "event", ffi::events::MAX_EVENT_DEPTH + 1)?;
-            ffi::events::match_in_place(&self.0, &crate::convert::InPlace(event.clone()), depth)
-                .or_py()
+            crate::convert::InPlace::matches(event, "event", ffi::events::MAX_EVENT_DEPTH, |t| {
+                ffi::events::match_in_place(&self.0, t)
+            })
         }
     }
 

@@ -345,16 +345,28 @@ struct Leaf<'a> {
     len: u32,
 }
 
+/// The callback [`EventTree::fields`] calls with each field.
+pub type FieldVisitor<'a, T> = dyn FnMut(&str, &T) -> Result<(), <T as EventTree>::Error> + 'a;
+
 /// An event read in place, for a binding whose events are its own objects (Python dicts):
-/// the matcher asks only for the fields and items on the paths its patterns read, and for
-/// the scalars found there, so the rest of the event is never converted.
+/// the matcher asks for the fields and items on the paths its patterns read, and for the
+/// scalars found there, and has every other value checked by [`EventTree::skip`], so the
+/// event is read and checked in one pass and nothing of it is converted. A refusal (an
+/// [`EventTree::Error`]) stops the walk and is returned as it is.
 pub trait EventTree {
-    /// Calls `f` with each field, and is true, when this is an object (keys as written).
-    fn fields(&self, f: &mut dyn FnMut(&str, &Self)) -> bool;
-    /// Calls `f` with each item, and is true, when this is an array.
-    fn items(&self, f: &mut dyn FnMut(&Self)) -> bool;
+    /// Why the binding refuses (part of) an event.
+    type Error;
+    /// Calls `f` with each field, and is `Ok(true)`, when this is an object (keys as written).
+    fn fields(&self, f: &mut FieldVisitor<'_, Self>) -> Result<bool, Self::Error>;
+    /// Calls `f` with each item, and is `Ok(true)`, when this is an array.
+    fn items(
+        &self,
+        f: &mut dyn FnMut(&Self) -> Result<(), Self::Error>,
+    ) -> Result<bool, Self::Error>;
     /// This value as a JSON scalar (it is neither an object nor an array).
-    fn scalar(&self) -> Value;
+    fn scalar(&self) -> Result<Value, Self::Error>;
+    /// Checks a value (and everything in it) that no pattern reads.
+    fn skip(&self) -> Result<(), Self::Error>;
 }
 
 #[derive(Debug, Default)]
@@ -555,43 +567,48 @@ impl PatternMatcher {
         self.run(w)
     }
 
-    /// [`PatternMatcher::matches`] for an event read in place; an event that is not an
-    /// object matches nothing.
-    pub fn matches_tree<T: EventTree>(&self, event: &T) -> Vec<String> {
-        if self.states.is_empty() {
-            return Vec::new();
-        }
+    /// [`PatternMatcher::matches`] for an event read in place: every value is visited once,
+    /// read where a pattern reads it and [`EventTree::skip`]ped elsewhere. An event that is
+    /// not an object matches nothing.
+    pub fn matches_tree<T: EventTree>(&self, event: &T) -> Result<Vec<String>, T::Error> {
         let mut w = Walk::new();
-        let is_object = event.fields(&mut |k, v| self.tree_field(0, k, v, &mut w, 1));
-        if !is_object {
-            return Vec::new();
+        let is_object = event.fields(&mut |k, v| self.tree_field(Some(0), k, v, &mut w, 1))?;
+        if !is_object || self.states.is_empty() {
+            return Ok(Vec::new());
         }
-        self.run(w)
+        Ok(self.run(w))
     }
 
     fn tree_field<T: EventTree>(
         &self,
-        node: u32,
+        node: Option<u32>,
         key: &str,
         v: &T,
         w: &mut Walk<'_>,
         depth: usize,
-    ) {
-        let mut n = Some(node);
+    ) -> Result<(), T::Error> {
+        let mut n = node;
         for seg in key.split('.') {
             n = n.and_then(|n| self.child(n, seg));
         }
-        if let Some(n) = n {
-            self.tree_value(n, v, w, depth);
+        match n {
+            Some(n) => self.tree_value(n, v, w, depth),
+            None => v.skip(),
         }
     }
 
-    fn tree_value<T: EventTree>(&self, node: u32, v: &T, w: &mut Walk<'_>, depth: usize) {
+    fn tree_value<T: EventTree>(
+        &self,
+        node: u32,
+        v: &T,
+        w: &mut Walk<'_>,
+        depth: usize,
+    ) -> Result<(), T::Error> {
         if depth > MAX_DEPTH {
-            return;
+            return v.skip();
         }
-        if v.fields(&mut |k, x| self.tree_field(node, k, x, w, depth + 1)) {
-            return;
+        if v.fields(&mut |k, x| self.tree_field(Some(node), k, x, w, depth + 1))? {
+            return Ok(());
         }
         let id = w.next_array;
         let mut i = 0u32;
@@ -600,21 +617,27 @@ impl PatternMatcher {
                 w.next_array += 1;
             }
             w.stack.push((id, i));
-            self.tree_value(node, x, w, depth + 1);
+            let r = self.tree_value(node, x, w, depth + 1);
             w.stack.pop();
             i += 1;
-        });
-        if is_array || !self.paths[node as usize].read {
-            return;
+            r
+        })?;
+        let read = self.paths.get(node as usize).is_some_and(|p| p.read);
+        if is_array {
+            return Ok(());
+        }
+        if !read {
+            return v.skip();
         }
         let start = w.members.len() as u32;
         w.members.extend_from_slice(&w.stack);
         w.leaves.push(Leaf {
             path: node,
-            value: Cow::Owned(v.scalar()),
+            value: Cow::Owned(v.scalar()?),
             start,
             len: w.stack.len() as u32,
         });
+        Ok(())
     }
 
     /// The automaton over the leaves a walk collected.
@@ -665,7 +688,7 @@ impl PatternMatcher {
     }
 
     fn child(&self, n: u32, key: &str) -> Option<u32> {
-        let c = &self.paths[n as usize].children;
+        let c = &self.paths.get(n as usize)?.children;
         c.binary_search_by(|(k, _)| by_length(k, key))
             .ok()
             .map(|i| c[i].1)

@@ -37,5 +37,5 @@ pub mod sns;
 pub mod sqs;
 
 pub use crate::error::ServiceError;
-pub use machine::{EventTree, PatternMatcher};
+pub use machine::{EventTree, FieldVisitor, PatternMatcher};
 pub use pattern::{EventPattern, PatternError};

@@ -69,16 +69,15 @@ fn event_shape(not_object: Option<&str>, depth: usize) -> Result<(), Error> {
     Ok(())
 }
 
-/// The names of the rules an object read in place matches, sorted. The binding has checked
-/// every value is plain data and measured its deepest nesting, `depth`; an event nested deeper
-/// than [`MAX_EVENT_DEPTH`] is refused as [`event`] refuses it.
+/// The names of the rules an object read in place matches, sorted, in one pass that also
+/// checks it: the binding's [`EventTree`](crate::events::EventTree) refuses what it cannot
+/// read (values that are not plain data, nesting deeper than [`MAX_EVENT_DEPTH`]) as it
+/// refuses converting the event, and that refusal is returned.
 pub fn match_in_place<T: crate::events::EventTree>(
     m: &PatternMatcher,
     event: &T,
-    depth: usize,
-) -> Result<Vec<String>, Error> {
-    event_shape(None, depth)?;
-    Ok(m.matches_tree(event))
+) -> Result<Vec<String>, T::Error> {
+    m.matches_tree(event)
 }
 
 /// The deepest nesting of mappings and lists in `v`, counted without recursion.
