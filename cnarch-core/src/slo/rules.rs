@@ -129,12 +129,8 @@ const WINDOW: &str = "{{.window}}";
 impl SlothSpec {
     /// Reads and checks a spec (JSON or YAML already parsed), with paths.
     pub fn from_json(v: &serde_json::Value) -> Result<SlothSpec, Vec<Violation>> {
-        let spec: SlothSpec = serde_path_to_error::deserialize(v).map_err(|e| {
-            vec![Violation::invalid_value(
-                e.path().to_string(),
-                e.into_inner().to_string(),
-            )]
-        })?;
+        let spec: SlothSpec = crate::validate::de::deserialize(v)
+            .map_err(|e| vec![Violation::invalid_value(e.path_text(), e.message)])?;
         let mut errs = Vec::new();
         if spec.version != "prometheus/v1" {
             errs.push(Violation::invalid_value(

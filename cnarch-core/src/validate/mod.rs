@@ -17,6 +17,7 @@
 //! assert_eq!(err.code, "invalid_dns1123_label");
 //! ```
 
+pub(crate) mod de;
 pub mod field_rules;
 pub(crate) mod fields;
 pub(crate) mod found;

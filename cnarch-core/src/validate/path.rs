@@ -8,16 +8,6 @@ pub(crate) enum Seg {
     Index(usize),
 }
 
-impl Seg {
-    pub(crate) fn from_segment(s: &serde_path_to_error::Segment) -> Option<Seg> {
-        match s {
-            serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
-            serde_path_to_error::Segment::Map { key } => Some(Seg::Key(key.clone())),
-            _ => None,
-        }
-    }
-}
-
 /// Renders `a.b[0].c`.
 pub(crate) fn render(segs: &[Seg]) -> String {
     let mut out = String::new();

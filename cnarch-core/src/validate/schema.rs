@@ -78,12 +78,12 @@ pub(crate) fn typed<T: serde::de::DeserializeOwned, D>(
     let mut found = Vec::new();
     let mut repairs = Repairs::default();
     loop {
-        match serde_path_to_error::deserialize::<_, T>(&*body) {
+        match super::de::deserialize::<T, _>(&*body) {
             // Even after removals the rest is returned, so its rules are checked too.
             Ok(v) => return (Some(wrap(v)), found, repairs),
             Err(e) => {
-                let segments: Vec<Seg> = e.path().iter().filter_map(Seg::from_segment).collect();
-                let message = humanize(&e.inner().to_string());
+                let segments: Vec<Seg> = e.path;
+                let message = humanize(&e.message);
                 let (code, current) = classify(&message, segments);
                 let original = repairs.to_original(&current);
                 let path = render(&original);
@@ -125,12 +125,12 @@ pub(crate) fn read_input<T: serde::de::DeserializeOwned>(
     v: &serde_json::Value,
     prefix: &str,
 ) -> Result<T, Violation> {
-    match serde_path_to_error::deserialize::<_, T>(v) {
+    match super::de::deserialize::<T, _>(v) {
         Ok(t) => Ok(t),
         Err(e) => {
             let mut segs: Vec<Seg> = parse(prefix);
-            segs.extend(e.path().iter().filter_map(Seg::from_segment));
-            let message = humanize(&e.inner().to_string());
+            segs.extend(e.path);
+            let message = humanize(&e.message);
             let (code, at) = classify(&message, segs);
             Err(Violation::at(render(&at), code, message))
         }

@@ -317,14 +317,8 @@ impl HpaSpec {
                 format!("{prefix}.{p}")
             }
         };
-        let parsed: HpaSpec = serde_path_to_error::deserialize(spec).map_err(|e| {
-            let path = e.path().to_string();
-            vec![violation(
-                join(&path),
-                "invalid_type",
-                e.into_inner().to_string(),
-            )]
-        })?;
+        let parsed: HpaSpec = crate::validate::de::deserialize(spec)
+            .map_err(|e| vec![violation(join(&e.path_text()), "invalid_type", e.message)])?;
         let problems: Vec<Violation> = parsed
             .validate()
             .into_iter()
