@@ -130,13 +130,15 @@ pub enum ErrorKind {
     NotPermitted,
     /// An EventBridge event pattern or SNS filter policy that is not valid.
     Pattern,
+    /// A W3C Trace Context header (`traceparent`, `tracestate`) that is not valid.
+    Tracing,
     /// A bug in cnarch (a caught panic).
     Internal,
 }
 
 impl ErrorKind {
     /// Every kind, in the order of `docs/errors.md`.
-    pub const ALL: [ErrorKind; 12] = [
+    pub const ALL: [ErrorKind; 13] = [
         ErrorKind::Parse,
         ErrorKind::Validation,
         ErrorKind::Config,
@@ -148,6 +150,7 @@ impl ErrorKind {
         ErrorKind::Overflow,
         ErrorKind::NotPermitted,
         ErrorKind::Pattern,
+        ErrorKind::Tracing,
         ErrorKind::Internal,
     ];
 
@@ -165,6 +168,7 @@ impl ErrorKind {
             ErrorKind::Overflow => "overflow",
             ErrorKind::NotPermitted => "not_permitted",
             ErrorKind::Pattern => "pattern",
+            ErrorKind::Tracing => "tracing",
             ErrorKind::Internal => "internal",
         }
     }
@@ -498,6 +502,9 @@ codes! {
     "bulkhead_not_held" => State, "a bulkhead released more often than entered";
     "quantity_overflow" => Overflow, "quantity arithmetic past the representable range";
     "call_not_permitted" => NotPermitted, "a call the circuit breaker refused";
+    "invalid_traceparent" => Tracing, "a `traceparent` that breaks W3C Trace Context's format (55 characters for version 00, lowercase hex, ids not all zero, version ff)";
+    "invalid_tracestate" => Tracing, "a `tracestate` with a bad key or value, a duplicate key or more than 32 members (the whole header is discarded)";
+    "invalid_sampler" => Config, "a sampler outside its domain (a probability outside [0, 1], a precision outside 1 to 13 hex digits)";
     "invalid_event_pattern" => Pattern, "an EventBridge event pattern event-ruler refuses (an empty list or object, an unknown operator, a bad `numeric` range, `**` in a wildcard, ...)";
     "invalid_filter_policy" => Pattern, "an SNS filter policy SNS refuses: an operator SNS does not have, a nested policy for the MessageAttributes scope, more than 5 keys or 150 combinations, a number beyond +-10^9 or 5 decimals, over 256 KB";
     "invalid_message_attribute" => Argument, "an SNS message attribute that is not one: an unknown data type, a Number that is not a number, a String.Array that is not a JSON list of values";

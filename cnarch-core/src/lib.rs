@@ -38,6 +38,7 @@ pub mod schedule;
 pub mod serverless;
 pub mod slo;
 pub mod time;
+pub mod tracing;
 pub mod validate;
 
 pub use document::{

@@ -65,6 +65,11 @@ fn run(c: &Value) -> Result<(), Error> {
         "serverless_cost" => {
             ffi::serverless::cost(H, &c["function"], Some(&c["usage"])).map(|_| ())
         }
+        "traceparent" => ffi::tracing::parse_traceparent(H, &s("header")).map(|_| ()),
+        "tracestate" => ffi::tracing::parse_tracestate(H, &s("header")).map(|_| ()),
+        "probability_sampler" => {
+            ffi::tracing::probability(H, c["probability"].as_f64().unwrap(), None).map(|_| ())
+        }
         "event_source_mapping" => {
             ffi::serverless::event_source_mapping(H, Some(&c["mapping"])).map(|_| ())
         }

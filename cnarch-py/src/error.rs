@@ -26,6 +26,7 @@ pub fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Overflow => "QuantityOverflowError",
         ErrorKind::NotPermitted => "CallNotPermitted",
         ErrorKind::Pattern => "PatternError",
+        ErrorKind::Tracing => "TraceContextError",
         ErrorKind::Internal => "CnarchError",
     }
 }

@@ -25,6 +25,7 @@ mod serverless;
 mod slo;
 mod sns;
 mod sqs;
+mod tracing;
 mod values;
 
 use pyo3::prelude::*;
@@ -72,6 +73,12 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(serverless::_serverless_cost, m)?,
         wrap_pyfunction!(serverless::_serverless_prices, m)?,
         wrap_pyfunction!(serverless::_serverless_check, m)?,
+        wrap_pyfunction!(tracing::_parse_traceparent, m)?,
+        wrap_pyfunction!(tracing::_format_traceparent, m)?,
+        wrap_pyfunction!(tracing::_parse_tracestate, m)?,
+        wrap_pyfunction!(tracing::_update_tracestate, m)?,
+        wrap_pyfunction!(tracing::_remove_tracestate, m)?,
+        wrap_pyfunction!(tracing::_truncate_tracestate, m)?,
     ] {
         m.add_function(f)?;
     }
@@ -100,5 +107,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<sns::PyTopic>()?;
     m.add_class::<sqs::PyQueue>()?;
     m.add_class::<serverless::PyEventSourceMapping>()?;
+    m.add_class::<tracing::PySampler>()?;
     Ok(())
 }

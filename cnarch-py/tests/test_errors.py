@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import cnarch
-from cnarch import alerting, autoscale, events, labels, policy, resilience, serverless, slo
+from cnarch import alerting, autoscale, events, labels, policy, resilience, serverless, slo, tracing
 from cnarch._core import _panic_for_tests
 
 from conftest import vectors
@@ -42,6 +42,12 @@ def run(c):  # noqa: C901 - one branch per operation, as in the other runners
         return events.Topic(c["topic"]).subscribe("s", c["protocol"])
     if op == "serverless_cost":
         return serverless.cost(c["function"], **c["usage"])
+    if op == "traceparent":
+        return tracing.parse_traceparent(c["header"])
+    if op == "tracestate":
+        return tracing.parse_tracestate(c["header"])
+    if op == "probability_sampler":
+        return tracing.ProbabilitySampler(c["probability"])
     if op == "event_source_mapping":
         return serverless.EventSourceMapping(c["mapping"])
     if op == "sqs_queue":

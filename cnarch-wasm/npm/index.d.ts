@@ -42,6 +42,7 @@ export interface CnarchError extends Error {
     | "QuantityOverflowError"
     | "CallNotPermittedError"
     | "PatternError"
+    | "TraceContextError"
     | "InternalError";
   /** Stable snake_case code, the same in Rust and Python. */
   code: string;
@@ -75,6 +76,13 @@ export interface ConfigError extends CnarchError {
 export interface PatternError extends CnarchError {
   name: "PatternError";
   code: "invalid_event_pattern";
+}
+
+/** Thrown for a W3C Trace Context header that is not valid (the recommendation's answer is to
+ * discard it); `path` is `traceparent` or `tracestate`. */
+export interface TraceContextError extends CnarchError {
+  name: "TraceContextError";
+  code: "invalid_traceparent" | "invalid_tracestate";
 }
 
 /** The library version. */
@@ -943,6 +951,74 @@ export class Topic {
   unsubscribe(name: string): boolean;
   /** What publishing the message does for each subscription, in order. */
   publish(attributes?: Record<string, SnsAttribute> | null, body?: string | object | null): Delivery[];
+  /** Frees the WebAssembly memory now. */
+  free(): void;
+}
+
+/** A parsed W3C `traceparent` header. */
+export interface TraceParent {
+  /** The version (0 today; a higher version is read from its first 55 characters). */
+  version: number;
+  /** 32 lowercase hex digits. */
+  traceId: string;
+  /** 16 lowercase hex digits. */
+  parentId: string;
+  /** The flags byte (bit 0 sampled, bit 1 random). */
+  traceFlags: number;
+  sampled: boolean;
+  /** The Level 2 random flag: the trace id's rightmost 7 bytes are random. */
+  randomTraceId: boolean;
+}
+
+/** Parses a `traceparent` header; throws a TraceContextError (code `invalid_traceparent`) for an invalid one. */
+export function parseTraceparent(header: string): TraceParent;
+/** A version 00 `traceparent` (flags 0 unless given; `sampled` and `random` set or clear their bits). */
+export function formatTraceparent(
+  traceId: string,
+  parentId: string,
+  options?: { sampled?: boolean; random?: boolean; traceFlags?: number } | null,
+): string;
+/** A `tracestate` header's members, leftmost first (several headers: join them with ","); throws a TraceContextError (code `invalid_tracestate`) when the header is to be discarded. */
+export function parseTracestate(header: string): [string, string][];
+/** `header` with `key` set to `value` and moved to the left. */
+export function updateTracestate(header: string, key: string, value: string): string;
+/** `header` without `key`. */
+export function removeTracestate(header: string, key: string): string;
+/** `header` within `maxLen` characters (members over 128 characters go first, then from the right). */
+export function truncateTracestate(header: string, maxLen: number): string;
+
+/** A sampling decision. */
+export interface SamplingResult {
+  sampled: boolean;
+  decision: "RecordAndSample" | "Drop";
+  /** The new span's `tracestate`. */
+  tracestate: string;
+  /** The description of the sampler that decided. */
+  sampler: string;
+}
+
+/** An OpenTelemetry head sampler. */
+export class Sampler {
+  private constructor();
+  static alwaysOn(): Sampler;
+  static alwaysOff(): Sampler;
+  /** Go's TraceIDRatioBased(ratio). */
+  static traceIdRatioBased(ratio: number): Sampler;
+  /** The consistent probability sampler (`ot=th`), precision 4 hex digits unless given. */
+  static probability(probability: number, precision?: number | null): Sampler;
+  /** Go's ParentBased(root) with its default delegates. */
+  static parentBased(root: Sampler): Sampler;
+  /** The sampler a model's `sampleRate` stands for: ParentBased(TraceIDRatioBased(rate)). */
+  static fromSampleRate(rate?: number | null): Sampler;
+  /** This ParentBased sampler with one delegate replaced. */
+  withDelegate(
+    which: "remoteParentSampled" | "remoteParentNotSampled" | "localParentSampled" | "localParentNotSampled",
+    delegate: Sampler,
+  ): Sampler;
+  /** The decision for a span of `traceId` with `parent` (absent for a root span). */
+  shouldSample(traceId: string, parent?: { sampled: boolean; remote?: boolean; tracestate?: string } | null): SamplingResult;
+  /** The OpenTelemetry Go SDK's description. */
+  readonly description: string;
   /** Frees the WebAssembly memory now. */
   free(): void;
 }

@@ -24,6 +24,7 @@ pub fn js_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Overflow => "QuantityOverflowError",
         ErrorKind::NotPermitted => "CallNotPermittedError",
         ErrorKind::Pattern => "PatternError",
+        ErrorKind::Tracing => "TraceContextError",
         ErrorKind::Internal => "InternalError",
     }
 }

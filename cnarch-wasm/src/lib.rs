@@ -26,4 +26,5 @@ pub mod serverless;
 pub mod slo;
 pub mod sns;
 pub mod sqs;
+pub mod tracing;
 pub mod values;

@@ -58,6 +58,16 @@ import {
   serverlessCost,
   lambdaPrices,
   checkServerless,
+  parseTraceparent,
+  formatTraceparent,
+  parseTracestate,
+  updateTracestate,
+  removeTracestate,
+  truncateTracestate,
+  Sampler,
+  type TraceParent,
+  type SamplingResult,
+  type TraceContextError,
   type SqsMessage,
   type QueueMetrics,
   type SendReceipt,
@@ -250,6 +260,22 @@ const monthly: LambdaCost = serverlessCost({ runtime: "go1.x", handler: "main.Ha
 const findings: ServerlessFinding[] = checkServerless({ name: "user-events", queues: [{ name: "q" }] });
 const serverlessFacts: string = `${monthly.totalCost} ${findings.length} ${lambdaTable.freeTier.gbSeconds}`;
 
+const tp: TraceParent = parseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+const header: string = formatTraceparent(tp.traceId, tp.parentId, { sampled: tp.sampled, random: tp.randomTraceId, traceFlags: tp.traceFlags });
+const members: [string, string][] = parseTracestate("rojo=1,congo=2");
+const state: string = truncateTracestate(removeTracestate(updateTracestate("rojo=1", "congo", "2"), "rojo"), 512);
+const pb: Sampler = Sampler.parentBased(Sampler.probability(0.25, 4)).withDelegate("remoteParentNotSampled", Sampler.alwaysOn());
+const sampled: SamplingResult = pb.shouldSample(tp.traceId, { sampled: false, remote: true, tracestate: state });
+const samplers: Sampler[] = [Sampler.alwaysOff(), Sampler.traceIdRatioBased(0.5), Sampler.fromSampleRate(null), Sampler.fromSampleRate(0.1)];
+let traceCode = "";
+try {
+  parseTraceparent("ff");
+} catch (e) {
+  if (e instanceof Error && e.name === "TraceContextError") traceCode = (e as TraceContextError).code;
+}
+const tracingFacts: string = `${header} ${members.length} ${sampled.decision} ${sampled.sampler} ${samplers.map((s) => s.description).join()} ${traceCode}`;
+pb.free();
+
 function describe(e: unknown): string {
   if (e instanceof Error && e.name === "ParseError") {
     const p = e as ParseError;
@@ -261,4 +287,4 @@ function describe(e: unknown): string {
   return String(e);
 }
 
-export const used = [queueFacts, serverlessFacts, drainFacts, verdict, passes, failed, gone, hit, named, heldRules, known, patternPath, ruleNames, st, delays, fromOptions, configProblem(null), limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];
+export const used = [tracingFacts, queueFacts, serverlessFacts, drainFacts, verdict, passes, failed, gone, hit, named, heldRules, known, patternPath, ruleNames, st, delays, fromOptions, configProblem(null), limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];

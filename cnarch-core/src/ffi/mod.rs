@@ -54,6 +54,7 @@ pub mod labels;
 pub mod serverless;
 pub mod slo;
 pub mod sqs;
+pub mod tracing;
 
 pub use crate::error::ErrorKind;
 pub use crate::time::TimeUnit;

@@ -11,7 +11,7 @@ import datetime as _dt
 import os
 from typing import Any, Dict, List, Literal, Optional, Sequence, Union
 
-from . import _core, alerting, autoscale, events, labels, policy, resilience, serverless, slo
+from . import _core, alerting, autoscale, events, labels, policy, resilience, serverless, slo, tracing
 from ._core import Quantity, __version__
 from ._errors import (
     ArgumentError,
@@ -25,6 +25,7 @@ from ._errors import (
     PolicyError,
     QuantityOverflowError,
     StateError,
+    TraceContextError,
     ValidationError,
     Violation,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "ArgumentTypeError",
     "PolicyError",
     "PatternError",
+    "TraceContextError",
     "CalculationError",
     "StateError",
     "QuantityOverflowError",
@@ -59,6 +61,7 @@ __all__ = [
     "alerting",
     "events",
     "serverless",
+    "tracing",
 ]
 
 Document = Dict[str, Any]

@@ -103,6 +103,11 @@ class PatternError(CnarchError, ValueError):
     place in the pattern (`detail.state[0].numeric`) as you wrote it."""
 
 
+class TraceContextError(CnarchError, ValueError):
+    """A W3C Trace Context header that is not valid (`code` is `invalid_traceparent` or
+    `invalid_tracestate`); the recommendation's answer is to discard the header."""
+
+
 class QuantityOverflowError(CnarchError, OverflowError):
     """Quantity arithmetic past the representable range."""
 
