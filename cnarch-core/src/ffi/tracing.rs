@@ -201,6 +201,6 @@ pub fn should_sample(
         "sampled": d.sampled,
         "decision": if d.sampled { "RecordAndSample" } else { "Drop" },
         "tracestate": d.tracestate.to_string(),
-        "sampler": d.by,
+        "sampler": s.decider(parent.as_ref()).description(),
     }))
 }

@@ -32,37 +32,47 @@ fn trim_ows(s: &str) -> &str {
     s.trim_matches([' ', '\t'])
 }
 
-/// Lowercase hex digits only (the recommendation refuses uppercase).
-fn hex_field<const N: usize>(s: &str, what: &str) -> Result<[u8; N], TraceError> {
-    let b = s.as_bytes();
-    if b.len() != 2 * N {
+/// The value of each lowercase hex digit; 255 for every other byte.
+const HEX: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// `N` bytes from `2N` lowercase hex digits (the recommendation refuses uppercase).
+fn hex_bytes<const N: usize>(b: &[u8], what: &str) -> Result<[u8; N], TraceError> {
+    let mut out = [0u8; N];
+    let mut bad = b.len() != 2 * N;
+    if !bad {
+        for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
+            let (h, l) = (HEX[pair[0] as usize], HEX[pair[1] as usize]);
+            bad |= (h | l) == 255 || h > 15 || l > 15;
+            *o = h.wrapping_shl(4) | (l & 15);
+        }
+    }
+    if bad {
         return Err(TraceError::traceparent(format!(
             "expected {} as {} lowercase hex digits, found {:?}",
             what,
             2 * N,
-            s
+            String::from_utf8_lossy(b)
         )));
     }
-    let digit = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    };
-    let mut out = [0u8; N];
-    for (i, o) in out.iter_mut().enumerate() {
-        match (digit(b[2 * i]), digit(b[2 * i + 1])) {
-            (Some(h), Some(l)) => *o = h << 4 | l,
-            _ => {
-                return Err(TraceError::traceparent(format!(
-                    "expected {} as {} lowercase hex digits, found {:?}",
-                    what,
-                    2 * N,
-                    s
-                )))
-            }
-        }
-    }
     Ok(out)
+}
+
+/// [`hex_bytes`] of a text field.
+fn hex_field<const N: usize>(s: &str, what: &str) -> Result<[u8; N], TraceError> {
+    hex_bytes::<N>(s.as_bytes(), what)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -81,20 +91,14 @@ impl TraceParent {
     /// `ff`, uppercase hex and all-zero ids are refused. Spaces and tabs around the value are
     /// ignored.
     pub fn parse(header: &str) -> Result<TraceParent, TraceError> {
-        let s = trim_ows(header);
-        let b = s.as_bytes();
+        let b = trim_ows(header).as_bytes();
         if b.len() < 55 {
             return Err(TraceError::traceparent(format!(
                 "expected 55 characters (version-traceid-parentid-flags), found {}",
                 b.len()
             )));
         }
-        if !s.is_ascii() {
-            return Err(TraceError::traceparent(
-                "expected ASCII (lowercase hex digits and `-`)".to_string(),
-            ));
-        }
-        let [version] = hex_field::<1>(s.get(..2).unwrap_or(""), "the version")?;
+        let [version] = hex_bytes::<1>(&b[..2], "the version")?;
         if version == 0xff {
             return Err(TraceError::traceparent(
                 "version ff is not valid".to_string(),
@@ -109,7 +113,7 @@ impl TraceParent {
         if b.len() > 55 && b[55] != b'-' {
             return Err(TraceError::traceparent(format!(
                 "expected `-` or the end after the flags, found {:?}",
-                char::from(b[55])
+                String::from_utf8_lossy(&b[55..56])
             )));
         }
         for at in [2, 35, 52] {
@@ -117,14 +121,13 @@ impl TraceParent {
                 return Err(TraceError::traceparent(format!(
                     "expected `-` at position {}, found {:?}",
                     at + 1,
-                    s.get(at..=at).unwrap_or("?")
+                    String::from_utf8_lossy(&b[at..=at])
                 )));
             }
         }
-        let field = |from: usize, to: usize| s.get(from..to).unwrap_or("");
-        let trace_id = hex_field::<16>(field(3, 35), "the trace id")?;
-        let parent_id = hex_field::<8>(field(36, 52), "the parent id")?;
-        let [flags] = hex_field::<1>(field(53, 55), "the trace flags")?;
+        let trace_id = hex_bytes::<16>(&b[3..35], "the trace id")?;
+        let parent_id = hex_bytes::<8>(&b[36..52], "the parent id")?;
+        let [flags] = hex_bytes::<1>(&b[53..55], "the trace flags")?;
         if trace_id == [0; 16] {
             return Err(TraceError::traceparent(
                 "the trace id is all zeros".to_string(),

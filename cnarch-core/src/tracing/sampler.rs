@@ -86,8 +86,6 @@ pub struct Decision {
     pub sampled: bool,
     /// The new span's `tracestate`.
     pub tracestate: TraceState,
-    /// The sampler that decided (its description).
-    pub by: String,
 }
 
 /// Go's `%g` for a ratio: the shortest digits, with an exponent below 1e-4 or from 1e21.
@@ -262,13 +260,29 @@ impl Sampler {
         }
     }
 
+    /// The sampler that decides for a span with `parent`: ParentBased's delegate, else this one.
+    pub fn decider(&self, parent: Option<&Parent>) -> &Sampler {
+        let Sampler::ParentBased(p) = self else {
+            return self;
+        };
+        let delegate = match parent {
+            None => &p.root,
+            Some(x) => match (x.remote, x.sampled) {
+                (true, true) => &p.remote_parent_sampled,
+                (true, false) => &p.remote_parent_not_sampled,
+                (false, true) => &p.local_parent_sampled,
+                (false, false) => &p.local_parent_not_sampled,
+            },
+        };
+        delegate.decider(parent)
+    }
+
     /// Decides for a span of trace `trace_id` with `parent` (`None` for a root span).
     pub fn should_sample(&self, trace_id: &[u8; 16], parent: Option<&Parent>) -> Decision {
         let inherited = parent.map(|p| p.tracestate.clone()).unwrap_or_default();
         let decided = |sampled: bool, tracestate: TraceState| Decision {
             sampled,
             tracestate,
-            by: self.description(),
         };
         match self {
             Sampler::AlwaysOn => decided(true, inherited),
@@ -287,18 +301,7 @@ impl Sampler {
                 let th = sampled.then_some(th.as_str());
                 decided(sampled, with_th(&inherited, th))
             }
-            Sampler::ParentBased(p) => {
-                let delegate = match parent {
-                    None => &p.root,
-                    Some(x) => match (x.remote, x.sampled) {
-                        (true, true) => &p.remote_parent_sampled,
-                        (true, false) => &p.remote_parent_not_sampled,
-                        (false, true) => &p.local_parent_sampled,
-                        (false, false) => &p.local_parent_not_sampled,
-                    },
-                };
-                delegate.should_sample(trace_id, parent)
-            }
+            Sampler::ParentBased(_) => self.decider(parent).should_sample(trace_id, parent),
         }
     }
 }
