@@ -64,6 +64,10 @@ const SECTIONS: &[Section] = &[
         "Events and serverless: user-events' rule, its queue draining through user-processor, the monthly cost",
         section_events,
     ),
+    (
+        "Tracing: a traceparent from the gateway, the sampler's decision, the span tree",
+        section_tracing,
+    ),
     ("Validation: every mistake at once", section_validation),
 ];
 
@@ -475,6 +479,79 @@ fn section_selectors_and_policy(docs: &[Document]) {
             NetworkProtocol::Tcp,
         ) {
             println!("    {from} → {}: ingress {}", db.name, v.ingress);
+        }
+    }
+}
+
+fn section_tracing(docs: &[Document]) {
+    use cnarch_core::tracing::{trees, Parent, Sampler, TraceParent, TraceState};
+    let Some(t) = docs.iter().find_map(|d| match d {
+        Document::DistributedTracing(t) => Some(t),
+        _ => None,
+    }) else {
+        return;
+    };
+    // The request the gateway forwarded, as its headers arrive at user-service.
+    let header = "00-4bf92f3577b34da6a3ce929d0e0e4736-b7ad6b7169203331-01";
+    let (Ok(tp), Ok(mut state)) = (
+        TraceParent::parse(header),
+        TraceState::parse("congo=t61rcWkgMzE"),
+    ) else {
+        return;
+    };
+    println!(
+        "  traceparent {header}: trace {}, parent {}, sampled {}",
+        tp.trace_id_hex(),
+        tp.parent_id_hex(),
+        tp.sampled()
+    );
+    let rate = t.tracer.as_ref().and_then(|x| x.sample_rate);
+    let Ok(sampler) = Sampler::from_sample_rate(rate) else {
+        return;
+    };
+    let parent = Parent {
+        sampled: tp.sampled(),
+        remote: true,
+        tracestate: state.clone(),
+    };
+    let followed = sampler.should_sample(&tp.trace_id, Some(&parent));
+    let fresh = sampler.should_sample(&tp.trace_id, None);
+    println!(
+        "  sampleRate {} → {}\n    with the gateway's sampled parent: {} (by {}); as a new root trace: {}",
+        rate.map(|r| r.to_string()).unwrap_or_else(|| "none".into()),
+        sampler.description(),
+        if followed.sampled { "sampled" } else { "dropped" },
+        sampler.decider(Some(&parent)).description(),
+        if fresh.sampled { "sampled" } else { "dropped" },
+    );
+    if state.insert("user-service", "00f067aa0ba902b7").is_ok() {
+        println!("  tracestate forwarded downstream: {state}");
+    }
+    for tree in trees(&t.spans) {
+        println!(
+            "  trace {}: {} spans, root {}",
+            tree.trace_id,
+            tree.spans.len(),
+            tree.roots.join(", ")
+        );
+        for n in &tree.spans {
+            println!(
+                "    {}{} {:>6.1} ms, self {:>6.1} ms",
+                "  ".repeat(n.depth),
+                n.name,
+                n.duration.unwrap_or(0.0) * 1e3,
+                n.self_time.unwrap_or(0.0) * 1e3
+            );
+        }
+        let path: Vec<String> = tree
+            .critical_path
+            .iter()
+            .rev()
+            .map(|c| format!("{} {:.0}–{:.0} ms", c.name, c.start * 1e3, c.end * 1e3))
+            .collect();
+        println!("    critical path: {}", path.join(" → "));
+        for f in &tree.findings {
+            println!("    finding {} on {}: {}", f.code, f.span_id, f.message);
         }
     }
 }

@@ -215,3 +215,114 @@ proptest! {
         prop_assert!(pb.should_sample(&trace, Some(&parent)).sampled);
     }
 }
+
+/// `testdata/tracing/trees.json`: Jaeger's critical path, self time and the structural
+/// findings, through the ffi (times in seconds from each trace's first start).
+#[test]
+fn span_tree_vectors() {
+    let v = vectors("trees.json");
+    for c in v["cases"].as_array().unwrap() {
+        let why = c["name"].as_str().unwrap();
+        let got = ffi::tracing::span_tree(Host::RUST, &json!({"spans": c["spans"]}))
+            .unwrap_or_else(|e| panic!("{why}: {e:?}"));
+        let want = c["expect"].as_array().unwrap();
+        assert_eq!(got.as_array().unwrap().len(), want.len(), "{why}");
+        for (g, w) in got.as_array().unwrap().iter().zip(want) {
+            for k in ["trace_id", "roots", "orphans"] {
+                assert_eq!(g[k], w[k], "{why}: {k}");
+            }
+            let path: Vec<(String, i64, i64)> = g["critical_path"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    let us = |x: &Value| (x.as_f64().unwrap() * 1e6).round() as i64;
+                    (
+                        s["span_id"].as_str().unwrap().to_string(),
+                        us(&s["start"]),
+                        us(&s["end"]),
+                    )
+                })
+                .collect();
+            let want_path: Vec<(String, i64, i64)> = w["critical_path_us"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    (
+                        s[0].as_str().unwrap().to_string(),
+                        s[1].as_i64().unwrap(),
+                        s[2].as_i64().unwrap(),
+                    )
+                })
+                .collect();
+            assert_eq!(path, want_path, "{why}: critical path");
+            let node = |id: &str| {
+                g["spans"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|s| s["span_id"] == id)
+                    .unwrap_or_else(|| panic!("{why}: no span {id}"))
+                    .clone()
+            };
+            if let Some(st) = w.get("self_time_us") {
+                for (id, us) in st.as_object().unwrap() {
+                    let got = (node(id)["self_time"].as_f64().unwrap() * 1e6).round() as i64;
+                    assert_eq!(got, us.as_i64().unwrap(), "{why}: self time of {id}");
+                }
+            }
+            if let Some(d) = w.get("depth") {
+                for (id, depth) in d.as_object().unwrap() {
+                    assert_eq!(node(id)["depth"], *depth, "{why}: depth of {id}");
+                }
+            }
+            if let Some(ch) = w.get("children") {
+                for (id, kids) in ch.as_object().unwrap() {
+                    assert_eq!(node(id)["children"], *kids, "{why}: children of {id}");
+                }
+            }
+            let findings: Vec<Value> = g["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| json!([f["span_id"], f["code"]]))
+                .collect();
+            assert_eq!(json!(findings), w["findings"], "{why}: findings");
+        }
+    }
+}
+
+proptest! {
+    /// On any tree of timed spans the critical path tiles the root: its sections are
+    /// contiguous, latest first, from the root's end back to its start; and self times never
+    /// exceed durations.
+    #[test]
+    fn critical_path_tiles_the_root(
+        shape in prop::collection::vec((0usize..8, 0i64..100, 0i64..100), 1..12),
+    ) {
+        let mut spans = vec![json!({"traceID": "4bf92f3577b34da6a3ce929d0e0e4736", "spanID": "0000000000000001",
+            "name": "root", "startTime": "2026-01-15T09:30:00Z", "endTime": "2026-01-15T09:30:00.000100Z"})];
+        for (i, (p, a, len)) in shape.iter().enumerate() {
+            let parent = format!("{:016x}", 1 + (p % (i + 1)));
+            let (a, b) = (*a, (*a + *len).min(150));
+            spans.push(json!({"traceID": "4bf92f3577b34da6a3ce929d0e0e4736", "spanID": format!("{:016x}", i + 2),
+                "parentID": parent, "name": "s",
+                "startTime": format!("2026-01-15T09:30:00.{:06}Z", a), "endTime": format!("2026-01-15T09:30:00.{:06}Z", b)}));
+        }
+        let got = ffi::tracing::span_tree(Host::RUST, &json!({"spans": spans})).unwrap();
+        let path = got[0]["critical_path"].as_array().unwrap();
+        let mut at = 100.0e-6;
+        for s in path {
+            prop_assert!((s["end"].as_f64().unwrap() - at).abs() < 1e-12);
+            at = s["start"].as_f64().unwrap();
+            prop_assert!(s["end"].as_f64().unwrap() > at);
+        }
+        prop_assert!(at.abs() < 1e-12, "path ends at {} not 0", at);
+        for s in got[0]["spans"].as_array().unwrap() {
+            if let (Some(st), Some(d)) = (s["self_time"].as_f64(), s["duration"].as_f64()) {
+                prop_assert!(st >= -1e-12 && st <= d + 1e-12);
+            }
+        }
+    }
+}

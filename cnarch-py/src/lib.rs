@@ -79,6 +79,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(tracing::_update_tracestate, m)?,
         wrap_pyfunction!(tracing::_remove_tracestate, m)?,
         wrap_pyfunction!(tracing::_truncate_tracestate, m)?,
+        wrap_pyfunction!(tracing::_span_tree, m)?,
     ] {
         m.add_function(f)?;
     }

@@ -70,6 +70,17 @@ pub fn _truncate_tracestate(header: &str, max_len: usize) -> PyResult<String> {
     }
 }
 
+/// The span trees of a `DistributedTracing` (a dict as the model writes it).
+#[guarded]
+#[pyfunction]
+pub fn _span_tree(py: Python<'_>, tracing: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    {
+        let t = crate::convert::json_of(tracing, "tracing")?;
+        let r = ffi::tracing::span_tree(HOST, &t).or_py()?;
+        to_py(py, &r)
+    }
+}
+
 /// A head sampler (the core's `tracing::Sampler`).
 #[pyclass(name = "Sampler", module = "cnarch.tracing", frozen)]
 pub(crate) struct PySampler(Sampler);

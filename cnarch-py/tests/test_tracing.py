@@ -118,3 +118,30 @@ def test_sample_rate_maps_to_parent_based_ratio():
     with pytest.raises(cnarch.CnarchError) as missing:
         tracing.AlwaysOn().should_sample("0" * 31 + "1", {"remote": True})
     assert missing.value.path == "parent.sampled"
+
+
+TREES = vectors("tracing/trees.json")
+
+
+@pytest.mark.parametrize("c", TREES["cases"], ids=lambda c: c["name"][:50])
+def test_span_trees(c):
+    got = tracing.span_tree({"spans": c["spans"]})
+    assert len(got) == len(c["expect"])
+    for g, w in zip(got, c["expect"]):
+        assert (g["trace_id"], g["roots"], g["orphans"]) == (w["trace_id"], w["roots"], w["orphans"])
+        path = [[s["span_id"], round(s["start"] * 1e6), round(s["end"] * 1e6)] for s in g["critical_path"]]
+        assert path == w["critical_path_us"]
+        node = {s["span_id"]: s for s in g["spans"]}
+        for sid, us in w.get("self_time_us", {}).items():
+            assert round(node[sid]["self_time"] * 1e6) == us, sid
+        for sid, d in w.get("depth", {}).items():
+            assert node[sid]["depth"] == d, sid
+        for sid, kids in w.get("children", {}).items():
+            assert node[sid]["children"] == kids, sid
+        assert [[f["span_id"], f["code"]] for f in g["findings"]] == w["findings"]
+
+
+def test_span_tree_refuses_what_the_model_refuses():
+    with pytest.raises(cnarch.ValidationError) as info:
+        tracing.span_tree({"spans": [{"traceID": "xyz", "spanID": "00000000000000a1", "name": "a"}]})
+    assert any(v.path.startswith("spans[0].traceID") for v in info.value.violations)

@@ -987,6 +987,34 @@ export function removeTracestate(header: string, key: string): string;
 /** `header` within `maxLen` characters (members over 128 characters go first, then from the right). */
 export function truncateTracestate(header: string, maxLen: number): string;
 
+/** A span in its trace's tree (times in milliseconds from the trace's first start). */
+export interface SpanNode {
+  spanId: string;
+  parentId: string | null;
+  name: string;
+  /** Levels below its root (roots and orphans are 0). */
+  depth: number;
+  /** Its children's ids, by start time. */
+  children: string[];
+  start: number | null;
+  duration: number | null;
+  /** Its duration less the time at least one child ran inside it. */
+  selfTime: number | null;
+}
+
+/** A trace's tree: roots, orphans, spans, Jaeger's critical path (latest first) and what is wrong. */
+export interface TraceTree {
+  traceId: string;
+  roots: string[];
+  orphans: string[];
+  spans: SpanNode[];
+  criticalPath: { spanId: string; name: string; start: number; end: number }[];
+  findings: { spanId: string; code: "duplicate_span_id" | "orphan" | "parent_in_other_trace" | "cycle" | "untimed" | "starts_before_parent" | "ends_after_parent" | "outside_parent"; message: string }[];
+}
+
+/** The span trees of the model's DistributedTracing (the document without apiVersion and kind; `name` optional). */
+export function spanTree(tracing: Record<string, unknown>): TraceTree[];
+
 /** A sampling decision. */
 export interface SamplingResult {
   sampled: boolean;

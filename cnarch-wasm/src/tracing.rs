@@ -47,6 +47,14 @@ pub fn truncate_tracestate(header: &str, max_len: usize) -> Result<String, JsVal
     ffi::tracing::truncate_tracestate(HOST, header, max_len).or_js()
 }
 
+/// The span trees of a `DistributedTracing` (as the model writes it); times in milliseconds
+/// from each trace's first start.
+#[wasm_bindgen(js_name = spanTree)]
+pub fn span_tree(tracing: JsValue) -> Result<JsValue, JsValue> {
+    let t = crate::convert::data(&tracing, "tracing")?;
+    to_js_value(&ffi::tracing::span_tree(HOST, &t).or_js()?)
+}
+
 /// A head sampler.
 #[wasm_bindgen]
 #[derive(Debug)]

@@ -74,3 +74,22 @@ test("samplers decide as the specification and the Go SDK do", () => {
   assert.throws(() => Sampler.alwaysOn().withDelegate("root", Sampler.alwaysOff()), { code: "invalid_argument_type" });
   assert.throws(() => Sampler.alwaysOn().shouldSample("0".repeat(31) + "1", { remote: true }), { path: "parent.sampled" });
 });
+
+test("span trees: Jaeger's critical path, self time and findings (milliseconds)", () => {
+  const { spanTree } = cnarch;
+  for (const c of vectors("tracing/trees.json").cases) {
+    const got = spanTree({ spans: c.spans });
+    assert.equal(got.length, c.expect.length, c.name);
+    got.forEach((g, i) => {
+      const w = c.expect[i];
+      assert.deepEqual([g.traceId, g.roots, g.orphans], [w.trace_id, w.roots, w.orphans], c.name);
+      const path = g.criticalPath.map((s) => [s.spanId, Math.round(s.start * 1000), Math.round(s.end * 1000)]);
+      assert.deepEqual(path, w.critical_path_us, c.name);
+      const node = Object.fromEntries(g.spans.map((s) => [s.spanId, s]));
+      for (const [id, us] of Object.entries(w.self_time_us ?? {})) assert.equal(Math.round(node[id].selfTime * 1000), us, `${c.name}: ${id}`);
+      for (const [id, d] of Object.entries(w.depth ?? {})) assert.equal(node[id].depth, d, `${c.name}: ${id}`);
+      assert.deepEqual(g.findings.map((f) => [f.spanId, f.code]), w.findings, c.name);
+    });
+  }
+  assert.throws(() => spanTree({ spans: [{ traceID: "xyz", spanID: "00000000000000a1", name: "a" }] }), { name: "ValidationError" });
+});

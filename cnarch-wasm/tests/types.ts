@@ -65,6 +65,8 @@ import {
   removeTracestate,
   truncateTracestate,
   Sampler,
+  spanTree,
+  type TraceTree,
   type TraceParent,
   type SamplingResult,
   type TraceContextError,
@@ -273,7 +275,8 @@ try {
 } catch (e) {
   if (e instanceof Error && e.name === "TraceContextError") traceCode = (e as TraceContextError).code;
 }
-const tracingFacts: string = `${header} ${members.length} ${sampled.decision} ${sampled.sampler} ${samplers.map((s) => s.description).join()} ${traceCode}`;
+const forest: TraceTree[] = spanTree({ spans: [] });
+const tracingFacts: string = `${forest.length} ${forest[0]?.criticalPath[0]?.spanId} ${header} ${members.length} ${sampled.decision} ${sampled.sampler} ${samplers.map((s) => s.description).join()} ${traceCode}`;
 pb.free();
 
 function describe(e: unknown): string {

@@ -13,7 +13,7 @@ const AS_WRITTEN: Host = Host::RUST;
 
 /// Reads a document of `kind` given without `apiVersion` and `kind` (as the model writes it),
 /// loading it as a document is loaded: the same rules, violations with the document's paths.
-fn document(v: &Value, argument: &str, kind: &str) -> Result<Document, Error> {
+pub(crate) fn document(v: &Value, argument: &str, kind: &str) -> Result<Document, Error> {
     let Value::Object(map) = v else {
         return Err(Error::type_error(
             argument,
@@ -27,10 +27,10 @@ fn document(v: &Value, argument: &str, kind: &str) -> Result<Document, Error> {
         Value::String(crate::API_VERSION.into()),
     );
     doc.insert("kind".into(), Value::String(kind.into()));
-    if kind == "ServerlessFunction" {
-        // A function's name matters to the document, not to its cost: it may be left out.
+    if kind == "ServerlessFunction" || kind == "DistributedTracing" {
+        // The name matters to the document, not to the cost or the tree: it may be left out.
         doc.entry("name")
-            .or_insert_with(|| Value::String("function".into()));
+            .or_insert_with(|| Value::String(argument.into()));
     }
     let mut docs = crate::load_json_value(Value::Object(doc)).map_err(|e| AS_WRITTEN.error(&e))?;
     docs.pop()

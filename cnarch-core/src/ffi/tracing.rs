@@ -204,3 +204,61 @@ pub fn should_sample(
         "sampler": s.decider(parent.as_ref()).description(),
     }))
 }
+
+/// The span trees of a `DistributedTracing` (as the model writes it, without `apiVersion` and
+/// `kind`; `name` may be left out): per trace, roots, orphans, spans with their depth,
+/// children, start, duration and self time, the critical path, and the findings. Times are
+/// in the host's unit from the trace's first start.
+pub fn span_tree(host: Host, tracing: &Value) -> Result<Value, Error> {
+    let crate::document::Document::DistributedTracing(t) =
+        super::serverless::document(tracing, "tracing", "DistributedTracing")?
+    else {
+        return Err(Error::internal(
+            "a DistributedTracing loaded as another kind",
+        ));
+    };
+    let unit = host.unit_seconds();
+    let scale = |x: f64| x / unit;
+    let trees: Vec<Value> = crate::tracing::trees(&t.spans)
+        .into_iter()
+        .map(|tr| {
+            let spans: Vec<Value> = tr
+                .spans
+                .iter()
+                .map(|s| {
+                    json!({
+                        "span_id": s.span_id,
+                        "parent_id": s.parent_id,
+                        "name": s.name,
+                        "depth": s.depth,
+                        "children": s.children,
+                        "start": s.start.map(scale),
+                        "duration": s.duration.map(scale),
+                        "self_time": s.self_time.map(scale),
+                    })
+                })
+                .collect();
+            let path: Vec<Value> = tr
+                .critical_path
+                .iter()
+                .map(|c| {
+                    json!({
+                        "span_id": c.span_id,
+                        "name": c.name,
+                        "start": scale(c.start),
+                        "end": scale(c.end),
+                    })
+                })
+                .collect();
+            json!({
+                "trace_id": tr.trace_id,
+                "roots": tr.roots,
+                "orphans": tr.orphans,
+                "spans": spans,
+                "critical_path": path,
+                "findings": tr.findings,
+            })
+        })
+        .collect();
+    host.output(&trees)
+}

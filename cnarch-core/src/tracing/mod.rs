@@ -1,5 +1,6 @@
 //! Distributed tracing: the W3C Trace Context headers ([`TraceParent`], [`TraceState`]) and
-//! OpenTelemetry's head samplers ([`Sampler`]).
+//! OpenTelemetry's head samplers ([`Sampler`]), and the span trees of recorded spans
+//! ([`trees`]: orphans, inconsistencies, self time, Jaeger's critical path).
 //!
 //! ```
 //! use cnarch_core::tracing::{Parent, Sampler, TraceParent, TraceState};
@@ -16,9 +17,11 @@
 
 pub mod context;
 pub mod sampler;
+pub mod tree;
 
 pub use context::{TraceParent, TraceState};
 pub use sampler::{Decision, Parent, ParentBased, Sampler};
+pub use tree::{trees, TraceTree};
 
 use crate::error::{ErrorKind, ServiceError};
 

@@ -21,13 +21,19 @@ decide as the OpenTelemetry Go SDK does; `ProbabilitySampler(probability, precis
 specification's consistent sampler (`ot=th` in the tracestate). `sampler_for_rate(rate)` is
 the sampler a model's `sampleRate` stands for. `sampler.should_sample(trace_id, parent=None)`
 gives a `SamplingResult`; `parent` is `{"sampled": bool, "remote": True, "tracestate": ""}`.
+`span_tree(tracing)`: the span trees of the model's `DistributedTracing` (a dict as the model
+writes it, `name` optional): per trace its `roots`, `orphans`, `spans` (depth, children,
+`start`, `duration` and `self_time` in seconds from the trace's first start), Jaeger's
+`critical_path` (sections latest first) and `findings` (orphans, parents in another trace,
+duplicate ids, cycles, spans without times, children outside their parent).
+
 Rules and sources: docs/tracing.md.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from . import _core
 
@@ -47,6 +53,7 @@ __all__ = [
     "update_tracestate",
     "remove_tracestate",
     "truncate_tracestate",
+    "span_tree",
 ]
 
 
@@ -196,3 +203,8 @@ def sampler_for_rate(rate: Optional[float] = None) -> Sampler:
     s = Sampler.__new__(Sampler)
     s._inner = _core.Sampler.from_sample_rate(rate)
     return s
+
+
+def span_tree(tracing: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    """The span trees of a `DistributedTracing` (see the module's documentation)."""
+    return _core._span_tree(tracing)
