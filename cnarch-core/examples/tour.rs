@@ -65,6 +65,10 @@ const SECTIONS: &[Section] = &[
         section_events,
     ),
     (
+        "The API gateway: public-api's routes as API Gateway selects them",
+        section_gateway,
+    ),
+    (
         "Tracing: a traceparent from the gateway, the sampler's decision, the span tree",
         section_tracing,
     ),
@@ -479,6 +483,68 @@ fn section_selectors_and_policy(docs: &[Document]) {
             NetworkProtocol::Tcp,
         ) {
             println!("    {from} → {}: ingress {}", db.name, v.ingress);
+        }
+    }
+}
+
+fn section_gateway(docs: &[Document]) {
+    use cnarch_core::gateway::Router;
+    for d in docs {
+        let Document::ApiGateway(api) = d else {
+            continue;
+        };
+        let router = match Router::from_api_gateway(api) {
+            Ok(r) => r,
+            Err(e) => {
+                println!("  {}: {e}", api.name);
+                continue;
+            }
+        };
+        println!("  {}: routes {}", api.name, router.keys().join(", "));
+        for (method, path) in [
+            ("GET", "/users/42"),
+            ("PUT", "/users/ada%20lovelace"),
+            ("DELETE", "/users/42"),
+            ("GET", "/users/42/orders"),
+        ] {
+            let s = router.select(method, path);
+            let params: Vec<String> = s
+                .path_parameters
+                .iter()
+                .map(|(k, v)| format!("{k}={v:?}"))
+                .collect();
+            match &s.route_key {
+                Some(k) => println!(
+                    "    {method} {path} → {k} ({}) {}",
+                    s.rule,
+                    params.join(" ")
+                ),
+                None => println!(
+                    "    {method} {path} → {} {}",
+                    s.status,
+                    cnarch_core::gateway::Selection::NOT_FOUND_BODY
+                ),
+            }
+        }
+        // The same paths behind an HTTP API with a catch-all proxy and a $default route.
+        if let Ok(http) = Router::new(&[
+            "GET /users/{id}",
+            "PUT /users/{id}",
+            "ANY /users/{proxy+}",
+            "$default",
+        ]) {
+            for (method, path) in [
+                ("DELETE", "/users/42"),
+                ("GET", "/users/42/orders"),
+                ("GET", "/health"),
+            ] {
+                let s = http.select(method, path);
+                println!(
+                    "    as an HTTP API with ANY /users/{{proxy+}} and $default: {method} {path} → {} ({})",
+                    s.route_key.unwrap_or_default(),
+                    s.rule
+                );
+            }
         }
     }
 }

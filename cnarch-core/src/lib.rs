@@ -27,6 +27,7 @@ pub mod duration;
 pub mod error;
 pub mod events;
 pub mod ffi;
+pub mod gateway;
 pub mod labels;
 pub mod limits;
 pub mod model;

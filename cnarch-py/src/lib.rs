@@ -18,6 +18,7 @@ mod convert;
 mod document;
 mod error;
 mod events;
+mod gateway;
 mod labels;
 mod policy;
 mod resilience;
@@ -109,5 +110,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<sqs::PyQueue>()?;
     m.add_class::<serverless::PyEventSourceMapping>()?;
     m.add_class::<tracing::PySampler>()?;
+    m.add_class::<gateway::PyRouter>()?;
     Ok(())
 }

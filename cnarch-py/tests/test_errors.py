@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import cnarch
-from cnarch import alerting, autoscale, events, labels, policy, resilience, serverless, slo, tracing
+from cnarch import alerting, autoscale, events, gateway, labels, policy, resilience, serverless, slo, tracing
 from cnarch._core import _panic_for_tests
 
 from conftest import vectors
@@ -42,6 +42,8 @@ def run(c):  # noqa: C901 - one branch per operation, as in the other runners
         return events.Topic(c["topic"]).subscribe("s", c["protocol"])
     if op == "serverless_cost":
         return serverless.cost(c["function"], **c["usage"])
+    if op == "router":
+        return gateway.Router(c["routes"])
     if op == "traceparent":
         return tracing.parse_traceparent(c["header"])
     if op == "tracestate":

@@ -1050,3 +1050,29 @@ export class Sampler {
   /** Frees the WebAssembly memory now. */
   free(): void;
 }
+
+/** API Gateway's answer for a request. */
+export interface RouteSelection {
+  /** The selected route key; null for a 404. */
+  routeKey: string | null;
+  status: 200 | 404;
+  /** The path parameters, percent-decoded, names as the route writes them (a greedy one holds the rest of the path). */
+  pathParameters: Record<string, string>;
+  /** How the route was selected. */
+  rule: "exact" | "greedy" | "default" | "not_found";
+  /** For a 404: API Gateway's body, `{"message":"Not Found"}`. */
+  body?: string;
+}
+
+/** The routes of an API Gateway HTTP API compiled into one matcher. Throws a ConfigError (code `invalid_route_key`, path `routes[i]`) for a malformed or repeated key. */
+export class Router {
+  constructor(routes: string[]);
+  /** A router from a REST API as the model writes it (its resources' and methods' route keys). */
+  static fromApiGateway(api: Record<string, unknown>): Router;
+  /** The route keys, in the order given. */
+  readonly routes: string[];
+  /** The route for `method` and `path`, selected as API Gateway selects it. */
+  select(method: string, path: string): RouteSelection;
+  /** Frees the WebAssembly memory now. */
+  free(): void;
+}

@@ -19,6 +19,7 @@ mod convert;
 pub mod document;
 mod error;
 pub mod events;
+pub mod gateway;
 pub mod labels;
 pub mod policy;
 pub mod resilience;

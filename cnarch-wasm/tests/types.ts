@@ -65,6 +65,8 @@ import {
   removeTracestate,
   truncateTracestate,
   Sampler,
+  Router,
+  type RouteSelection,
   spanTree,
   type TraceTree,
   type TraceParent,
@@ -276,6 +278,11 @@ try {
   if (e instanceof Error && e.name === "TraceContextError") traceCode = (e as TraceContextError).code;
 }
 const forest: TraceTree[] = spanTree({ spans: [] });
+const router: Router = new Router(["GET /pets/{id}", "$default"]);
+const chosen: RouteSelection = router.select("GET", "/pets/7");
+const fromRest: Router = Router.fromApiGateway({ resources: [{ path: "/users", methods: ["GET"] }] });
+const routeFacts = `${chosen.routeKey} ${chosen.pathParameters.id} ${chosen.body ?? ""} ${fromRest.routes.join()} ${router.routes.length}`;
+router.free();
 const tracingFacts: string = `${forest.length} ${forest[0]?.criticalPath[0]?.spanId} ${header} ${members.length} ${sampled.decision} ${sampled.sampler} ${samplers.map((s) => s.description).join()} ${traceCode}`;
 pb.free();
 
@@ -290,4 +297,4 @@ function describe(e: unknown): string {
   return String(e);
 }
 
-export const used = [tracingFacts, queueFacts, serverlessFacts, drainFacts, verdict, passes, failed, gone, hit, named, heldRules, known, patternPath, ruleNames, st, delays, fromOptions, configProblem(null), limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];
+export const used = [routeFacts, tracingFacts, queueFacts, serverlessFacts, drainFacts, verdict, passes, failed, gone, hit, named, heldRules, known, patternPath, ruleNames, st, delays, fromOptions, configProblem(null), limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];

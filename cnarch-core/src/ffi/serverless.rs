@@ -27,7 +27,10 @@ pub(crate) fn document(v: &Value, argument: &str, kind: &str) -> Result<Document
         Value::String(crate::API_VERSION.into()),
     );
     doc.insert("kind".into(), Value::String(kind.into()));
-    if kind == "ServerlessFunction" || kind == "DistributedTracing" {
+    if matches!(
+        kind,
+        "ServerlessFunction" | "DistributedTracing" | "APIGateway"
+    ) {
         // The name matters to the document, not to the cost or the tree: it may be left out.
         doc.entry("name")
             .or_insert_with(|| Value::String(argument.into()));

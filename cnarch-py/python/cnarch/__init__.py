@@ -11,7 +11,7 @@ import datetime as _dt
 import os
 from typing import Any, Dict, List, Literal, Optional, Sequence, Union
 
-from . import _core, alerting, autoscale, events, labels, policy, resilience, serverless, slo, tracing
+from . import _core, alerting, autoscale, events, gateway, labels, policy, resilience, serverless, slo, tracing
 from ._core import Quantity, __version__
 from ._errors import (
     ArgumentError,
@@ -62,6 +62,7 @@ __all__ = [
     "events",
     "serverless",
     "tracing",
+    "gateway",
 ]
 
 Document = Dict[str, Any]

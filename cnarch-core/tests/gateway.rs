@@ -1,0 +1,98 @@
+//! API Gateway route selection against `testdata/gateway/routes.json` (the API Gateway
+//! guide's rules and its routing example, and cnarch's documented conventions).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use cnarch_core::error::Coded;
+use cnarch_core::ffi::{self, Host};
+use cnarch_core::gateway::Router;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+fn vectors() -> Value {
+    let path = format!(
+        "{}/../testdata/gateway/routes.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn check(r: &Router, req: &Value, why: &str) {
+    let got = ffi::gateway::select(
+        Host::RUST,
+        r,
+        req["method"].as_str().unwrap(),
+        req["path"].as_str().unwrap(),
+    )
+    .unwrap();
+    for k in ["route_key", "path_parameters", "rule", "status"] {
+        assert_eq!(
+            got[k], req[k],
+            "{why}: {} {}: {k}",
+            req["method"], req["path"]
+        );
+    }
+    if req["status"] == 404 {
+        assert_eq!(got["body"], r#"{"message":"Not Found"}"#);
+    }
+}
+
+#[test]
+fn route_selection_vectors() {
+    let v = vectors();
+    for api in v["apis"].as_array().unwrap() {
+        let why = api["name"].as_str().unwrap();
+        let r = ffi::gateway::router(Host::RUST, &api["routes"]).unwrap();
+        for req in api["requests"].as_array().unwrap() {
+            check(&r, req, why);
+        }
+    }
+    for c in v["invalid"].as_array().unwrap() {
+        let keys: Vec<&str> = c["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        let e = Router::new(&keys).expect_err(c["why"].as_str().unwrap());
+        assert_eq!(e.code(), "invalid_route_key");
+        assert_eq!(
+            e.field(),
+            Some(format!("routes[{}]", c["index"]).as_str()),
+            "{}",
+            c["why"]
+        );
+    }
+    let rest = &v["rest_api"];
+    let r = ffi::gateway::router_from_api(Host::RUST, &rest["api"]).unwrap();
+    assert_eq!(json!(ffi::gateway::keys(&r)), rest["keys"]);
+    for req in rest["requests"].as_array().unwrap() {
+        check(&r, req, "REST API resources and methods");
+    }
+}
+
+proptest! {
+    /// Selection never panics, and a route selected by a full match is one whose pattern
+    /// matches the path segment by segment.
+    #[test]
+    fn selection_is_total_and_sound(
+        routes in prop::collection::vec(("(GET|POST|ANY)", prop::collection::vec("(a|b|\\{v\\}|\\{w\\+\\})", 0..4)), 0..12),
+        method in "(GET|POST|PUT)",
+        path in prop::collection::vec("(a|b|c|)", 0..5),
+    ) {
+        let keys: Vec<String> = routes.iter().map(|(m, segs)| format!("{m} /{}", segs.join("/"))).collect();
+        let Ok(r) = Router::new(&keys) else { return Ok(()) };
+        let p = format!("/{}", path.join("/"));
+        let s = r.select(&method, &p);
+        if s.rule == "exact" {
+            let key = s.route_key.unwrap();
+            let (m, rp) = key.split_once(' ').unwrap();
+            prop_assert!(m == method || m == "ANY");
+            let want: Vec<&str> = rp.trim_start_matches('/').split('/').filter(|x| !x.is_empty()).collect();
+            let got: Vec<&str> = p.trim_start_matches('/').split('/').filter(|x| !x.is_empty() || p.len() > 1).collect();
+            prop_assert_eq!(want.len(), got.len(), "{} for {}", key, p);
+            for (w, g) in want.iter().zip(&got) {
+                prop_assert!(w.starts_with('{') || w == g, "{} for {}", key, p);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! API Gateway route selection (`cnarch.gateway.Router`).
+
+use cnarch_core::ffi;
+use cnarch_py_macros::guarded;
+use pyo3::prelude::*;
+
+use crate::convert::{json_of, to_py};
+use crate::error::{OrPy, HOST};
+
+/// The routes of an HTTP API compiled into one matcher.
+#[pyclass(name = "Router", module = "cnarch.gateway", frozen)]
+pub(crate) struct PyRouter(cnarch_core::gateway::Router);
+
+#[guarded]
+#[pymethods]
+impl PyRouter {
+    /// A router from route keys (`"GET /pets/{id}"`, `"ANY /{proxy+}"`, `"$default"`).
+    #[new]
+    fn new(routes: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let r = json_of(routes, "routes")?;
+        ffi::gateway::router(HOST, &r).map(PyRouter).or_py()
+    }
+
+    /// A router from a REST API as the model writes it (its resources and methods).
+    #[staticmethod]
+    fn from_api_gateway(api: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let a = json_of(api, "api")?;
+        ffi::gateway::router_from_api(HOST, &a)
+            .map(PyRouter)
+            .or_py()
+    }
+
+    /// The route keys, in the order given.
+    #[getter]
+    fn routes(&self) -> PyResult<Vec<String>> {
+        Ok(ffi::gateway::keys(&self.0))
+    }
+
+    /// The route for `method` and `path`: `{route_key, status, path_parameters, rule}` (and
+    /// `body` for a 404).
+    fn select(&self, py: Python<'_>, method: &str, path: &str) -> PyResult<Py<PyAny>> {
+        let r = ffi::gateway::select(HOST, &self.0, method, path).or_py()?;
+        to_py(py, &r)
+    }
+
+    fn __len__(&self) -> PyResult<usize> {
+        Ok(self.0.keys().len())
+    }
+
+    fn __repr__(&self) -> PyResult<String> {
+        Ok(format!("<Router with {} routes>", self.0.keys().len()))
+    }
+}

@@ -1,0 +1,48 @@
+"""testdata/gateway/routes.json through `cnarch.gateway.Router`: the API Gateway guide's
+routing rules and example, cnarch's documented conventions, refused route keys, and a REST
+API's resources."""
+
+from __future__ import annotations
+
+import pytest
+
+import cnarch
+from cnarch import gateway
+from conftest import vectors
+
+V = vectors("gateway/routes.json")
+KEYS = ["route_key", "status", "path_parameters", "rule"]
+
+
+def check(router, req):
+    got = router.select(req["method"], req["path"])
+    assert {k: got[k] for k in KEYS} == {k: req[k] for k in KEYS}, (req["method"], req["path"])
+    if req["status"] == 404:
+        assert got["body"] == '{"message":"Not Found"}'
+
+
+@pytest.mark.parametrize("api", V["apis"], ids=lambda a: a["name"][:50])
+def test_route_selection(api):
+    r = gateway.Router(api["routes"])
+    assert r.routes == api["routes"] and len(r) == len(api["routes"])
+    for req in api["requests"]:
+        check(r, req)
+
+
+@pytest.mark.parametrize("c", V["invalid"], ids=lambda c: c["why"])
+def test_bad_route_keys(c):
+    with pytest.raises(cnarch.ConfigError) as info:
+        gateway.Router(c["routes"])
+    assert info.value.code == "invalid_route_key"
+    assert info.value.path == f"routes[{c['index']}]"
+
+
+def test_rest_api_resources():
+    rest = V["rest_api"]
+    r = gateway.Router.from_api_gateway(rest["api"])
+    assert r.routes == rest["keys"]
+    for req in rest["requests"]:
+        check(r, req)
+    with pytest.raises(cnarch.ArgumentTypeError) as info:
+        gateway.Router(["GET /a", 5])
+    assert info.value.path == "routes[1]"

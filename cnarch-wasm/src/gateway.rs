@@ -1,0 +1,41 @@
+//! API Gateway route selection (`Router`).
+
+use cnarch_core::ffi;
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{data, to_js_value};
+use crate::error::{OrJs, HOST};
+
+/// The routes of an HTTP API compiled into one matcher.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Router(cnarch_core::gateway::Router);
+
+#[wasm_bindgen]
+impl Router {
+    /// A router from route keys (`"GET /pets/{id}"`, `"ANY /{proxy+}"`, `"$default"`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(routes: JsValue) -> Result<Router, JsValue> {
+        let r = data(&routes, "routes")?;
+        ffi::gateway::router(HOST, &r).map(Router).or_js()
+    }
+
+    /// A router from a REST API as the model writes it (its resources and methods).
+    #[wasm_bindgen(js_name = fromApiGateway)]
+    pub fn from_api_gateway(api: JsValue) -> Result<Router, JsValue> {
+        let a = data(&api, "api")?;
+        ffi::gateway::router_from_api(HOST, &a).map(Router).or_js()
+    }
+
+    /// The route keys, in the order given.
+    #[wasm_bindgen(getter)]
+    pub fn routes(&self) -> Vec<String> {
+        ffi::gateway::keys(&self.0)
+    }
+
+    /// The route for `method` and `path`: `{routeKey, status, pathParameters, rule}` (and
+    /// `body` for a 404).
+    pub fn select(&self, method: &str, path: &str) -> Result<JsValue, JsValue> {
+        to_js_value(&ffi::gateway::select(HOST, &self.0, method, path).or_js()?)
+    }
+}

@@ -1,0 +1,40 @@
+// testdata/gateway/routes.json through the npm package: the API Gateway guide's routing rules
+// and example, cnarch's documented conventions, refused route keys, and a REST API's resources.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { cnarch, vectors } from "./helpers.mjs";
+
+const { Router } = cnarch;
+const V = vectors("gateway/routes.json");
+
+const check = (r, req) => {
+  const got = r.select(req.method, req.path);
+  assert.deepEqual(
+    { routeKey: got.routeKey, status: got.status, pathParameters: got.pathParameters, rule: got.rule },
+    { routeKey: req.route_key, status: req.status, pathParameters: req.path_parameters, rule: req.rule },
+    `${req.method} ${req.path}`,
+  );
+  if (req.status === 404) assert.equal(got.body, '{"message":"Not Found"}');
+};
+
+test("routes are selected as API Gateway selects them", () => {
+  for (const api of V.apis) {
+    const r = new Router(api.routes);
+    assert.deepEqual(r.routes, api.routes);
+    for (const req of api.requests) check(r, req);
+    r.free();
+  }
+});
+
+test("bad route keys are refused with their index", () => {
+  for (const c of V.invalid) {
+    assert.throws(() => new Router(c.routes), { name: "ConfigError", code: "invalid_route_key", path: `routes[${c.index}]` }, c.why);
+  }
+  assert.throws(() => new Router(["GET /a", 5]), { name: "TypeError", path: "routes[1]" });
+});
+
+test("a REST API's resources and methods", () => {
+  const r = Router.fromApiGateway(V.rest_api.api);
+  assert.deepEqual(r.routes, V.rest_api.keys);
+  for (const req of V.rest_api.requests) check(r, req);
+});
