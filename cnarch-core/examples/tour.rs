@@ -65,7 +65,7 @@ const SECTIONS: &[Section] = &[
         section_events,
     ),
     (
-        "The API gateway: public-api's routes as API Gateway selects them",
+        "The API gateway: public-api's routes as API Gateway selects them, and CORS for a browser origin",
         section_gateway,
     ),
     (
@@ -524,6 +524,46 @@ fn section_gateway(docs: &[Document]) {
                     s.status,
                     cnarch_core::gateway::Selection::NOT_FOUND_BODY
                 ),
+            }
+        }
+        // CORS for the browser app at https://app.example.com, with the resource's config.
+        use cnarch_core::gateway::cors::{cors_check, gateway_answer, preflight, CorsRequest};
+        for res in &api.resources {
+            let Some(cfg) = &res.cors else { continue };
+            let origin = "https://app.example.com".to_string();
+            for (method, headers) in [
+                ("GET", vec![]),
+                (
+                    "PUT",
+                    vec![("Content-Type".to_string(), "application/json".to_string())],
+                ),
+            ] {
+                let req = CorsRequest {
+                    origin: origin.clone(),
+                    method: method.to_string(),
+                    headers,
+                    credentials: true,
+                };
+                let p = preflight(&req, 200, None);
+                let verdict = if p.needed {
+                    let asked = CorsRequest {
+                        method: "OPTIONS".into(),
+                        headers: vec![("Access-Control-Request-Method".into(), method.to_string())],
+                        ..req.clone()
+                    };
+                    let answer = gateway_answer(cfg, &asked);
+                    preflight(&req, answer.status.unwrap_or(200), Some(&answer.headers)).verdict
+                } else {
+                    cors_check(&req, &gateway_answer(cfg, &req).headers)
+                };
+                println!(
+                    "    CORS {method} {} from {origin} with credentials: preflight {}, {} ({}: {})",
+                    res.path,
+                    if p.needed { "needed" } else { "not needed" },
+                    if verdict.ok { "allowed" } else { "refused" },
+                    verdict.rule,
+                    verdict.detail
+                );
             }
         }
         // The same paths behind an HTTP API with a catch-all proxy and a $default route.

@@ -96,3 +96,64 @@ proptest! {
         }
     }
 }
+
+fn cors_vectors() -> Value {
+    let path = format!(
+        "{}/../testdata/gateway/cors.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn cors_vectors_follow_the_fetch_standard() {
+    let v = cors_vectors();
+    for c in v["cors_check"].as_array().unwrap() {
+        let got =
+            ffi::gateway::cors_check(Host::RUST, &c["request"], &c["response_headers"]).unwrap();
+        assert_eq!(
+            (&got["ok"], &got["rule"]),
+            (&c["ok"], &c["rule"]),
+            "{}",
+            c["why"]
+        );
+    }
+    for c in v["preflight"].as_array().unwrap() {
+        let h = (!c["response_headers"].is_null()).then(|| &c["response_headers"]);
+        let got = ffi::gateway::preflight(
+            Host::RUST,
+            &c["request"],
+            c["status"].as_u64().unwrap() as u16,
+            h,
+        )
+        .unwrap();
+        for k in ["needed", "unsafe_headers", "ok", "rule", "max_age"] {
+            let want = if k == "max_age" && !c[k].is_null() {
+                json!(c[k].as_f64().unwrap())
+            } else {
+                c[k].clone()
+            };
+            assert_eq!(got[k], want, "{}: {k}", c["why"]);
+        }
+    }
+    for c in v["gateway"].as_array().unwrap() {
+        let got = ffi::gateway::gateway_cors(Host::RUST, &c["config"], &c["request"]).unwrap();
+        for k in ["preflight", "status", "headers"] {
+            assert_eq!(got[k], c[k], "{}: {k}", c["why"]);
+        }
+    }
+}
+
+/// The gateway's answer to a preflight passes the browser's preflight check for the methods
+/// and headers it allows.
+#[test]
+fn a_gateway_preflight_satisfies_the_browser() {
+    let v = cors_vectors();
+    let c = &v["gateway"][0];
+    let answer = ffi::gateway::gateway_cors(Host::RUST, &c["config"], &c["request"]).unwrap();
+    let request = json!({"origin": "https://app.example.com", "method": "PUT",
+        "headers": [["Content-Type", "application/json"], ["Authorization", "Bearer t"]], "credentials": "include"});
+    let got = ffi::gateway::preflight(Host::RUST, &request, 204, Some(&answer["headers"])).unwrap();
+    assert_eq!(got["ok"], true, "{got}");
+    assert_eq!(got["max_age"], 600.0);
+}

@@ -51,3 +51,53 @@ impl PyRouter {
         Ok(format!("<Router with {} routes>", self.0.keys().len()))
     }
 }
+
+/// Fetch's CORS check of a response to `request`.
+#[guarded]
+#[pyfunction]
+pub fn _cors_check(
+    py: Python<'_>,
+    request: &Bound<'_, PyAny>,
+    response_headers: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    {
+        let r = json_of(request, "request")?;
+        let h = json_of(response_headers, "response_headers")?;
+        let v = ffi::gateway::cors_check(HOST, &r, &h).or_py()?;
+        to_py(py, &v)
+    }
+}
+
+/// Whether `request` needs a preflight, and Fetch's verdict on its answer.
+#[guarded]
+#[pyfunction]
+#[pyo3(signature = (request, response_headers=None, status=200))]
+pub fn _preflight(
+    py: Python<'_>,
+    request: &Bound<'_, PyAny>,
+    response_headers: Option<&Bound<'_, PyAny>>,
+    status: u16,
+) -> PyResult<Py<PyAny>> {
+    {
+        let r = json_of(request, "request")?;
+        let h = crate::convert::opt_json(response_headers, "response_headers")?;
+        let v = ffi::gateway::preflight(HOST, &r, status, h.as_ref()).or_py()?;
+        to_py(py, &v)
+    }
+}
+
+/// The CORS headers an HTTP API with `config` answers `request` with.
+#[guarded]
+#[pyfunction]
+pub fn _cors_response(
+    py: Python<'_>,
+    config: &Bound<'_, PyAny>,
+    request: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    {
+        let c = json_of(config, "config")?;
+        let r = json_of(request, "request")?;
+        let v = ffi::gateway::gateway_cors(HOST, &c, &r).or_py()?;
+        to_py(py, &v)
+    }
+}

@@ -81,6 +81,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(tracing::_remove_tracestate, m)?,
         wrap_pyfunction!(tracing::_truncate_tracestate, m)?,
         wrap_pyfunction!(tracing::_span_tree, m)?,
+        wrap_pyfunction!(gateway::_cors_check, m)?,
+        wrap_pyfunction!(gateway::_preflight, m)?,
+        wrap_pyfunction!(gateway::_cors_response, m)?,
     ] {
         m.add_function(f)?;
     }

@@ -46,3 +46,34 @@ def test_rest_api_resources():
     with pytest.raises(cnarch.ArgumentTypeError) as info:
         gateway.Router(["GET /a", 5])
     assert info.value.path == "routes[1]"
+
+
+CORS = vectors("gateway/cors.json")
+
+
+@pytest.mark.parametrize("c", CORS["cors_check"], ids=lambda c: c["why"][:50])
+def test_cors_check(c):
+    got = gateway.cors_check(c["request"], c["response_headers"])
+    assert (got["ok"], got["rule"]) == (c["ok"], c["rule"])
+
+
+@pytest.mark.parametrize("c", CORS["preflight"], ids=lambda c: c["why"][:50])
+def test_preflight(c):
+    got = gateway.preflight(c["request"], c["response_headers"], status=c["status"])
+    for k in ["needed", "unsafe_headers", "ok", "rule", "max_age"]:
+        assert got[k] == c[k], k
+
+
+@pytest.mark.parametrize("c", CORS["gateway"], ids=lambda c: c["why"][:50])
+def test_cors_response(c):
+    got = gateway.cors_response(c["config"], c["request"])
+    assert got["preflight"] == c["preflight"] and got["status"] == c["status"]
+    assert [list(h) for h in got["headers"]] == c["headers"]
+
+
+def test_cors_requests_are_checked():
+    with pytest.raises(cnarch.ArgumentTypeError) as info:
+        gateway.cors_check({"origin": "https://a", "method": "GET", "credentials": "yes"}, {})
+    assert info.value.path == "request.credentials"
+    with pytest.raises(cnarch.ArgumentTypeError):
+        gateway.cors_check({"method": "GET"}, {})

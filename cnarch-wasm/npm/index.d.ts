@@ -1076,3 +1076,37 @@ export class Router {
   /** Frees the WebAssembly memory now. */
   free(): void;
 }
+
+/** A cross-origin request as the browser sends it. */
+export interface CorsRequest {
+  /** The serialized origin (`https://app.example.com`, or `null` for an opaque one). */
+  origin: string;
+  method: string;
+  /** Author request headers. */
+  headers?: Record<string, string> | [string, string][];
+  /** `true` or `"include"` sends credentials. */
+  credentials?: boolean | "include" | "same-origin" | "omit";
+}
+
+/** A Fetch verdict: whether it passes, and the rule that decided. */
+export interface CorsVerdict {
+  ok: boolean;
+  rule: "allow-origin-missing" | "wildcard-origin" | "origin-mismatch" | "origin-match" | "credentials-allowed" | "credentials-not-allowed"
+    | "no-preflight" | "preflight-missing" | "preflight-status" | "allow-methods-invalid" | "method-not-allowed" | "allow-headers-invalid"
+    | "authorization-not-allowed" | "header-not-allowed" | "preflight-ok";
+  detail: string;
+}
+
+/** Fetch's CORS check of a response to `request`. */
+export function corsCheck(request: CorsRequest, responseHeaders: Record<string, string> | [string, string][]): CorsVerdict;
+/** Whether `request` needs a preflight, and Fetch's verdict on its answer; `maxAge` in milliseconds (5 s by default). */
+export function preflight(
+  request: CorsRequest,
+  responseHeaders?: Record<string, string> | [string, string][] | null,
+  status?: number | null,
+): CorsVerdict & { needed: boolean; unsafeHeaders: string[]; method: string; maxAge: number | null };
+/** The CORS headers an API Gateway HTTP API with `config` (the model's CorsConfig) answers `request` with; a preflight gets 204. */
+export function corsResponse(
+  config: { enabled?: boolean; allowOrigins?: string[]; allowMethods?: string[]; allowHeaders?: string[]; exposeHeaders?: string[]; maxAge?: number; allowCredentials?: boolean },
+  request: CorsRequest,
+): { preflight: boolean; status: number | null; headers: [string, string][] };

@@ -3,7 +3,7 @@
 use cnarch_core::ffi;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{data, to_js_value};
+use crate::convert::{data, opt_data, to_js_value};
 use crate::error::{OrJs, HOST};
 
 /// The routes of an HTTP API compiled into one matcher.
@@ -38,4 +38,35 @@ impl Router {
     pub fn select(&self, method: &str, path: &str) -> Result<JsValue, JsValue> {
         to_js_value(&ffi::gateway::select(HOST, &self.0, method, path).or_js()?)
     }
+}
+
+/// Fetch's CORS check of a response (its headers) to `request` (`{origin, method, headers,
+/// credentials}`): `{ok, rule, detail}`.
+#[wasm_bindgen(js_name = corsCheck)]
+pub fn cors_check(request: JsValue, response_headers: JsValue) -> Result<JsValue, JsValue> {
+    let r = data(&request, "request")?;
+    let h = data(&response_headers, "responseHeaders")?;
+    to_js_value(&ffi::gateway::cors_check(HOST, &r, &h).or_js()?)
+}
+
+/// Whether `request` needs a preflight, and Fetch's verdict on its answer (`status`, 200
+/// unless given; `responseHeaders` absent: none was answered); `maxAge` in milliseconds.
+#[wasm_bindgen]
+pub fn preflight(
+    request: JsValue,
+    response_headers: JsValue,
+    status: Option<u16>,
+) -> Result<JsValue, JsValue> {
+    let r = data(&request, "request")?;
+    let h = opt_data(&response_headers, "responseHeaders")?;
+    to_js_value(&ffi::gateway::preflight(HOST, &r, status.unwrap_or(200), h.as_ref()).or_js()?)
+}
+
+/// The CORS headers an API Gateway HTTP API with `config` (the model's CorsConfig) answers
+/// `request` with: `{preflight, status, headers}`.
+#[wasm_bindgen(js_name = corsResponse)]
+pub fn cors_response(config: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let c = data(&config, "config")?;
+    let r = data(&request, "request")?;
+    to_js_value(&ffi::gateway::gateway_cors(HOST, &c, &r).or_js()?)
 }

@@ -38,3 +38,22 @@ test("a REST API's resources and methods", () => {
   assert.deepEqual(r.routes, V.rest_api.keys);
   for (const req of V.rest_api.requests) check(r, req);
 });
+
+test("CORS follows the Fetch standard; the gateway answers as configured", () => {
+  const { corsCheck, preflight, corsResponse } = cnarch;
+  const C = vectors("gateway/cors.json");
+  for (const c of C.cors_check) {
+    const got = corsCheck(c.request, c.response_headers);
+    assert.deepEqual([got.ok, got.rule], [c.ok, c.rule], c.why);
+  }
+  for (const c of C.preflight) {
+    const got = preflight(c.request, c.response_headers, c.status);
+    assert.deepEqual([got.needed, got.unsafeHeaders, got.ok, got.rule], [c.needed, c.unsafe_headers, c.ok, c.rule], c.why);
+    assert.equal(got.maxAge, c.max_age === null ? null : c.max_age * 1000, c.why);
+  }
+  for (const c of C.gateway) {
+    const got = corsResponse(c.config, c.request);
+    assert.deepEqual([got.preflight, got.status, got.headers], [c.preflight, c.status, c.headers], c.why);
+  }
+  assert.throws(() => corsCheck({ origin: "https://a", method: "GET", credentials: "yes" }, {}), { name: "TypeError", path: "request.credentials" });
+});

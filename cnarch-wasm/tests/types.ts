@@ -66,6 +66,10 @@ import {
   truncateTracestate,
   Sampler,
   Router,
+  corsCheck,
+  preflight,
+  corsResponse,
+  type CorsVerdict,
   type RouteSelection,
   spanTree,
   type TraceTree,
@@ -281,7 +285,11 @@ const forest: TraceTree[] = spanTree({ spans: [] });
 const router: Router = new Router(["GET /pets/{id}", "$default"]);
 const chosen: RouteSelection = router.select("GET", "/pets/7");
 const fromRest: Router = Router.fromApiGateway({ resources: [{ path: "/users", methods: ["GET"] }] });
-const routeFacts = `${chosen.routeKey} ${chosen.pathParameters.id} ${chosen.body ?? ""} ${fromRest.routes.join()} ${router.routes.length}`;
+const corsReq = { origin: "https://app.example.com", method: "PUT", headers: [["Authorization", "t"]] as [string, string][], credentials: "include" as const };
+const corsAnswer = corsResponse({ allowOrigins: ["https://app.example.com"], allowMethods: ["PUT"], allowHeaders: ["authorization"], allowCredentials: true }, { ...corsReq, method: "OPTIONS", headers: { "Access-Control-Request-Method": "PUT" } });
+const pre = preflight(corsReq, corsAnswer.headers, corsAnswer.status);
+const seen: CorsVerdict = corsCheck(corsReq, corsAnswer.headers);
+const routeFacts = `${pre.ok} ${pre.maxAge} ${pre.unsafeHeaders.join()} ${seen.rule} ${chosen.routeKey} ${chosen.pathParameters.id} ${chosen.body ?? ""} ${fromRest.routes.join()} ${router.routes.length}`;
 router.free();
 const tracingFacts: string = `${forest.length} ${forest[0]?.criticalPath[0]?.spanId} ${header} ${members.length} ${sampled.decision} ${sampled.sampler} ${samplers.map((s) => s.description).join()} ${traceCode}`;
 pb.free();

@@ -3,8 +3,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{kind_of, Error, Host};
+use super::{kind_of, Error, Fields, Host};
 use crate::document::Document;
+use crate::gateway::cors::{self, CorsRequest, Verdict};
 use crate::gateway::{Router, Selection};
 
 /// A router from a list of route keys (`GET /pets/{id}`, `ANY /{proxy+}`, `$default`).
@@ -66,4 +67,122 @@ pub fn select(host: Host, r: &Router, method: &str, path: &str) -> Result<Value,
 /// The router's route keys, in the order given.
 pub fn keys(r: &Router) -> Vec<String> {
     r.keys().into_iter().map(str::to_string).collect()
+}
+
+/// A cross-origin request from plain data: `{origin, method, headers, credentials}`;
+/// `headers` a mapping or a list of `[name, value]`, `credentials` a boolean or the Fetch
+/// credentials mode (`include`, `same-origin`, `omit`; only `include` sends them).
+pub fn cors_request(host: Host, v: &Value) -> Result<CorsRequest, Error> {
+    let f = Fields::new(
+        host,
+        Some(v),
+        "request",
+        &["origin", "method", "headers", "credentials"],
+    )?;
+    let required = |k: &str| -> Result<String, Error> {
+        f.string(k)?.ok_or_else(|| {
+            Error::type_error(&host.name(&format!("request.{k}")), "a string", "nothing")
+        })
+    };
+    let credentials = match f.value("credentials") {
+        None | Some(Value::Bool(false)) => false,
+        Some(Value::Bool(true)) => true,
+        Some(Value::String(m)) if m == "include" => true,
+        Some(Value::String(m)) if m == "same-origin" || m == "omit" => false,
+        Some(other) => {
+            return Err(Error::type_error(
+                &host.name("request.credentials"),
+                "a boolean or `include`, `same-origin`, `omit`",
+                kind_of(other),
+            ))
+        }
+    };
+    Ok(CorsRequest {
+        origin: required("origin")?,
+        method: required("method")?,
+        headers: header_list(host, f.value("headers"), "request.headers")?,
+        credentials,
+    })
+}
+
+/// Headers from a mapping or a list of `[name, value]` pairs.
+pub fn header_list(
+    host: Host,
+    v: Option<&Value>,
+    at: &str,
+) -> Result<Vec<(String, String)>, Error> {
+    let bad = |found: &Value| {
+        Error::type_error(
+            &host.name(at),
+            "headers as a mapping of names to strings or a list of [name, value]",
+            kind_of(found),
+        )
+    };
+    match v {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(m)) => m
+            .iter()
+            .map(|(k, x)| {
+                x.as_str()
+                    .map(|s| (k.clone(), s.to_string()))
+                    .ok_or_else(|| bad(x))
+            })
+            .collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|p| match p.as_array().map(Vec::as_slice) {
+                Some([Value::String(n), Value::String(x)]) => Ok((n.clone(), x.clone())),
+                _ => Err(bad(p)),
+            })
+            .collect(),
+        Some(other) => Err(bad(other)),
+    }
+}
+
+fn verdict(v: &Verdict) -> Value {
+    json!({"ok": v.ok, "rule": v.rule, "detail": v.detail})
+}
+
+/// Fetch's CORS check of a response (its headers) to `request`: `{ok, rule, detail}`.
+pub fn cors_check(host: Host, request: &Value, response_headers: &Value) -> Result<Value, Error> {
+    let req = cors_request(host, request)?;
+    let h = header_list(host, Some(response_headers), "response_headers")?;
+    host.output(&verdict(&cors::cors_check(&req, &h)))
+}
+
+/// Whether `request` needs a preflight and Fetch's verdict on the preflight's answer
+/// (`response_headers` absent: none was answered): `{needed, unsafe_headers, method, ok,
+/// rule, detail, max_age}` (`max_age` in the host's unit).
+pub fn preflight(
+    host: Host,
+    request: &Value,
+    status: u16,
+    response_headers: Option<&Value>,
+) -> Result<Value, Error> {
+    let req = cors_request(host, request)?;
+    let h = match response_headers {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(header_list(host, Some(v), "response_headers")?),
+    };
+    let p = cors::preflight(&req, status, h.as_deref());
+    host.output(&json!({
+        "needed": p.needed,
+        "unsafe_headers": p.unsafe_headers,
+        "method": p.method,
+        "ok": p.verdict.ok,
+        "rule": p.verdict.rule,
+        "detail": p.verdict.detail,
+        "max_age": p.max_age.map(|s| s as f64 / host.unit_seconds()),
+    }))
+}
+
+/// The CORS headers an API Gateway HTTP API with `config` (the model's `CorsConfig`, as it
+/// writes it) answers `request` with: `{preflight, status, headers}`.
+pub fn gateway_cors(host: Host, config: &Value, request: &Value) -> Result<Value, Error> {
+    let c: crate::model::gateway::CorsConfig = super::read(Host::RUST, config, "config", &[])?;
+    let req = cors_request(host, request)?;
+    let a = cors::gateway_answer(&c, &req);
+    let mut out = host.output(&json!({"preflight": a.preflight, "status": a.status}))?;
+    out["headers"] = json!(a.headers);
+    Ok(out)
 }

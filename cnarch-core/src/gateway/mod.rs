@@ -1,4 +1,5 @@
-//! API gateways: route selection as API Gateway HTTP APIs select routes ([`Router`]).
+//! API gateways: route selection as API Gateway HTTP APIs select routes ([`Router`]), and CORS
+//! as the Fetch standard checks it and as a gateway answers it ([`cors`]).
 //!
 //! ```
 //! use cnarch_core::gateway::Router;
@@ -10,6 +11,7 @@
 //!
 //! Rules and sources: `docs/gateway.md`.
 
+pub mod cors;
 pub mod router;
 
 pub use router::{GatewayError, Router, Selection};
