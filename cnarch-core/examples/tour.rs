@@ -566,6 +566,65 @@ fn section_gateway(docs: &[Document]) {
                 );
             }
         }
+        // The stage's throttle and cache: a burst of 250 requests at once, then the cache.
+        use cnarch_core::gateway::throttle::{
+            CacheSettings, Limit, StageCache, Throttle, ThrottleSettings,
+        };
+        for stage in &api.stages {
+            if let Some(t) = &stage.throttle {
+                let settings = ThrottleSettings {
+                    stage: Some(Limit {
+                        rate: t.rate_limit,
+                        burst: t.burst_limit.max(1) as u64,
+                    }),
+                    ..ThrottleSettings::default()
+                };
+                if let Ok(mut th) = Throttle::new(settings) {
+                    let now = Instant::from_secs_f64(0.0);
+                    let refused = (0..250)
+                        .map(|_| th.request(now, None, "GET /users/{id}"))
+                        .filter(|r| r.status == 429)
+                        .count();
+                    println!(
+                        "    stage {}: 250 requests at once against rate {} and burst {}: {} admitted, {refused} answered 429",
+                        stage.name,
+                        t.rate_limit,
+                        t.burst_limit,
+                        250 - refused
+                    );
+                }
+            }
+            if let Some(c) = stage.cache.as_ref().filter(|c| c.enabled) {
+                let ttl = c
+                    .ttl
+                    .and_then(|d| d.to_std())
+                    .unwrap_or(std::time::Duration::from_secs(300));
+                if let Ok(mut cache) = StageCache::new(CacheSettings {
+                    ttl,
+                    ..CacheSettings::default()
+                }) {
+                    let seq: Vec<String> = [0.0, 60.0, ttl.as_secs_f64()]
+                        .iter()
+                        .map(|&t| {
+                            let a = cache.request(
+                                Instant::from_secs_f64(t),
+                                "GET",
+                                "/users/{id}",
+                                &[("id".to_string(), "42".to_string())],
+                                None,
+                            );
+                            format!("{t:.0} s {}", a.outcome)
+                        })
+                        .collect();
+                    println!(
+                        "    stage {} cache, TTL {} s: GET /users/42 at {}",
+                        stage.name,
+                        ttl.as_secs(),
+                        seq.join(", ")
+                    );
+                }
+            }
+        }
         // The same paths behind an HTTP API with a catch-all proxy and a $default route.
         if let Ok(http) = Router::new(&[
             "GET /users/{id}",

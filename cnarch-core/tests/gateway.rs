@@ -157,3 +157,82 @@ fn a_gateway_preflight_satisfies_the_browser() {
     assert_eq!(got["ok"], true, "{got}");
     assert_eq!(got["max_age"], 600.0);
 }
+
+fn throttle_vectors() -> Value {
+    let path = format!(
+        "{}/../testdata/gateway/throttle.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn throttling_and_caching_vectors() {
+    let v = throttle_vectors();
+    for s in v["throttle"].as_array().unwrap() {
+        let why = s["why"].as_str().unwrap();
+        let settings = (!s["settings"].is_null()).then(|| &s["settings"]);
+        let mut t = ffi::gateway::throttle(Host::RUST, settings).unwrap();
+        for r in s["requests"].as_array().unwrap() {
+            for _ in 0..r.get("repeat").and_then(Value::as_u64).unwrap_or(1) {
+                let got = ffi::gateway::throttle_request(
+                    Host::RUST,
+                    &mut t,
+                    r["at"].as_f64().unwrap(),
+                    r["client"].as_str(),
+                    r["route_key"].as_str().unwrap(),
+                )
+                .unwrap();
+                assert_eq!(
+                    (&got["status"], &got["level"]),
+                    (&r["status"], &r["level"]),
+                    "{why}: {r}"
+                );
+                if let Some(w) = r.get("retry_after") {
+                    let g = got["retry_after"].as_f64().unwrap();
+                    assert!(
+                        (g - w.as_f64().unwrap()).abs() < 1e-9,
+                        "{why}: retry after {g}"
+                    );
+                }
+                if r["status"] == 429 {
+                    assert_eq!(got["body"], r#"{"message":"Too Many Requests"}"#);
+                }
+            }
+        }
+    }
+    for c in v["throttle_invalid"].as_array().unwrap() {
+        let e = ffi::gateway::throttle(Host::RUST, Some(&c["settings"])).unwrap_err();
+        assert_eq!(e.code, "invalid_gateway_settings", "{}", c["why"]);
+        assert_eq!(e.path.as_deref(), c["path"].as_str(), "{}", c["why"]);
+    }
+    for s in v["cache"].as_array().unwrap() {
+        let why = s["why"].as_str().unwrap();
+        let options = (!s["options"].is_null()).then(|| &s["options"]);
+        let mut cache = ffi::gateway::stage_cache(Host::RUST, options).unwrap();
+        for r in s["requests"].as_array().unwrap() {
+            let got = ffi::gateway::cache_request(
+                Host::RUST,
+                &mut cache,
+                r["at"].as_f64().unwrap(),
+                r["method"].as_str().unwrap(),
+                r["resource"].as_str().unwrap(),
+                Some(&r["parameters"]),
+                r["cache_control"].as_str(),
+            )
+            .unwrap();
+            assert_eq!(got["outcome"], r["outcome"], "{why}: {r}");
+            match r["expires_at"].as_f64() {
+                Some(w) => assert!(
+                    (got["expires_at"].as_f64().unwrap() - w).abs() < 1e-9,
+                    "{why}"
+                ),
+                None => assert!(got["expires_at"].is_null(), "{why}"),
+            }
+        }
+    }
+    for c in v["cache_invalid"].as_array().unwrap() {
+        let e = ffi::gateway::stage_cache(Host::RUST, Some(&c["options"])).unwrap_err();
+        assert_eq!(e.code, "invalid_gateway_settings", "{}", c["why"]);
+    }
+}

@@ -101,3 +101,84 @@ pub fn _cors_response(
         to_py(py, &v)
     }
 }
+
+/// API Gateway's throttling levels (`cnarch.gateway.Throttle`).
+#[pyclass(name = "Throttle", module = "cnarch.gateway")]
+pub(crate) struct PyThrottle(cnarch_core::gateway::throttle::Throttle);
+
+#[guarded]
+#[pymethods]
+impl PyThrottle {
+    /// Levels from `account`, `stage`, `methods`, `usage_plan`, `usage_plan_methods`.
+    #[new]
+    #[pyo3(signature = (**settings))]
+    fn new(settings: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<Self> {
+        let s = match settings {
+            Some(d) => Some(json_of(d.as_any(), "settings")?),
+            None => None,
+        };
+        ffi::gateway::throttle(HOST, s.as_ref())
+            .map(PyThrottle)
+            .or_py()
+    }
+
+    /// One request at `now` (seconds) for `route_key` from `client` (an API key).
+    #[pyo3(signature = (now, route_key, client=None))]
+    fn request(
+        &mut self,
+        py: Python<'_>,
+        now: f64,
+        route_key: &str,
+        client: Option<&str>,
+    ) -> PyResult<Py<PyAny>> {
+        let r =
+            ffi::gateway::throttle_request(HOST, &mut self.0, now, client, route_key).or_py()?;
+        to_py(py, &r)
+    }
+}
+
+/// The stage cache (`cnarch.gateway.StageCache`).
+#[pyclass(name = "StageCache", module = "cnarch.gateway")]
+pub(crate) struct PyStageCache(cnarch_core::gateway::throttle::StageCache);
+
+#[guarded]
+#[pymethods]
+impl PyStageCache {
+    /// A cache with `ttl` (seconds, 300 by default), `allow_invalidation`, `methods`.
+    #[new]
+    #[pyo3(signature = (**options))]
+    fn new(options: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<Self> {
+        let o = match options {
+            Some(d) => Some(json_of(d.as_any(), "options")?),
+            None => None,
+        };
+        ffi::gateway::stage_cache(HOST, o.as_ref())
+            .map(PyStageCache)
+            .or_py()
+    }
+
+    /// A request through the cache at `now` (seconds).
+    #[pyo3(signature = (now, method, resource, parameters=None, cache_control=None))]
+    fn request(
+        &mut self,
+        py: Python<'_>,
+        now: f64,
+        method: &str,
+        resource: &str,
+        parameters: Option<&Bound<'_, PyAny>>,
+        cache_control: Option<&str>,
+    ) -> PyResult<Py<PyAny>> {
+        let p = crate::convert::opt_json(parameters, "parameters")?;
+        let r = ffi::gateway::cache_request(
+            HOST,
+            &mut self.0,
+            now,
+            method,
+            resource,
+            p.as_ref(),
+            cache_control,
+        )
+        .or_py()?;
+        to_py(py, &r)
+    }
+}

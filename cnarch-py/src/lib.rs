@@ -114,5 +114,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<serverless::PyEventSourceMapping>()?;
     m.add_class::<tracing::PySampler>()?;
     m.add_class::<gateway::PyRouter>()?;
+    m.add_class::<gateway::PyThrottle>()?;
+    m.add_class::<gateway::PyStageCache>()?;
     Ok(())
 }

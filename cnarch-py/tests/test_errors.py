@@ -42,6 +42,8 @@ def run(c):  # noqa: C901 - one branch per operation, as in the other runners
         return events.Topic(c["topic"]).subscribe("s", c["protocol"])
     if op == "serverless_cost":
         return serverless.cost(c["function"], **c["usage"])
+    if op == "stage_cache":
+        return gateway.StageCache(**c["options"])
     if op == "router":
         return gateway.Router(c["routes"])
     if op == "traceparent":

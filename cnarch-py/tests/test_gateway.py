@@ -77,3 +77,35 @@ def test_cors_requests_are_checked():
     assert info.value.path == "request.credentials"
     with pytest.raises(cnarch.ArgumentTypeError):
         gateway.cors_check({"method": "GET"}, {})
+
+
+T = vectors("gateway/throttle.json")
+
+
+@pytest.mark.parametrize("s", T["throttle"], ids=lambda s: s["why"][:50])
+def test_throttling(s):
+    t = gateway.Throttle(**(s["settings"] or {}))
+    for r in s["requests"]:
+        for _ in range(r.get("repeat", 1)):
+            got = t.request(r["at"], r["route_key"], r["client"])
+            assert (got["status"], got["level"]) == (r["status"], r["level"]), r
+            if "retry_after" in r:
+                assert got["retry_after"] == pytest.approx(r["retry_after"])
+            if r["status"] == 429:
+                assert got["body"] == '{"message":"Too Many Requests"}'
+
+
+@pytest.mark.parametrize("c", T["throttle_invalid"], ids=lambda c: c["why"])
+def test_bad_throttling(c):
+    with pytest.raises(cnarch.ConfigError) as info:
+        gateway.Throttle(**c["settings"])
+    assert info.value.code == "invalid_gateway_settings" and info.value.path == c["path"]
+
+
+@pytest.mark.parametrize("s", T["cache"], ids=lambda s: s["why"][:50])
+def test_stage_cache(s):
+    cache = gateway.StageCache(**(s["options"] or {}))
+    for r in s["requests"]:
+        got = cache.request(r["at"], r["method"], r["resource"], r["parameters"], r["cache_control"])
+        assert got["outcome"] == r["outcome"], r
+        assert got["expires_at"] == (None if r["expires_at"] is None else pytest.approx(r["expires_at"]))

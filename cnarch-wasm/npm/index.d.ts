@@ -1110,3 +1110,37 @@ export function corsResponse(
   config: { enabled?: boolean; allowOrigins?: string[]; allowMethods?: string[]; allowHeaders?: string[]; exposeHeaders?: string[]; maxAge?: number; allowCredentials?: boolean },
   request: CorsRequest,
 ): { preflight: boolean; status: number | null; headers: [string, string][] };
+
+/** A token bucket's numbers. */
+export interface RateLimit {
+  /** Requests per second. */
+  rate: number;
+  burst: number;
+}
+
+/** API Gateway's throttling levels, checked in its order; the account defaults to 10,000 per second with a burst of 5,000. */
+export class Throttle {
+  constructor(settings?: { account?: RateLimit; stage?: RateLimit; methods?: Record<string, RateLimit>; usagePlan?: RateLimit; usagePlanMethods?: Record<string, RateLimit> } | null);
+  /** One request at `now` (ms) for `routeKey` from `client` (an API key). */
+  request(now: number, routeKey: string, client?: string | null): {
+    status: 200 | 429;
+    level: "usage_plan_method" | "usage_plan" | "method" | "stage" | "account" | null;
+    /** Milliseconds until the refusing level would admit it. */
+    retryAfter: number | null;
+    body?: string;
+  };
+  free(): void;
+}
+
+/** The stage cache: TTL 300 s by default (at most 3,600 s, 0 disables), GET cached by default. */
+export class StageCache {
+  constructor(options?: { ttl?: number; allowInvalidation?: boolean; methods?: string[] } | null);
+  /** A request through the cache at `now` (ms). */
+  request(now: number, method: string, resource: string, parameters?: Record<string, string> | [string, string][] | null, cacheControl?: string | null): {
+    outcome: "hit" | "miss" | "invalidated" | "bypass";
+    key: string;
+    /** Milliseconds. */
+    expiresAt: number | null;
+  };
+  free(): void;
+}

@@ -70,3 +70,74 @@ pub fn cors_response(config: JsValue, request: JsValue) -> Result<JsValue, JsVal
     let r = data(&request, "request")?;
     to_js_value(&ffi::gateway::gateway_cors(HOST, &c, &r).or_js()?)
 }
+
+/// API Gateway's throttling levels.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Throttle(cnarch_core::gateway::throttle::Throttle);
+
+#[wasm_bindgen]
+impl Throttle {
+    /// Levels from `{account, stage, methods, usagePlan, usagePlanMethods}`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(settings: JsValue) -> Result<Throttle, JsValue> {
+        let s = opt_data(&settings, "settings")?;
+        ffi::gateway::throttle(HOST, s.as_ref())
+            .map(Throttle)
+            .or_js()
+    }
+
+    /// One request at `now` (ms) for `routeKey` from `client` (an API key).
+    pub fn request(
+        &mut self,
+        now: f64,
+        route_key: &str,
+        client: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        to_js_value(
+            &ffi::gateway::throttle_request(HOST, &mut self.0, now, client.as_deref(), route_key)
+                .or_js()?,
+        )
+    }
+}
+
+/// The stage cache.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct StageCache(cnarch_core::gateway::throttle::StageCache);
+
+#[wasm_bindgen]
+impl StageCache {
+    /// A cache from `{ttl, allowInvalidation, methods}` (`ttl` in ms, 300 s by default).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<StageCache, JsValue> {
+        let o = opt_data(&options, "options")?;
+        ffi::gateway::stage_cache(HOST, o.as_ref())
+            .map(StageCache)
+            .or_js()
+    }
+
+    /// A request through the cache at `now` (ms).
+    pub fn request(
+        &mut self,
+        now: f64,
+        method: &str,
+        resource: &str,
+        parameters: JsValue,
+        cache_control: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let p = opt_data(&parameters, "parameters")?;
+        to_js_value(
+            &ffi::gateway::cache_request(
+                HOST,
+                &mut self.0,
+                now,
+                method,
+                resource,
+                p.as_ref(),
+                cache_control.as_deref(),
+            )
+            .or_js()?,
+        )
+    }
+}

@@ -57,3 +57,33 @@ test("CORS follows the Fetch standard; the gateway answers as configured", () =>
   }
   assert.throws(() => corsCheck({ origin: "https://a", method: "GET", credentials: "yes" }, {}), { name: "TypeError", path: "request.credentials" });
 });
+
+test("throttling levels in API Gateway's order, and the stage cache (milliseconds)", () => {
+  const { Throttle, StageCache } = cnarch;
+  const T = vectors("gateway/throttle.json");
+  const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+  const settings = (s) => (s ? Object.fromEntries(Object.entries(s).map(([k, v]) => [camel(k), v])) : null);
+  for (const s of T.throttle) {
+    const t = new Throttle(settings(s.settings));
+    for (const r of s.requests) {
+      for (let i = 0; i < (r.repeat ?? 1); i++) {
+        const got = t.request(r.at * 1000, r.route_key, r.client);
+        assert.deepEqual([got.status, got.level], [r.status, r.level], s.why);
+        if (r.retry_after !== undefined) assert.ok(Math.abs(got.retryAfter - r.retry_after * 1000) < 1e-6, s.why);
+      }
+    }
+    t.free();
+  }
+  for (const c of T.throttle_invalid) {
+    assert.throws(() => new Throttle(settings(c.settings)), { name: "ConfigError", code: "invalid_gateway_settings", path: c.path }, c.why);
+  }
+  for (const s of T.cache) {
+    const o = s.options ? { ...settings(s.options), ...(s.options.ttl !== undefined ? { ttl: s.options.ttl * 1000 } : {}) } : null;
+    const cache = new StageCache(o);
+    for (const r of s.requests) {
+      const got = cache.request(r.at * 1000, r.method, r.resource, r.parameters, r.cache_control);
+      assert.equal(got.outcome, r.outcome, s.why);
+      assert.equal(got.expiresAt === null ? null : Math.round(got.expiresAt), r.expires_at === null ? null : r.expires_at * 1000, s.why);
+    }
+  }
+});

@@ -66,6 +66,8 @@ import {
   truncateTracestate,
   Sampler,
   Router,
+  Throttle,
+  StageCache,
   corsCheck,
   preflight,
   corsResponse,
@@ -289,7 +291,11 @@ const corsReq = { origin: "https://app.example.com", method: "PUT", headers: [["
 const corsAnswer = corsResponse({ allowOrigins: ["https://app.example.com"], allowMethods: ["PUT"], allowHeaders: ["authorization"], allowCredentials: true }, { ...corsReq, method: "OPTIONS", headers: { "Access-Control-Request-Method": "PUT" } });
 const pre = preflight(corsReq, corsAnswer.headers, corsAnswer.status);
 const seen: CorsVerdict = corsCheck(corsReq, corsAnswer.headers);
-const routeFacts = `${pre.ok} ${pre.maxAge} ${pre.unsafeHeaders.join()} ${seen.rule} ${chosen.routeKey} ${chosen.pathParameters.id} ${chosen.body ?? ""} ${fromRest.routes.join()} ${router.routes.length}`;
+const gwThrottle = new Throttle({ stage: { rate: 10, burst: 5 }, usagePlan: { rate: 1, burst: 2 }, methods: { "GET /pets": { rate: 1, burst: 1 } } });
+const limited429 = gwThrottle.request(0, "GET /pets", "key-a");
+const cache = new StageCache({ ttl: 60_000, allowInvalidation: true });
+const cached = cache.request(0, "GET", "/pets", [["type", "dog"]], "max-age=0");
+const routeFacts = `${limited429.level} ${limited429.retryAfter} ${cached.outcome} ${cached.expiresAt} ${pre.ok} ${pre.maxAge} ${pre.unsafeHeaders.join()} ${seen.rule} ${chosen.routeKey} ${chosen.pathParameters.id} ${chosen.body ?? ""} ${fromRest.routes.join()} ${router.routes.length}`;
 router.free();
 const tracingFacts: string = `${forest.length} ${forest[0]?.criticalPath[0]?.spanId} ${header} ${members.length} ${sampled.decision} ${sampled.sampler} ${samplers.map((s) => s.description).join()} ${traceCode}`;
 pb.free();

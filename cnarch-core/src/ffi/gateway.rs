@@ -6,6 +6,9 @@ use serde_json::{json, Map, Value};
 use super::{kind_of, Error, Fields, Host};
 use crate::document::Document;
 use crate::gateway::cors::{self, CorsRequest, Verdict};
+use crate::gateway::throttle::{
+    CacheSettings, Limit, StageCache, Throttle, ThrottleSettings, Throttled,
+};
 use crate::gateway::{Router, Selection};
 
 /// A router from a list of route keys (`GET /pets/{id}`, `ANY /{proxy+}`, `$default`).
@@ -185,4 +188,165 @@ pub fn gateway_cors(host: Host, config: &Value, request: &Value) -> Result<Value
     let mut out = host.output(&json!({"preflight": a.preflight, "status": a.status}))?;
     out["headers"] = json!(a.headers);
     Ok(out)
+}
+
+/// A limit `{rate, burst}`.
+fn limit(host: Host, v: &Value, at: &str) -> Result<Limit, Error> {
+    let f = Fields::new(host, Some(v), at, &["rate", "burst"])?;
+    let missing =
+        |k: &str| Error::type_error(&host.name(&format!("{at}.{k}")), "a number", "nothing");
+    Ok(Limit {
+        rate: f.f64("rate")?.ok_or_else(|| missing("rate"))?,
+        burst: f.u64("burst")?.ok_or_else(|| missing("burst"))?,
+    })
+}
+
+/// Limits by route key (`{"GET /pets": {rate, burst}}`; the keys are never re-spelled).
+fn limits_by_route(host: Host, v: Option<&Value>, at: &str) -> Result<Vec<(String, Limit)>, Error> {
+    match v {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(m)) => m
+            .iter()
+            .map(|(k, x)| Ok((k.clone(), limit(host, x, &format!("{at}.{k}"))?)))
+            .collect(),
+        Some(other) => Err(Error::type_error(
+            &host.name(at),
+            "a mapping of route keys to {rate, burst}",
+            kind_of(other),
+        )),
+    }
+}
+
+/// The throttling levels from `settings` (`{account, stage, methods, usage_plan,
+/// usage_plan_methods}` in the host's spelling; `methods` and `usage_plan_methods` map route
+/// keys to `{rate, burst}`).
+pub fn throttle(host: Host, settings: Option<&Value>) -> Result<Throttle, Error> {
+    const KNOWN: [&str; 5] = [
+        "account",
+        "stage",
+        "methods",
+        "usage_plan",
+        "usage_plan_methods",
+    ];
+    let empty = Map::new();
+    let map = match settings {
+        None | Some(Value::Null) => &empty,
+        Some(Value::Object(m)) => m,
+        Some(other) => {
+            return Err(Error::type_error(
+                "settings",
+                "a mapping of throttling levels",
+                kind_of(other),
+            ))
+        }
+    };
+    let get = |k: &str| map.get(&host.name(k)).filter(|v| !v.is_null());
+    if let Some(k) = map
+        .keys()
+        .find(|k| !KNOWN.iter().any(|n| host.name(n) == **k))
+    {
+        let names: Vec<String> = KNOWN
+            .iter()
+            .map(|n| format!("`{}`", host.name(n)))
+            .collect();
+        return Err(Error::type_error(
+            &format!("settings.{k}"),
+            &format!("one of {}", names.join(", ")),
+            &format!("`{k}`"),
+        ));
+    }
+    let one = |k: &str| {
+        get(k)
+            .map(|v| limit(host, v, &host.name(&format!("settings.{k}"))))
+            .transpose()
+    };
+    let s = ThrottleSettings {
+        account: one("account")?,
+        stage: one("stage")?,
+        methods: limits_by_route(host, get("methods"), "settings.methods")?,
+        usage_plan: one("usage_plan")?,
+        usage_plan_methods: limits_by_route(
+            host,
+            get("usage_plan_methods"),
+            "settings.usage_plan_methods",
+        )?,
+    };
+    Throttle::new(s).map_err(|e| host.error(&e))
+}
+
+/// One request at `now` for `route_key` from `client` (an API key, or none):
+/// `{status, level, retry_after}` and, for a 429, API Gateway's `body`.
+pub fn throttle_request(
+    host: Host,
+    t: &mut Throttle,
+    now: f64,
+    client: Option<&str>,
+    route_key: &str,
+) -> Result<Value, Error> {
+    let now = host.instant(now, "now")?;
+    let r = t.request(now, client, route_key);
+    let mut out = host.output(&json!({
+        "status": r.status,
+        "level": r.level,
+        "retry_after": r.retry_after.map(|d| host.of(d)),
+    }))?;
+    if r.status == 429 {
+        out["body"] = Value::String(Throttled::BODY.to_string());
+    }
+    Ok(out)
+}
+
+/// The stage cache from `options` (`{ttl, allow_invalidation, methods}`; `ttl` in the host's
+/// unit, 300 s by default).
+pub fn stage_cache(host: Host, options: Option<&Value>) -> Result<StageCache, Error> {
+    let o = Fields::new(
+        host,
+        options,
+        "options",
+        &["ttl", "allow_invalidation", "methods"],
+    )?;
+    let mut s = CacheSettings::default();
+    if let Some(t) = o.f64("ttl")? {
+        s.ttl = host.duration(t, &host.name("options.ttl"))?;
+    }
+    if let Some(a) = o.bool("allow_invalidation")? {
+        s.allow_invalidation = a;
+    }
+    if let Some(m) = o.value("methods") {
+        let Some(list) = m.as_array().and_then(|l| {
+            l.iter()
+                .map(|x| x.as_str().map(str::to_string))
+                .collect::<Option<Vec<_>>>()
+        }) else {
+            return Err(Error::type_error(
+                &o.at("methods"),
+                "a list of methods",
+                kind_of(m),
+            ));
+        };
+        s.methods = list;
+    }
+    StageCache::new(s).map_err(|e| host.error(&e))
+}
+
+/// A request through the cache at `now`: `{outcome, key, expires_at}` (`expires_at` in the
+/// host's unit). `parameters` are the method's cache key parameters (a mapping or `[name,
+/// value]` pairs), `cache_control` the client's `Cache-Control` header.
+pub fn cache_request(
+    host: Host,
+    c: &mut StageCache,
+    now: f64,
+    method: &str,
+    resource: &str,
+    parameters: Option<&Value>,
+    cache_control: Option<&str>,
+) -> Result<Value, Error> {
+    let now = host.instant(now, "now")?;
+    let p = header_list(host, parameters, "parameters")?;
+    let a = c.request(now, method, resource, &p, cache_control);
+    host.output(&json!({
+        "outcome": a.outcome,
+        "key": a.key,
+        "expires_at": a.expires_at.map(|s| s / host.unit_seconds()),
+    }))
 }

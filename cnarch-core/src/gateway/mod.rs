@@ -13,5 +13,6 @@
 
 pub mod cors;
 pub mod router;
+pub mod throttle;
 
 pub use router::{GatewayError, Router, Selection};

@@ -128,16 +128,7 @@ impl TraceParent {
         let trace_id = hex_bytes::<16>(&b[3..35], "the trace id")?;
         let parent_id = hex_bytes::<8>(&b[36..52], "the parent id")?;
         let [flags] = hex_bytes::<1>(&b[53..55], "the trace flags")?;
-        if trace_id == [0; 16] {
-            return Err(TraceError::traceparent(
-                "the trace id is all zeros".to_string(),
-            ));
-        }
-        if parent_id == [0; 8] {
-            return Err(TraceError::traceparent(
-                "the parent id is all zeros".to_string(),
-            ));
-        }
+        nonzero(&trace_id, &parent_id)?;
         Ok(TraceParent {
             version,
             trace_id,
@@ -150,16 +141,7 @@ impl TraceParent {
     pub fn new(trace_id: &str, parent_id: &str, flags: u8) -> Result<TraceParent, TraceError> {
         let trace_id = hex_field::<16>(trace_id, "the trace id")?;
         let parent_id = hex_field::<8>(parent_id, "the parent id")?;
-        if trace_id == [0; 16] {
-            return Err(TraceError::traceparent(
-                "the trace id is all zeros".to_string(),
-            ));
-        }
-        if parent_id == [0; 8] {
-            return Err(TraceError::traceparent(
-                "the parent id is all zeros".to_string(),
-            ));
-        }
+        nonzero(&trace_id, &parent_id)?;
         Ok(TraceParent {
             version: 0,
             trace_id,
@@ -213,12 +195,20 @@ impl std::str::FromStr for TraceParent {
 /// Parses a 32-hex-digit trace id.
 pub fn trace_id(s: &str) -> Result<[u8; 16], TraceError> {
     let id = hex_field::<16>(s, "the trace id")?;
-    if id == [0; 16] {
-        return Err(TraceError::traceparent(
-            "the trace id is all zeros".to_string(),
-        ));
-    }
+    nonzero(&id, &[1])?;
     Ok(id)
+}
+
+/// All-zero ids are invalid.
+fn nonzero(trace_id: &[u8], parent_id: &[u8]) -> Result<(), TraceError> {
+    for (id, what) in [(trace_id, "trace"), (parent_id, "parent")] {
+        if id.iter().all(|&b| b == 0) {
+            return Err(TraceError::traceparent(format!(
+                "the {what} id is all zeros"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A `tracestate`: its members in order, the leftmost the most recently updated.

@@ -21,6 +21,15 @@ seconds (5 by default). `cors_response(config, request)`: the headers an API Gat
 with the model's `CorsConfig` (`{"allowOrigins", "allowMethods", ...}`) answers with
 (`preflight`, `status`: 204 for a preflight, `headers` as `[name, value]` pairs).
 
+`Throttle(*, account=None, stage=None, methods=None, usage_plan=None,
+usage_plan_methods=None)`: API Gateway's throttling levels, each `{"rate", "burst"}` (`methods`
+map route keys to limits; the account defaults to 10,000 per second with a burst of 5,000);
+`.request(now, route_key, client=None)` (times in seconds, `client` an API key): `status`
+(200 or 429), the refusing `level`, `retry_after` and, for a 429, `body`.
+`StageCache(*, ttl=300, allow_invalidation=False, methods=["GET"])`: `.request(now, method,
+resource, parameters=None, cache_control=None)`: `outcome` (`hit`, `miss`, `invalidated`,
+`bypass`), the cache `key` and `expires_at`.
+
 Rules and sources: docs/gateway.md.
 """
 
@@ -28,9 +37,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional
 
-from ._core import Router, _cors_check, _cors_response, _preflight
+from ._core import Router, StageCache, Throttle, _cors_check, _cors_response, _preflight
 
-__all__ = ["Router", "cors_check", "preflight", "cors_response"]
+__all__ = ["Router", "Throttle", "StageCache", "cors_check", "preflight", "cors_response"]
 
 
 def cors_check(request: Mapping[str, Any], response_headers: Any) -> Dict[str, Any]:
