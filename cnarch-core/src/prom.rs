@@ -13,6 +13,8 @@
 //! assert!(file.to_yaml().contains("name: g"));
 //! ```
 
+pub mod series;
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 

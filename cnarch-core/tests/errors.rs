@@ -65,6 +65,7 @@ fn run(c: &Value) -> Result<(), Error> {
         "serverless_cost" => {
             ffi::serverless::cost(H, &c["function"], Some(&c["usage"])).map(|_| ())
         }
+        "expand_series" => ffi::prom::expand_series(H, &s("notation")).map(|_| ()),
         "stage_cache" => ffi::gateway::stage_cache(H, Some(&c["options"])).map(|_| ()),
         "router" => ffi::gateway::router(H, &c["routes"]).map(|_| ()),
         "traceparent" => ffi::tracing::parse_traceparent(H, &s("header")).map(|_| ()),

@@ -21,6 +21,7 @@ mod events;
 mod gateway;
 mod labels;
 mod policy;
+mod prom;
 mod resilience;
 mod serverless;
 mod slo;
@@ -81,6 +82,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(tracing::_remove_tracestate, m)?,
         wrap_pyfunction!(tracing::_truncate_tracestate, m)?,
         wrap_pyfunction!(tracing::_span_tree, m)?,
+        wrap_pyfunction!(prom::_expand_series, m)?,
         wrap_pyfunction!(gateway::_cors_check, m)?,
         wrap_pyfunction!(gateway::_preflight, m)?,
         wrap_pyfunction!(gateway::_cors_response, m)?,

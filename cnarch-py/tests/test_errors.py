@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import cnarch
-from cnarch import alerting, autoscale, events, gateway, labels, policy, resilience, serverless, slo, tracing
+from cnarch import alerting, autoscale, events, gateway, labels, policy, prometheus, resilience, serverless, slo, tracing
 from cnarch._core import _panic_for_tests
 
 from conftest import vectors
@@ -42,6 +42,8 @@ def run(c):  # noqa: C901 - one branch per operation, as in the other runners
         return events.Topic(c["topic"]).subscribe("s", c["protocol"])
     if op == "serverless_cost":
         return serverless.cost(c["function"], **c["usage"])
+    if op == "expand_series":
+        return prometheus.expand_series(c["notation"])
     if op == "stage_cache":
         return gateway.StageCache(**c["options"])
     if op == "router":

@@ -1144,3 +1144,6 @@ export class StageCache {
   };
   free(): void;
 }
+
+/** The samples of promtool's expanding notation (`a+bxn`, `axn`, `_`, `_xn`, `stale`): numbers, `null` for a missing sample, `"stale"` for a stale marker. Throws a ParseError (code `invalid_series`) for a notation that does not parse. */
+export function expandSeries(notation: string): (number | null | "stale")[];
