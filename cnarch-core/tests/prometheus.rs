@@ -37,3 +37,13 @@ fn series_notation_vectors() {
     }
     assert!(cnarch_core::prom::series::expand("1x99999999999").is_err());
 }
+
+proptest::proptest! {
+    /// Any text expands or is refused, never panics; accepted notations stay within the limit.
+    #[test]
+    fn any_text_expands_or_is_refused(text in "\\PC{0,40}") {
+        if let Ok(v) = cnarch_core::prom::series::expand(&text) {
+            proptest::prop_assert!(v.len() as u64 <= cnarch_core::prom::series::MAX_SAMPLES);
+        }
+    }
+}

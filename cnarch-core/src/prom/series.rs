@@ -37,7 +37,7 @@ fn refuse(column: usize, token: &str, why: &str) -> SeriesError {
 /// would be ambiguous): its value and length.
 fn scan_number(s: &str) -> Option<(f64, usize)> {
     for word in ["inf", "nan"] {
-        if s.len() >= 3 && s[..3].eq_ignore_ascii_case(word) {
+        if s.get(..3).is_some_and(|w| w.eq_ignore_ascii_case(word)) {
             return Some((
                 if word == "inf" {
                     f64::INFINITY
