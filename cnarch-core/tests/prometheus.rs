@@ -47,3 +47,60 @@ proptest::proptest! {
         }
     }
 }
+
+/// Writing then reading gives the same samples, bit for bit; runs are compressed.
+#[test]
+fn format_writes_runs_that_read_back() {
+    use cnarch_core::prom::series::{expand, format, SeriesValue::*};
+    let v = vec![
+        Value(1.0),
+        Value(1.0),
+        Value(1.0),
+        Missing,
+        Missing,
+        Value(5.0),
+        Value(0.1),
+        Value(0.2),
+        Value(0.30000000000000004),
+        Value(0.4),
+        Stale,
+        Value(-2.0),
+        Value(2.0),
+        Value(6.0),
+    ];
+    let text = format(&v);
+    assert_eq!(expand(&text).unwrap(), v, "{text}");
+    assert_eq!(text, "1x2 _x2 5 0.1+0.1x3 stale -2+4x2");
+}
+
+mod round_trip {
+    use cnarch_core::prom::series::{expand, format, SeriesValue};
+    use proptest::prelude::*;
+
+    fn sample() -> impl Strategy<Value = SeriesValue> {
+        prop_oneof![
+            3 => (-5i32..5).prop_map(|x| SeriesValue::Value(f64::from(x) * 0.5)),
+            1 => any::<f64>().prop_filter("not NaN", |x| !x.is_nan()).prop_map(SeriesValue::Value),
+            1 => Just(SeriesValue::Missing),
+            1 => Just(SeriesValue::Stale),
+        ]
+    }
+
+    proptest! {
+        /// Any samples (no NaN) write to a notation that reads back bit for bit.
+        #[test]
+        fn format_round_trips(vals in prop::collection::vec(sample(), 0..30)) {
+            let text = format(&vals);
+            let back = expand(&text).unwrap();
+            prop_assert_eq!(back.len(), vals.len(), "{}", text);
+            for (a, b) in back.iter().zip(&vals) {
+                match (a, b) {
+                    (SeriesValue::Value(x), SeriesValue::Value(y)) => {
+                        prop_assert_eq!(x.to_bits(), y.to_bits(), "{}", text)
+                    }
+                    _ => prop_assert_eq!(a, b, "{}", text),
+                }
+            }
+        }
+    }
+}

@@ -174,3 +174,103 @@ pub fn expand(notation: &str) -> Result<Vec<SeriesValue>, SeriesError> {
     }
     Ok(out)
 }
+
+/// Go's shortest float text for a sample (what promtool reads back to the same float).
+fn number_text(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".to_string();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Inf" } else { "-Inf" }.to_string();
+    }
+    if x == 0.0 && x.is_sign_negative() {
+        return "-0".to_string();
+    }
+    if x == x.trunc() && x.abs() < 1e15 {
+        return format!("{}", x as i64);
+    }
+    format!("{x:?}")
+}
+
+/// Writes `values` in the expanding notation, as short as runs allow: equal values as `axn`,
+/// values that step by the same amount (exactly, as Prometheus adds it) as `a+bxn`, missing
+/// samples as `_xn`. [`expand`] reads the text back to the same samples.
+pub fn format(values: &[SeriesValue]) -> String {
+    let mut items: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < values.len() {
+        match values[i] {
+            SeriesValue::Missing => {
+                let n = values[i..]
+                    .iter()
+                    .take_while(|v| **v == SeriesValue::Missing)
+                    .count();
+                items.push(if n == 1 {
+                    "_".to_string()
+                } else {
+                    format!("_x{n}")
+                });
+                i += n;
+            }
+            SeriesValue::Stale => {
+                items.push("stale".to_string());
+                i += 1;
+            }
+            SeriesValue::Value(a) => {
+                // the longest run from here that a+bxn reproduces exactly
+                let next = match values.get(i + 1) {
+                    Some(SeriesValue::Value(b)) if !a.is_nan() && !b.is_nan() => Some(*b),
+                    _ => None,
+                };
+                let (mut n, step) = match next {
+                    Some(b) if (b - a).is_finite() => (1usize, b - a),
+                    _ => (0, 0.0),
+                };
+                if n == 1 {
+                    let mut v = a + step;
+                    while let Some(SeriesValue::Value(w)) = values.get(i + n + 1) {
+                        let stepped = v + step;
+                        if stepped.to_bits() != w.to_bits() {
+                            break;
+                        }
+                        v = stepped;
+                        n += 1;
+                    }
+                    // a + step must itself be what Prometheus computes for the second value
+                    if (a + step).to_bits() != next.map_or(0, f64::to_bits) {
+                        n = 0;
+                    }
+                }
+                let a_text = number_text(a);
+                let item = if n == 0 {
+                    a_text
+                } else if step == 0.0 {
+                    format!("{a_text}x{n}")
+                } else if step > 0.0 {
+                    format!("{a_text}+{}x{n}", number_text(step))
+                } else {
+                    format!("{a_text}-{}x{n}", number_text(-step))
+                };
+                // the step must read back exactly as written
+                let ok = n == 0
+                    || expand(&item).is_ok_and(|e| {
+                        e.len() == n + 1
+                            && e.iter().zip(&values[i..=i + n]).all(|(x, y)| match (x, y) {
+                                (SeriesValue::Value(p), SeriesValue::Value(q)) => {
+                                    p.to_bits() == q.to_bits()
+                                }
+                                _ => false,
+                            })
+                    });
+                if ok {
+                    items.push(item);
+                    i += n + 1;
+                } else {
+                    items.push(number_text(a));
+                    i += 1;
+                }
+            }
+        }
+    }
+    items.join(" ")
+}
