@@ -83,6 +83,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(tracing::_truncate_tracestate, m)?,
         wrap_pyfunction!(tracing::_span_tree, m)?,
         wrap_pyfunction!(prom::_expand_series, m)?,
+        wrap_pyfunction!(prom::_format_series, m)?,
         wrap_pyfunction!(gateway::_cors_check, m)?,
         wrap_pyfunction!(gateway::_preflight, m)?,
         wrap_pyfunction!(gateway::_cors_response, m)?,

@@ -1147,3 +1147,5 @@ export class StageCache {
 
 /** The samples of promtool's expanding notation (`a+bxn`, `axn`, `_`, `_xn`, `stale`): numbers, `null` for a missing sample, `"stale"` for a stale marker. Throws a ParseError (code `invalid_series`) for a notation that does not parse. */
 export function expandSeries(notation: string): (number | null | "stale")[];
+/** Samples (numbers, `null`, `"stale"`) written in promtool's expanding notation, runs compressed; `expandSeries` reads it back to the same samples. */
+export function formatSeries(values: (number | null | "stale")[]): string;

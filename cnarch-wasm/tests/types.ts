@@ -67,6 +67,7 @@ import {
   Sampler,
   Router,
   expandSeries,
+  formatSeries,
   Throttle,
   StageCache,
   corsCheck,
@@ -297,7 +298,8 @@ const limited429 = gwThrottle.request(0, "GET /pets", "key-a");
 const cache = new StageCache({ ttl: 60_000, allowInvalidation: true });
 const cached = cache.request(0, "GET", "/pets", [["type", "dog"]], "max-age=0");
 const samples: (number | null | "stale")[] = expandSeries("1+2x3 _ stale");
-const routeFacts = `${samples.length} ${limited429.level} ${limited429.retryAfter} ${cached.outcome} ${cached.expiresAt} ${pre.ok} ${pre.maxAge} ${pre.unsafeHeaders.join()} ${seen.rule} ${chosen.routeKey} ${chosen.pathParameters.id} ${chosen.body ?? ""} ${fromRest.routes.join()} ${router.routes.length}`;
+const written: string = formatSeries(samples);
+const routeFacts = `${samples.length} ${written} ${limited429.level} ${limited429.retryAfter} ${cached.outcome} ${cached.expiresAt} ${pre.ok} ${pre.maxAge} ${pre.unsafeHeaders.join()} ${seen.rule} ${chosen.routeKey} ${chosen.pathParameters.id} ${chosen.body ?? ""} ${fromRest.routes.join()} ${router.routes.length}`;
 router.free();
 const tracingFacts: string = `${forest.length} ${forest[0]?.criticalPath[0]?.spanId} ${header} ${members.length} ${sampled.decision} ${sampled.sampler} ${samplers.map((s) => s.description).join()} ${traceCode}`;
 pb.free();

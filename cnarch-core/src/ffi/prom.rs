@@ -8,3 +8,8 @@ use crate::prom::series::{self, SeriesValue};
 pub fn expand_series(host: Host, notation: &str) -> Result<Vec<SeriesValue>, Error> {
     series::expand(notation).map_err(|e| host.error(&e))
 }
+
+/// `values` written in the expanding notation (the bindings convert their samples).
+pub fn format_series(values: &[SeriesValue]) -> String {
+    series::format(values)
+}
