@@ -11,7 +11,7 @@ use crate::error::OrPy;
 /// A pattern or an event: JSON-shaped data read directly (this is the per-event hot path),
 /// one level deeper than the core allows, so the core's own depth check speaks.
 pub(crate) fn plain(v: &Bound<'_, PyAny>, argument: &str) -> PyResult<serde_json::Value> {
-    crate::convert::json_data(v, argument, ffi::events::MAX_EVENT_DEPTH + 1)
+    crate::plain::json_data(v, argument, ffi::events::MAX_EVENT_DEPTH + 1)
 }
 
 #[guarded]
@@ -54,7 +54,7 @@ impl PyPatternMatcher {
             if event.cast::<pyo3::types::PyDict>().is_err() {
                 return ffi::events::match_event(&self.0, &plain(event, "event")?).or_py();
             }
-            crate::convert::InPlace::matches(event, "event", ffi::events::MAX_EVENT_DEPTH, |t| {
+            crate::plain::InPlace::matches(event, "event", ffi::events::MAX_EVENT_DEPTH, |t| {
                 ffi::events::match_in_place(&self.0, t)
             })
         }

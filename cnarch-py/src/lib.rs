@@ -20,6 +20,7 @@ mod error;
 mod events;
 mod gateway;
 mod labels;
+mod plain;
 mod policy;
 mod prom;
 mod resilience;
