@@ -39,7 +39,7 @@ pub fn router(host: Host, routes: &Value) -> Result<Router, Error> {
 /// A router from a REST API as the model writes it (an `APIGateway` without `apiVersion` and
 /// `kind`; `name` may be left out): its resources' and methods' route keys.
 pub fn router_from_api(host: Host, api: &Value) -> Result<Router, Error> {
-    let Document::ApiGateway(a) = super::serverless::document(api, "api", "APIGateway")? else {
+    let Document::ApiGateway(a) = super::model_document(api, "api", "APIGateway")? else {
         return Err(Error::internal("an APIGateway loaded as another kind"));
     };
     Router::from_api_gateway(&a).map_err(|e| host.error(&e))

@@ -239,3 +239,36 @@ impl Fields {
         format!("{}.{key}", self.path)
     }
 }
+
+/// Reads a document of `kind` given without `apiVersion` and `kind` (as the model writes it),
+/// loading it as a document is loaded: the same rules, violations with the document's paths.
+pub(crate) fn model_document(
+    v: &Value,
+    argument: &str,
+    kind: &str,
+) -> Result<crate::document::Document, Error> {
+    let Value::Object(map) = v else {
+        return Err(Error::type_error(
+            argument,
+            &format!("a {kind} as the model writes it (a mapping)"),
+            kind_of(v),
+        ));
+    };
+    let mut doc = map.clone();
+    doc.insert(
+        "apiVersion".into(),
+        Value::String(crate::API_VERSION.into()),
+    );
+    doc.insert("kind".into(), Value::String(kind.into()));
+    if matches!(
+        kind,
+        "ServerlessFunction" | "DistributedTracing" | "APIGateway"
+    ) {
+        // The name matters to the document, not to the cost or the tree: it may be left out.
+        doc.entry("name")
+            .or_insert_with(|| Value::String(argument.into()));
+    }
+    let mut docs = crate::load_json_value(Value::Object(doc)).map_err(|e| Host::RUST.error(&e))?;
+    docs.pop()
+        .ok_or_else(|| Error::internal("a loaded document went missing"))
+}

@@ -11,35 +11,6 @@ use crate::serverless::{self, Architecture, PriceTable, Usage};
 /// The model's documents are read as written.
 const AS_WRITTEN: Host = Host::RUST;
 
-/// Reads a document of `kind` given without `apiVersion` and `kind` (as the model writes it),
-/// loading it as a document is loaded: the same rules, violations with the document's paths.
-pub(crate) fn document(v: &Value, argument: &str, kind: &str) -> Result<Document, Error> {
-    let Value::Object(map) = v else {
-        return Err(Error::type_error(
-            argument,
-            &format!("a {kind} as the model writes it (a mapping)"),
-            super::kind_of(v),
-        ));
-    };
-    let mut doc = map.clone();
-    doc.insert(
-        "apiVersion".into(),
-        Value::String(crate::API_VERSION.into()),
-    );
-    doc.insert("kind".into(), Value::String(kind.into()));
-    if matches!(
-        kind,
-        "ServerlessFunction" | "DistributedTracing" | "APIGateway"
-    ) {
-        // The name matters to the document, not to the cost or the tree: it may be left out.
-        doc.entry("name")
-            .or_insert_with(|| Value::String(argument.into()));
-    }
-    let mut docs = crate::load_json_value(Value::Object(doc)).map_err(|e| AS_WRITTEN.error(&e))?;
-    docs.pop()
-        .ok_or_else(|| Error::internal("a loaded document went missing"))
-}
-
 /// The published price table (the default of [`cost`]).
 pub fn default_prices(host: Host) -> Result<Value, Error> {
     host.output(&PriceTable::aws_default())
@@ -57,7 +28,8 @@ pub fn prices(host: Host, v: &Value) -> Result<PriceTable, Error> {
 /// `memory_mb`, `architecture` (`x86_64`, `arm64`), `free_tier` (true by default) and
 /// `prices` (the published table by default) optional.
 pub fn cost(host: Host, function: &Value, options: Option<&Value>) -> Result<Value, Error> {
-    let Document::ServerlessFunction(f) = document(function, "function", "ServerlessFunction")?
+    let Document::ServerlessFunction(f) =
+        super::model_document(function, "function", "ServerlessFunction")?
     else {
         return Err(Error::internal(
             "a ServerlessFunction loaded as another kind",
@@ -121,7 +93,7 @@ pub fn cost(host: Host, function: &Value, options: Option<&Value>) -> Result<Val
 /// without `apiVersion` and `kind`, as the model writes it).
 pub fn check(architecture: &Value) -> Result<Value, Error> {
     let Document::EventDrivenArchitecture(a) =
-        document(architecture, "architecture", "EventDrivenArchitecture")?
+        super::model_document(architecture, "architecture", "EventDrivenArchitecture")?
     else {
         return Err(Error::internal(
             "an EventDrivenArchitecture loaded as another kind",

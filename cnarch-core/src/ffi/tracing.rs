@@ -211,7 +211,7 @@ pub fn should_sample(
 /// in the host's unit from the trace's first start.
 pub fn span_tree(host: Host, tracing: &Value) -> Result<Value, Error> {
     let crate::document::Document::DistributedTracing(t) =
-        super::serverless::document(tracing, "tracing", "DistributedTracing")?
+        super::model_document(tracing, "tracing", "DistributedTracing")?
     else {
         return Err(Error::internal(
             "a DistributedTracing loaded as another kind",
