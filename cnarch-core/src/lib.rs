@@ -32,6 +32,7 @@ pub mod labels;
 pub mod limits;
 pub mod model;
 pub mod policy;
+pub mod probe;
 pub mod prom;
 pub mod quantity;
 pub mod resilience;

@@ -62,6 +62,7 @@ pub use crate::time::TimeUnit;
 pub use error::{Error, OrFfi};
 pub use host::{Case, Host};
 pub mod policy;
+pub mod probes;
 pub mod prom;
 pub mod resilience;
 #[cfg(feature = "ts")]
