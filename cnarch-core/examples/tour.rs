@@ -256,6 +256,74 @@ fn section_probes(docs: &[Document]) {
                 worst
             );
         }
+        probe_story(&m.name, hc);
+    }
+}
+
+/// The kubelet's probes of one service through a hang, and the worst-case formulas beside.
+fn probe_story(name: &str, hc: &workload::HealthCheck) {
+    use cnarch_core::probe::{self, Behaviour, EventKind, Options, Phase, State};
+    use std::time::Duration;
+    let up = Duration::from_secs(8);
+    let latency = Duration::from_millis(20);
+    let behaviour = Behaviour {
+        startup: up,
+        latency,
+        phases: vec![Phase::new(Duration::from_secs(120), State::Hung)],
+        ..Behaviour::default()
+    };
+    let t = match probe::timeline(hc, &behaviour, &Options::until(Duration::from_secs(200))) {
+        Ok(t) => t,
+        Err(e) => return println!("  {name}: the probes cannot run: {e}"),
+    };
+    println!(
+        "  {name} through a hang at 120 s (the container answers 8 s after each start, in 20 ms):"
+    );
+    for e in &t.events {
+        let what = match e.what {
+            EventKind::ContainerStarted { container } => {
+                format!("container {container} started")
+            }
+            EventKind::Result {
+                probe,
+                container,
+                result,
+            } => format!("{} → {result:?} (container {container})", probe.name()),
+            EventKind::Ready { ready } => format!("pod Ready = {ready}"),
+            EventKind::ContainerKilled { container, probe } => {
+                format!("container {container} killed: {} failed", probe.name())
+            }
+            EventKind::ContainerExited { container } => format!("container {container} exited"),
+            EventKind::BackOff { container, wait } => {
+                format!(
+                    "container {container} waits {}s in CrashLoopBackOff",
+                    wait.as_secs()
+                )
+            }
+        };
+        println!("    {:>7.2}s  {what}", e.at.as_secs_f64());
+    }
+    let probes = t.probes.len();
+    let timeouts = t
+        .probes
+        .iter()
+        .filter(|p| p.outcome == probe::Outcome::Timeout)
+        .count();
+    println!(
+        "    {probes} probes ran, {timeouts} timed out; {} restart",
+        t.restarts
+    );
+    if let Ok(b) = probe::bounds(hc, up, latency) {
+        let s =
+            |d: Option<Duration>| d.map_or("-".to_string(), |d| format!("{}s", d.as_secs_f64()));
+        println!(
+            "    worst cases: Ready within {} of a start, a hang killed within {} and unready within {}; a start answering by {} is never killed, one not answering by {} always is",
+            s(Some(b.first_ready)),
+            s(b.hang_detection),
+            s(b.hang_unready),
+            s(b.start_budget),
+            s(b.start_limit)
+        );
     }
 }
 

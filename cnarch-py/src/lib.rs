@@ -22,6 +22,7 @@ mod gateway;
 mod labels;
 mod plain;
 mod policy;
+mod probes;
 mod prom;
 mod resilience;
 mod serverless;
@@ -83,6 +84,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(tracing::_remove_tracestate, m)?,
         wrap_pyfunction!(tracing::_truncate_tracestate, m)?,
         wrap_pyfunction!(tracing::_span_tree, m)?,
+        wrap_pyfunction!(probes::_probe_timeline, m)?,
+        wrap_pyfunction!(probes::_probe_bounds, m)?,
+        wrap_pyfunction!(probes::_probe_back_off, m)?,
         wrap_pyfunction!(prom::_expand_series, m)?,
         wrap_pyfunction!(prom::_format_series, m)?,
         wrap_pyfunction!(gateway::_cors_check, m)?,

@@ -1015,6 +1015,72 @@ export interface TraceTree {
 /** The span trees of the model's DistributedTracing (the document without apiVersion and kind; `name` optional). */
 export function spanTree(tracing: Record<string, unknown>): TraceTree[];
 
+/** A probe's name. */
+export type ProbeKind = "startup" | "liveness" | "readiness";
+
+/** What the container does from a time on (`latency` only for `slow`). */
+export interface ProbePhase {
+  at: number;
+  state: "healthy" | "failing" | "hung" | "slow";
+  latency?: number;
+  /** A fault of the process a new container does not have (default true). */
+  clearedByRestart?: boolean;
+}
+
+/** A container's behaviour; times in milliseconds from the pod's start. */
+export interface ContainerBehaviour {
+  startAt?: number;
+  /** Each container answers this long after it starts (before: every probe is `refused`). */
+  startup?: number;
+  latency?: number;
+  /** Time to exit once killed (cut at the grace period). */
+  stop?: number;
+  phases?: ProbePhase[];
+}
+
+/** One probe the kubelet ran. */
+export interface ProbeRun {
+  probe: ProbeKind;
+  container: number;
+  start: number;
+  end: number;
+  outcome: "success" | "failure" | "timeout" | "refused";
+}
+
+/** A change on the pod's clock (milliseconds). */
+export type ProbeEvent =
+  | { at: number; event: "container_started"; container: number }
+  | { at: number; event: "result"; probe: ProbeKind; container: number; result: "unknown" | "success" | "failure" }
+  | { at: number; event: "ready"; ready: boolean }
+  | { at: number; event: "container_killed"; container: number; probe: ProbeKind }
+  | { at: number; event: "container_exited"; container: number }
+  | { at: number; event: "back_off"; container: number; wait: number };
+
+/** Every probe, change and restart. */
+export interface ProbeTimeline {
+  probes: ProbeRun[];
+  events: ProbeEvent[];
+  restarts: number;
+  firstReady: number | null;
+  ready: boolean;
+}
+
+/** Worst-case times (milliseconds) of a health check. */
+export interface ProbeBounds {
+  firstReady: number;
+  startBudget: number | null;
+  startLimit: number | null;
+  hangDetection: number | null;
+  hangUnready: number | null;
+}
+
+/** The kubelet's probes of a health check (as the model writes it) against a container's behaviour, until `options.until` (ms). */
+export function probeTimeline(healthCheck: Record<string, unknown>, behaviour: ContainerBehaviour | null | undefined, options: { until: number; terminationGracePeriod?: number }): ProbeTimeline;
+/** The worst-case times of a health check for a container that answers `up` ms after it starts. */
+export function probeBounds(healthCheck: Record<string, unknown>, options?: { up?: number; latency?: number }): ProbeBounds;
+/** CrashLoopBackOff's wait (ms) before the `restart`-th restart: 0, 10 s, 20 s, ... 300 s. */
+export function probeBackOff(restart: number): number;
+
 /** A sampling decision. */
 export interface SamplingResult {
   sampled: boolean;

@@ -22,6 +22,7 @@ pub mod events;
 pub mod gateway;
 pub mod labels;
 pub mod policy;
+pub mod probes;
 pub mod prom;
 pub mod resilience;
 pub mod serverless;

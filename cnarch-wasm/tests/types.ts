@@ -76,6 +76,11 @@ import {
   type CorsVerdict,
   type RouteSelection,
   spanTree,
+  probeTimeline,
+  probeBounds,
+  probeBackOff,
+  type ProbeTimeline,
+  type ProbeBounds,
   type TraceTree,
   type TraceParent,
   type SamplingResult,
@@ -286,6 +291,9 @@ try {
   if (e instanceof Error && e.name === "TraceContextError") traceCode = (e as TraceContextError).code;
 }
 const forest: TraceTree[] = spanTree({ spans: [] });
+const probeLine: ProbeTimeline = probeTimeline({ liveness: { tcpSocket: { port: 80 } } }, { phases: [{ at: 30_000, state: "hung" }] }, { until: 60_000 });
+const probeWorst: ProbeBounds = probeBounds({ liveness: { tcpSocket: { port: 80 } } }, { up: 5_000 });
+const waitMs: number = probeBackOff(2) + (probeLine.firstReady ?? 0) + (probeWorst.hangDetection ?? 0);
 const router: Router = new Router(["GET /pets/{id}", "$default"]);
 const chosen: RouteSelection = router.select("GET", "/pets/7");
 const fromRest: Router = Router.fromApiGateway({ resources: [{ path: "/users", methods: ["GET"] }] });
@@ -303,6 +311,7 @@ const routeFacts = `${samples.length} ${written} ${limited429.level} ${limited42
 router.free();
 const tracingFacts: string = `${forest.length} ${forest[0]?.criticalPath[0]?.spanId} ${header} ${members.length} ${sampled.decision} ${sampled.sampler} ${samplers.map((s) => s.description).join()} ${traceCode}`;
 pb.free();
+console.log(waitMs, probeLine.events.map((e) => (e.event === "back_off" ? e.wait : e.at)).join());
 
 function describe(e: unknown): string {
   if (e instanceof Error && e.name === "ParseError") {

@@ -11,7 +11,7 @@ import datetime as _dt
 import os
 from typing import Any, Dict, List, Literal, Optional, Sequence, Union
 
-from . import _core, alerting, autoscale, events, gateway, labels, policy, prometheus, resilience, serverless, slo, tracing
+from . import _core, alerting, autoscale, events, gateway, labels, policy, probes, prometheus, resilience, serverless, slo, tracing
 from ._core import Quantity, __version__
 from ._errors import (
     ArgumentError,
@@ -63,6 +63,7 @@ __all__ = [
     "serverless",
     "tracing",
     "gateway",
+    "probes",
     "prometheus",
 ]
 
