@@ -504,6 +504,7 @@ codes! {
     "call_not_permitted" => NotPermitted, "a call the circuit breaker refused";
     "invalid_gateway_settings" => Config, "API Gateway throttling or cache settings that cannot apply (a rate of 0 or less, a burst of 0, a cache TTL over 3,600 s)";
     "invalid_series" => Parse, "a promtool series notation that does not parse (`a+bxn`, `axn`, `_`, `_xn`, `stale`)";
+    "invalid_exposition" => Parse, "a Prometheus text exposition (0.0.4) that breaks the format: a bad name, escape, value or timestamp, a repeated HELP or TYPE, a metric's lines not grouped, a repeated series, a histogram or summary without its buckets, quantiles, `_sum` or `_count`";
     "invalid_route_key" => Config, "an API Gateway route key that is malformed (`METHOD /path` or `$default`, a known method, whole-segment variables, a greedy variable last) or repeats another";
     "invalid_traceparent" => Tracing, "a `traceparent` that breaks W3C Trace Context's format (55 characters for version 00, lowercase hex, ids not all zero, version ff)";
     "invalid_tracestate" => Tracing, "a `tracestate` with a bad key or value, a duplicate key or more than 32 members (the whole header is discarded)";

@@ -13,6 +13,7 @@
 //! assert!(file.to_yaml().contains("name: g"));
 //! ```
 
+pub mod exposition;
 pub mod series;
 
 use std::collections::BTreeMap;

@@ -65,6 +65,7 @@ fn run(c: &Value) -> Result<(), Error> {
         "serverless_cost" => {
             ffi::serverless::cost(H, &c["function"], Some(&c["usage"])).map(|_| ())
         }
+        "parse_exposition" => ffi::prom::parse_exposition(H, &s("text")).map(|_| ()),
         "expand_series" => ffi::prom::expand_series(H, &s("notation")).map(|_| ()),
         "stage_cache" => ffi::gateway::stage_cache(H, Some(&c["options"])).map(|_| ()),
         "router" => ffi::gateway::router(H, &c["routes"]).map(|_| ()),

@@ -42,6 +42,8 @@ def run(c):  # noqa: C901 - one branch per operation, as in the other runners
         return events.Topic(c["topic"]).subscribe("s", c["protocol"])
     if op == "serverless_cost":
         return serverless.cost(c["function"], **c["usage"])
+    if op == "parse_exposition":
+        return prometheus.parse(c["text"])
     if op == "expand_series":
         return prometheus.expand_series(c["notation"])
     if op == "stage_cache":

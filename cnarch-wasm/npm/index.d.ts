@@ -1214,4 +1214,30 @@ export class StageCache {
 /** The samples of promtool's expanding notation (`a+bxn`, `axn`, `_`, `_xn`, `stale`): numbers, `null` for a missing sample, `"stale"` for a stale marker. Throws a ParseError (code `invalid_series`) for a notation that does not parse. */
 export function expandSeries(notation: string): (number | null | "stale")[];
 /** Samples (numbers, `null`, `"stale"`) written in promtool's expanding notation, runs compressed; `expandSeries` reads it back to the same samples. */
+
+/** One sample line of the text exposition format. */
+export interface ExpositionSample {
+  name: string;
+  /** In the order written. */
+  labels: Record<string, string>;
+  /** May be NaN or ±Infinity. */
+  value: number;
+  /** Milliseconds since the epoch. */
+  timestamp: number | null;
+}
+
+/** A metric family: HELP, TYPE and samples. */
+export interface MetricFamily {
+  name: string;
+  help: string | null;
+  type: "counter" | "gauge" | "histogram" | "summary" | "untyped";
+  samples: ExpositionSample[];
+}
+
+/** The families of a text in the Prometheus exposition format 0.0.4; a text that breaks it throws a ParseError (`invalid_exposition`) with its line and column. */
+export function parseExposition(text: string): MetricFamily[];
+/** Families written as Prometheus' client libraries write them: `parseExposition(renderExposition(f))` gives `f` back. */
+export function renderExposition(families: { name: string; help?: string | null; type?: MetricFamily["type"]; samples?: { name: string; labels?: Record<string, string>; value: number; timestamp?: number | null }[] }[]): string;
+/** The model's Metric values (as the model writes them) in the exposition format. */
+export function renderMetrics(metrics: Record<string, unknown>[]): string;
 export function formatSeries(values: (number | null | "stale")[]): string;

@@ -30,6 +30,7 @@ async function run(c) {
     case "sns_attributes": return new cnarch.FilterPolicy({ a: [{ exists: true }] }).evaluate(c.attributes);
     case "topic_subscribe": return new cnarch.Topic(c.topic).subscribe("s", c.protocol);
     case "serverless_cost": return cnarch.serverlessCost(c.function, c.usage);
+    case "parse_exposition": return cnarch.parseExposition(c.text);
     case "expand_series": return cnarch.expandSeries(c.notation);
     case "stage_cache": return new cnarch.StageCache({ ttl: c.options.ttl * 1000 });
     case "router": return new cnarch.Router(c.routes);

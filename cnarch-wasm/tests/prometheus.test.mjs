@@ -21,3 +21,36 @@ test("formatSeries writes what expandSeries reads back", () => {
   assert.equal(cnarch.formatSeries([1, 1, 1, null, null, 5, "stale"]), "1x2 _x2 5 stale");
   assert.throws(() => cnarch.formatSeries([1, "x"]), { name: "TypeError", path: "values[1]" });
 });
+
+// The text exposition format: testdata/prometheus/exposition.json.
+const EXPO = vectors("prometheus/exposition.json");
+const { parseExposition, renderExposition, renderMetrics } = cnarch;
+
+test("exposition texts parse and round-trip", () => {
+  for (const c of EXPO.valid) {
+    const f = parseExposition(c.text);
+    assert.deepEqual(parseExposition(renderExposition(f)), f, c.name);
+  }
+  const f = parseExposition(EXPO.valid[0].text);
+  assert.deepEqual(f.map((x) => x.type), ["counter", "untyped", "untyped", "untyped", "histogram", "summary"]);
+  assert.deepEqual(f[0].samples[0], { name: "http_requests_total", labels: { method: "post", code: "200" }, value: 1027, timestamp: 1395066363000 });
+  assert.equal(f[3].samples[0].value, Infinity);
+  assert.equal(f[1].samples[0].labels.error, 'Cannot find file:\n"FILE.TXT"');
+});
+
+test("malformed exposition texts are refused at their line and column", () => {
+  for (const c of EXPO.invalid) {
+    assert.throws(() => parseExposition(c.text), (e) => e.name === "ParseError" && e.code === "invalid_exposition" && e.position.line === c.line && e.position.column === c.column, c.name);
+  }
+});
+
+test("families and model metrics render", () => {
+  assert.equal(
+    renderExposition([{ name: "up", type: "gauge", help: "Up.", samples: [{ name: "up", labels: { job: "a" }, value: NaN }, { name: "up", labels: { job: "b" }, value: 1, timestamp: 17 }] }]),
+    '# HELP up Up.\n# TYPE up gauge\nup{job="a"} NaN\nup{job="b"} 1 17\n',
+  );
+  assert.throws(() => renderExposition([{ name: "up", samples: [{ name: "down", value: 1 }] }]), { name: "ParseError", path: "families[0].samples[0].name" });
+  assert.throws(() => renderExposition([{ name: "up", samples: [{ name: "up", value: "1" }] }]), { name: "TypeError", path: "families[0].samples[0].value" });
+  assert.equal(renderMetrics([{ name: "queue_depth", type: "gauge", value: 7, labels: { queue: "q" } }]), '# TYPE queue_depth gauge\nqueue_depth{queue="q"} 7\n');
+  assert.throws(() => renderMetrics([{ name: "h", type: "histogram", value: 1 }]), { name: "ParseError", path: "metrics[0].type" });
+});

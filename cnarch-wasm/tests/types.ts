@@ -77,6 +77,10 @@ import {
   type RouteSelection,
   spanTree,
   probeTimeline,
+  parseExposition,
+  renderExposition,
+  renderMetrics,
+  type MetricFamily,
   probeBounds,
   probeBackOff,
   type ProbeTimeline,
@@ -311,7 +315,8 @@ const routeFacts = `${samples.length} ${written} ${limited429.level} ${limited42
 router.free();
 const tracingFacts: string = `${forest.length} ${forest[0]?.criticalPath[0]?.spanId} ${header} ${members.length} ${sampled.decision} ${sampled.sampler} ${samplers.map((s) => s.description).join()} ${traceCode}`;
 pb.free();
-console.log(waitMs, probeLine.events.map((e) => (e.event === "back_off" ? e.wait : e.at)).join());
+const scraped: MetricFamily[] = parseExposition(renderExposition([{ name: "up", type: "gauge", samples: [{ name: "up", value: 1 }] }]) + renderMetrics([{ name: "x", type: "counter", value: 1 }]));
+console.log(scraped[0].samples[0].value, waitMs, probeLine.events.map((e) => (e.event === "back_off" ? e.wait : e.at)).join());
 
 function describe(e: unknown): string {
   if (e instanceof Error && e.name === "ParseError") {
