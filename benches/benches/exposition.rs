@@ -91,6 +91,10 @@ pub fn scrape(bytes: usize) -> String {
 
 fn bench(c: &mut Criterion) {
     let text = scrape(1 << 20);
+    // CNARCH_SCRAPE_OUT=path writes the scrape, to compare with scrape.py's.
+    if let Ok(path) = std::env::var("CNARCH_SCRAPE_OUT") {
+        std::fs::write(path, &text).unwrap();
+    }
     let families = parse(&text).unwrap();
     let mut g = c.benchmark_group("exposition_1mb");
     g.throughput(Throughput::Bytes(text.len() as u64));

@@ -378,6 +378,30 @@ fn section_observability(docs: &[Document]) {
                             .map(|i| i.to_string())
                             .unwrap_or_else(|| "1m (default)".into())
                     );
+                    // The sample metrics as a scrape of them would read (text format 0.0.4).
+                    match cnarch_core::prom::exposition::from_metrics(&m.metrics)
+                        .and_then(|f| cnarch_core::prom::exposition::render(&f))
+                    {
+                        Ok(text) => {
+                            println!("  the sample metrics as Prometheus would scrape them:");
+                            for line in text.lines() {
+                                println!("    {line}");
+                            }
+                            let back = cnarch_core::prom::exposition::parse(&text);
+                            println!(
+                                "  parsed back: {}",
+                                match back {
+                                    Ok(f) => format!(
+                                        "{} families, {} samples",
+                                        f.len(),
+                                        f.iter().map(|f| f.samples.len()).sum::<usize>()
+                                    ),
+                                    Err(e) => e.to_string(),
+                                }
+                            );
+                        }
+                        Err(e) => println!("  the sample metrics do not render: {e}"),
+                    }
                 }
                 for r in o.alerts.iter().flat_map(|a| &a.rules) {
                     println!(

@@ -1,6 +1,6 @@
 //! Worst-case times that follow from a health check's settings, as closed formulas. Each is
 //! the supremum over where the container's start or the fault falls between two ticks of the
-//! probe workers, which the tests check against [`super::timeline`] sweeping that phase.
+//! probe workers, which the tests check against [`super::timeline()`] sweeping that phase.
 //!
 //! Notation: `D` initial delay, `P` period, `T` timeout, `F` failure threshold, `S` success
 //! threshold of a probe; `up` how long the container takes to answer after it starts;

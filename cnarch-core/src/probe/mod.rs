@@ -1,6 +1,6 @@
 //! Kubelet probes: what the startup, liveness and readiness probes of a [`HealthCheck`] do to
-//! a container whose behaviour is given as a timeline ([`timeline`]), and the worst-case
-//! times that follow from the probe settings ([`bounds`]).
+//! a container whose behaviour is given as a timeline ([`timeline()`]), and the worst-case
+//! times that follow from the probe settings ([`bounds()`]).
 //!
 //! The simulation follows the kubelet's prober worker (`pkg/kubelet/prober/worker.go`) and its
 //! restart back-off (`pkg/kubelet/kuberuntime`, `flowcontrol.Backoff`): initial results

@@ -14,10 +14,9 @@
 //!
 //! Rules and sources: `docs/prometheus.md`.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use serde::Serialize;
 
@@ -367,7 +366,7 @@ impl<'a> Parser<'a> {
     }
 
     fn labels(&mut self, metric: &str) -> Res<Vec<(String, String)>> {
-        let mut labels: Vec<(String, String)> = Vec::new();
+        let mut labels: Vec<(String, String)> = Vec::with_capacity(4);
         self.i += 1; // '{'
         loop {
             self.blanks();
@@ -421,7 +420,7 @@ impl<'a> Parser<'a> {
 #[derive(Debug, Default)]
 struct Seen {
     /// Family index by name.
-    by_name: HashMap<String, usize>,
+    by_name: FnvMap<String, usize>,
     /// Whether a TYPE line was read, per family.
     typed: Vec<bool>,
     /// The line of each family's first line and of each sample.
@@ -617,12 +616,53 @@ fn family_for(
 /// Where a problem is: family, sample, message.
 type Problem = (usize, Option<usize>, String);
 
+/// A word-at-a-time multiply-rotate hash (rustc's FxHash scheme): the maps here hold names
+/// from one text, and a collision only costs a comparison.
+#[derive(Debug, Clone, Copy, Default)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// A series' hash, the same whatever the order of its labels.
 fn series_hash(s: &Sample) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = Fnv::default();
     s.name.hash(&mut h);
     let mut labels: u64 = 0;
     for (k, v) in &s.labels {
-        let mut lh = DefaultHasher::new();
+        let mut lh = Fnv::default();
         k.hash(&mut lh);
         v.hash(&mut lh);
         labels = labels.wrapping_add(lh.finish());
@@ -728,7 +768,9 @@ fn distribution(fi: usize, f: &Family, bound: &str, bound_suffix: &str) -> Resul
                         format!("a quantile is between 0 and 1, found {b}"),
                     ));
                 }
-                if g.last_bound.is_some_and(|l| b.partial_cmp(&l) != Some(std::cmp::Ordering::Greater)) {
+                if g.last_bound
+                    .is_some_and(|l| b.partial_cmp(&l) != Some(std::cmp::Ordering::Greater))
+                {
                     return Err((
                         fi,
                         Some(si),
