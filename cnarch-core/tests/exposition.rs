@@ -5,7 +5,7 @@
 
 use cnarch_core::error::Coded;
 use cnarch_core::prom::exposition::{
-    self, parse, parse_go_float, render, write_go_float, Family, MetricKind, Sample,
+    self, parse, parse_go_float, render, same_families, write_go_float, Family, MetricKind, Sample,
 };
 use proptest::prelude::*;
 use serde_json::Value;
@@ -16,22 +16,6 @@ fn vectors() -> Value {
         env!("CARGO_MANIFEST_DIR")
     );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn same(a: &[Family], b: &[Family]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| {
-            x.name == y.name
-                && x.help == y.help
-                && x.kind == y.kind
-                && x.samples.len() == y.samples.len()
-                && x.samples.iter().zip(&y.samples).all(|(s, t)| {
-                    s.name == t.name
-                        && s.labels == t.labels
-                        && s.timestamp == t.timestamp
-                        && (s.value.to_bits() == t.value.to_bits() || s.value == t.value)
-                })
-        })
 }
 
 #[test]
@@ -86,7 +70,7 @@ fn valid_texts_parse_and_round_trip() {
         let f = parse(c["text"].as_str().unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let text = render(&f).unwrap();
         let again = parse(&text).unwrap();
-        assert!(same(&f, &again), "{name}: {text}");
+        assert!(same_families(&f, &again), "{name}: {text}");
         assert_eq!(render(&again).unwrap(), text, "{name}: render is stable");
     }
     let blanks = parse(v["valid"][1]["text"].as_str().unwrap()).unwrap();
@@ -227,7 +211,7 @@ fn model_metrics_render() {
     let f = exposition::from_metrics(&metrics).unwrap();
     let text = render(&f).unwrap();
     assert!(text.starts_with("# HELP http_requests_total Total HTTP requests\n# TYPE http_requests_total counter\nhttp_requests_total{method=\"GET\",status=\"200\"} 1000\n"), "{text}");
-    assert!(same(&parse(&text).unwrap(), &f));
+    assert!(same_families(&parse(&text).unwrap(), &f));
 }
 
 fn label_value() -> impl Strategy<Value = String> {
@@ -286,6 +270,6 @@ proptest! {
         }).collect();
         let text = render(&families).unwrap();
         let back = parse(&text).unwrap();
-        prop_assert!(same(&families, &back), "{}", text);
+        prop_assert!(same_families(&families, &back), "{}", text);
     }
 }

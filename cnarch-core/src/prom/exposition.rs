@@ -131,6 +131,24 @@ impl Coded for ExpositionError {
     }
 }
 
+/// Whether two lists of families say the same: equal, with NaN equal to NaN and `-0` to `0`
+/// (what [`render`] then [`parse`] gives back).
+pub fn same_families(a: &[Family], b: &[Family]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.name == y.name
+                && x.help == y.help
+                && x.kind == y.kind
+                && x.samples.len() == y.samples.len()
+                && x.samples.iter().zip(&y.samples).all(|(s, t)| {
+                    s.name == t.name
+                        && s.labels == t.labels
+                        && s.timestamp == t.timestamp
+                        && (s.value == t.value || (s.value.is_nan() && t.value.is_nan()))
+                })
+        })
+}
+
 fn name_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_' || c == b':'
 }
