@@ -78,6 +78,7 @@ pub fn _parse_exposition(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
             .detach(|| ffi::prom::parse_exposition(HOST, text))
             .or_py()?;
         let out = PyList::empty(py);
+        let mut keys: Vec<(&str, Bound<'_, PyString>)> = Vec::new();
         for f in &families {
             let d = PyDict::new(py);
             d.set_item("name", &f.name)?;
@@ -95,7 +96,19 @@ pub fn _parse_exposition(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
                 last = Some((s.name.as_str(), n.clone()));
                 let labels = PyDict::new(py);
                 for (k, v) in &s.labels {
-                    labels.set_item(k, v)?;
+                    // Label names repeat across a scrape: one string object each, whose hash
+                    // Python then computes once.
+                    let key = match keys.iter().find(|(t, _)| *t == k.as_str()) {
+                        Some((_, o)) => o.clone(),
+                        None => {
+                            let o = PyString::new(py, k);
+                            if keys.len() < 64 {
+                                keys.push((k.as_str(), o.clone()));
+                            }
+                            o
+                        }
+                    };
+                    labels.set_item(key, v)?;
                 }
                 let t = PyTuple::new(
                     py,
