@@ -498,3 +498,157 @@ pub fn escalation(
     }
     Ok(out)
 }
+
+/// One steady phase of an incident as a caller gives it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseArgs {
+    /// How long.
+    pub duration: Span,
+    /// Requests per second.
+    pub requests_per_second: f64,
+    /// Failed share.
+    pub error_ratio: f64,
+}
+
+/// An incident as a caller gives it: `phases`, or `requests` and `errors` per interval.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentArgs {
+    /// Scrape and evaluation interval (default 1 minute).
+    pub interval: Option<Span>,
+    /// Steady phases.
+    pub phases: Option<Vec<PhaseArgs>>,
+    /// Requests per interval.
+    pub requests: Option<Vec<f64>>,
+    /// Failed requests per interval.
+    pub errors: Option<Vec<f64>>,
+    /// The requests counter (series notation).
+    pub requests_series: Option<String>,
+    /// The errors counter (series notation).
+    pub errors_series: Option<String>,
+}
+
+/// One check of the written test, times in the host's unit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckOut {
+    /// Time from the series start.
+    pub time: f64,
+    /// The alert name.
+    pub alertname: String,
+    /// Severities firing.
+    pub firing: Vec<String>,
+}
+
+/// The written test, times in the host's unit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PromtoolTestOut {
+    /// The rule file (YAML).
+    pub rules: String,
+    /// The test file (YAML).
+    pub test: String,
+    /// Every check, in time order.
+    pub checks: Vec<CheckOut>,
+    /// Times where cnarch's offline replay fires otherwise.
+    pub replay_differences: Vec<f64>,
+    /// Times where a ratio is within 1e-9 (relative) of a threshold.
+    pub near_ties: Vec<f64>,
+}
+
+fn under(prefix: &str, mut v: Vec<Violation>) -> Vec<Violation> {
+    for x in v.iter_mut() {
+        x.path = if x.path.is_empty() {
+            prefix.to_string()
+        } else {
+            format!("{prefix}.{}", x.path)
+        };
+    }
+    v
+}
+
+/// A `promtool test rules` file (and its rule file) from a Sloth spec or a
+/// ServiceLevelObjectives document and an incident: see [`crate::slo::promtool`].
+pub fn promtool_test(
+    host: Host,
+    spec: &Value,
+    incident: &Value,
+    period: Option<&Value>,
+    service: Option<&str>,
+    rules_file: Option<&str>,
+) -> Result<PromtoolTestOut, Error> {
+    use crate::slo::promtool::{self, Incident, Phase};
+    let invalid = |v: Vec<Violation>| host.error(&InvalidInput { violations: v });
+    let sloth = spec_from_json(spec, service).map_err(invalid)?;
+    let p = span(host, period, "period")?.unwrap_or(MultiwindowPolicy::STANDARD_PERIOD);
+    let args: IncidentArgs = super::read(host, incident, "incident", &[])?;
+    let interval = match &args.interval {
+        Some(s) => s.resolve(host, "incident.interval")?,
+        None => Duration::from_secs(60),
+    };
+    let mut inc = match (&args.phases, &args.requests, &args.errors) {
+        (Some(ph), None, None) => {
+            let mut phases = Vec::with_capacity(ph.len());
+            for (i, x) in ph.iter().enumerate() {
+                phases.push(Phase {
+                    duration: x
+                        .duration
+                        .resolve(host, &format!("incident.phases[{i}].duration"))?,
+                    requests_per_second: x.requests_per_second,
+                    error_ratio: x.error_ratio,
+                });
+            }
+            Incident::from_phases(interval, &phases).map_err(|v| invalid(under("incident", v)))?
+        }
+        (None, Some(r), Some(e)) => Incident {
+            interval,
+            requests: r.clone(),
+            errors: e.clone(),
+            requests_series: promtool::DEFAULT_REQUESTS_SERIES.into(),
+            errors_series: promtool::DEFAULT_ERRORS_SERIES.into(),
+        },
+        _ => {
+            return Err(invalid(vec![Violation::invalid_value(
+                "incident",
+                "expected `phases`, or `requests` and `errors` per interval".into(),
+            )]))
+        }
+    };
+    if let Some(s) = &args.requests_series {
+        inc.requests_series = s.clone();
+    }
+    if let Some(s) = &args.errors_series {
+        inc.errors_series = s.clone();
+    }
+    let mut opts = promtool::Options::default();
+    if let Some(f) = rules_file {
+        opts.rules_file = f.to_string();
+    }
+    let t = promtool::write(&sloth, p, &inc, &opts).map_err(|v| {
+        let incident_paths = v.iter().all(|x| {
+            ["interval", "requests", "errors", "phases", "incident"]
+                .iter()
+                .any(|k| x.path.starts_with(k))
+        });
+        invalid(if incident_paths && !v.is_empty() {
+            under("incident", v)
+        } else {
+            v
+        })
+    })?;
+    let k = host.unit_seconds();
+    Ok(PromtoolTestOut {
+        rules: t.rules,
+        test: t.test,
+        checks: t
+            .checks
+            .into_iter()
+            .map(|c| CheckOut {
+                time: c.time / k,
+                alertname: c.alertname,
+                firing: c.firing,
+            })
+            .collect(),
+        replay_differences: t.replay_differences.iter().map(|x| x / k).collect(),
+        near_ties: t.near_ties.iter().map(|x| x / k).collect(),
+    })
+}

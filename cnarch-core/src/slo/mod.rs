@@ -1,7 +1,8 @@
 //! Service-level objectives: error-budget and burn-rate math ([`budget`]), SLO windows and
-//! budgeting methods ([`window`]), and Prometheus rule generation ([`rules`]), after the Google SRE
+//! budgeting methods ([`window`]), and Prometheus rule generation ([`rules`]) with `promtool test rules` files ([`promtool`]), after the Google SRE
 //! book and workbook, OpenSLO and Sloth.
 pub mod budget;
+pub mod promtool;
 pub mod rules;
 pub mod window;
 
