@@ -68,6 +68,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(slo::_slo_sli, m)?,
         wrap_pyfunction!(slo::_slo_calendar_window, m)?,
         wrap_pyfunction!(slo::_slo_prometheus_rules, m)?,
+        wrap_pyfunction!(slo::_slo_promtool_test, m)?,
         wrap_pyfunction!(alerting::_alert_notifications, m)?,
         wrap_pyfunction!(alerting::_alert_escalation, m)?,
         wrap_pyfunction!(alerting::_am_parse_matchers, m)?,

@@ -189,6 +189,30 @@ pub fn _slo_prometheus_rules(
     .or_py()
 }
 
+/// A `promtool test rules` file and its rule file, from a spec and an incident.
+#[guarded]
+#[pyfunction]
+#[pyo3(signature = (spec, incident, period=None, service=None, rules_file=None))]
+pub fn _slo_promtool_test(
+    py: Python<'_>,
+    spec: &Bound<'_, PyAny>,
+    incident: &Bound<'_, PyAny>,
+    period: Option<&Bound<'_, PyAny>>,
+    service: Option<String>,
+    rules_file: Option<String>,
+) -> PyResult<Py<PyAny>> {
+    let t = ffi::slo::promtool_test(
+        HOST,
+        &json_of(spec, "spec")?,
+        &json_of(incident, "incident")?,
+        opt_json(period, "period")?.as_ref(),
+        service.as_deref(),
+        rules_file.as_deref(),
+    )
+    .or_py()?;
+    to_py(py, &t)
+}
+
 #[guarded]
 #[pyfunction]
 pub fn _slo_evaluate_ratios(

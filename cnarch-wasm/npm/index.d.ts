@@ -648,6 +648,28 @@ export function sli(samples: [number, number, number][], method: { method: "occu
 /** Prometheus rule groups (YAML) with Sloth's names, from a Sloth spec or a ServiceLevelObjectives document. */
 export function prometheusRules(spec: object, period?: Span, service?: string): string;
 
+/** An incident for {@link promtoolTest}: steady phases, or requests and errors per interval. */
+export type PromtoolIncident = {
+  interval?: Span;
+  requestsSeries?: string;
+  errorsSeries?: string;
+} & (
+  | { phases: { duration: Span; requestsPerSecond: number; errorRatio: number }[] }
+  | { requests: number[]; errors: number[] }
+);
+
+/** A `promtool test rules` file and the rule file it names; times in milliseconds. */
+export interface PromtoolTest {
+  rules: string;
+  test: string;
+  checks: { time: number; alertname: string; firing: string[] }[];
+  replayDifferences: number[];
+  nearTies: number[];
+}
+
+/** A `promtool test rules` file from the SLO rules and an incident (Prometheus 2.x's evaluation). */
+export function promtoolTest(spec: object, incident: PromtoolIncident, period?: Span, service?: string, rulesFile?: string): PromtoolTest;
+
 /** One alert's state as Prometheus evaluates it. */
 export class AlertRule {
   constructor(for_?: Span, keepFiringFor?: Span);

@@ -298,3 +298,26 @@ pub fn prometheus_rules(
     )
     .or_js()
 }
+
+/// A `promtool test rules` file (`test`) and the rule file it names (`rules`) from a spec and
+/// an incident (`{interval, phases: [{duration, requestsPerSecond, errorRatio}]}` or
+/// `{interval, requests, errors}` per interval); times in milliseconds.
+#[wasm_bindgen(js_name = promtoolTest)]
+pub fn promtool_test(
+    spec: JsValue,
+    incident: JsValue,
+    period: JsValue,
+    service: JsValue,
+    rules_file: JsValue,
+) -> Result<JsValue, JsValue> {
+    let t = ffi::slo::promtool_test(
+        HOST,
+        &data(&spec, "spec")?,
+        &data(&incident, "incident")?,
+        opt_data(&period, "period")?.as_ref(),
+        opt_string(&service, "service")?.as_deref(),
+        opt_string(&rules_file, "rulesFile")?.as_deref(),
+    )
+    .or_js()?;
+    out(&t)
+}

@@ -183,3 +183,34 @@ test("specs promtool would refuse are refused with their paths; names are escape
     assert.ok(cnarch.prometheusRules(c.spec).includes(c.selector), c.why);
   }
 });
+
+test("promtool test files: vector cases, camelCase incidents, refusals", () => {
+  const v = vectors("slo/promtool.json");
+  const spans = (checks) => {
+    const out = {}, open = {};
+    for (const c of checks) {
+      out[c.alertname] ??= { page: [], ticket: [] };
+      for (const s of ["page", "ticket"]) {
+        const k = `${c.alertname}/${s}`;
+        if (c.firing.includes(s)) (open[k] ??= [c.time, c.time])[1] = c.time;
+        else if (open[k]) { out[c.alertname][s].push(open[k]); delete open[k]; }
+      }
+    }
+    for (const [k, span] of Object.entries(open)) { const [n, s] = k.split("/"); out[n][s].push(span); }
+    return out;
+  };
+  const ms = (f) => Object.fromEntries(Object.entries(f).map(([n, s]) => [n, Object.fromEntries(Object.entries(s).map(([k, l]) => [k, l.map(([a, b]) => [a * 1000, b * 1000])]))]));
+  for (const c of v.cases) {
+    const t = cnarch.promtoolTest(v.spec, c.incident);
+    assert.equal(t.checks.length, c.steps + 1, c.name);
+    assert.deepEqual(spans(t.checks), ms(c.firing), c.name);
+    assert.deepEqual([t.replayDifferences, t.nearTies], [[], []], c.name);
+  }
+  const t = cnarch.promtoolTest(v.spec, { interval: 300000, requestsSeries: "req_total", phases: [{ duration: "1h", requestsPerSecond: 1, errorRatio: 0.5 }] }, "28d", undefined, "r.yaml");
+  assert.deepEqual(t.checks.slice(0, 2).map((c) => [c.time, c.firing]), [[0, []], [300000, ["page", "ticket"]]]);
+  assert.ok(t.test.includes("- r.yaml") && t.test.includes("series: req_total"));
+  const camel = (p) => p.replace(/_([a-z])/g, (_, x) => x.toUpperCase());
+  for (const c of v.refused) {
+    assert.throws(() => cnarch.promtoolTest(v.spec, c.incident), (e) => e.name === "ValidationError" && e.violations.some((x) => x.path === camel(c.path)), c.path);
+  }
+});

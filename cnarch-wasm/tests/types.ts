@@ -42,6 +42,7 @@ import {
   MultiwindowPolicy,
   evaluate,
   prometheusRules,
+  promtoolTest,
   AlertRule,
   notifications,
   escalation,
@@ -210,6 +211,8 @@ const firstFire: number | null = ev.rules[0].episodes[0]?.firedAt ?? null;
 const math = burnRate(0.01, 0.999) + (timeToExhaustion(0.999, "30d", 0.01) ?? 0) + allowedBadTime(0.999, 2_592_000_000) + allowedBadEvents(0.999, 1e6)
   + budgetConsumed(0.0144, 0.999, "1h", "30d") + burnFactor(0.02, "30d", "1h") + (detectionTime(0.999, 1, "1h", 14.4) ?? 0) + (resetTime(0.999, 1, "1h", 14.4) ?? 0) + budgetStatus(0.999, 999, 1000).bad;
 const yamlRules: string = prometheusRules({ version: "prometheus/v1", service: "s", slos: [] });
+const ptest = promtoolTest({ version: "prometheus/v1", service: "s", slos: [] }, { interval: "1m", phases: [{ duration: "5m", requestsPerSecond: 1, errorRatio: 0 }] });
+const ptestTimes: number[] = ptest.checks.map((c) => c.time).concat(ptest.nearTies);
 const ar = new AlertRule("5m", 0);
 const arState: string = ar.eval(0, true) + ar.state;
 const notes = notifications([{ labels: { alertname: "A" }, startsAt: 0 }], { until: 60_000 });

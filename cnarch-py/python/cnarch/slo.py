@@ -31,6 +31,9 @@ __all__ = [
     "sli",
     "calendar_window",
     "prometheus_rules",
+    "PromtoolCheck",
+    "PromtoolTest",
+    "promtool_test",
 ]
 
 DurationLike = Union[_dt.timedelta, str, int, float]
@@ -243,3 +246,61 @@ def prometheus_rules(spec: Mapping[str, Any], period: Optional[DurationLike] = N
     `prometheus/v1` spec or a ServiceLevelObjectives document (for `service`)."""
     y: str = _core._slo_prometheus_rules(dict(spec), None if period is None else _secs(period), service)
     return y
+
+
+class PromtoolCheck(TypedDict):
+    """One check of a written test: the severities of `alertname` firing at `time` (seconds
+    from the series start)."""
+
+    time: float
+    alertname: str
+    firing: List[str]
+
+
+class PromtoolTest(TypedDict):
+    """A `promtool test rules` file (`test`) and the rule file it names (`rules`), the checks it
+    makes, the times where cnarch's offline replay fires otherwise, and the times where a ratio
+    ties a threshold within 1e-9."""
+
+    rules: str
+    test: str
+    checks: List[PromtoolCheck]
+    replay_differences: List[float]
+    near_ties: List[float]
+
+
+def _plain_durations(incident: Mapping[str, Any]) -> Dict[str, Any]:
+    out = dict(incident)
+    if isinstance(out.get("interval"), _dt.timedelta):
+        out["interval"] = out["interval"].total_seconds()
+    if isinstance(out.get("phases"), (list, tuple)):
+        phases = []
+        for p in out["phases"]:
+            q = dict(p) if isinstance(p, Mapping) else p
+            if isinstance(q, dict) and isinstance(q.get("duration"), _dt.timedelta):
+                q["duration"] = q["duration"].total_seconds()
+            phases.append(q)
+        out["phases"] = phases
+    return out
+
+
+def promtool_test(
+    spec: Mapping[str, Any],
+    incident: Mapping[str, Any],
+    *,
+    period: Optional[DurationLike] = None,
+    service: Optional[str] = None,
+    rules_file: str = "slo_rules.yaml",
+) -> PromtoolTest:
+    """A `promtool test rules` file from the rules `prometheus_rules` writes and an incident:
+    `{"interval": "1m", "phases": [{"duration": "30m", "requests_per_second": 10,
+    "error_ratio": 0.01}, ...]}` or `{"requests": [...], "errors": [...]}` per interval, with
+    optional `requests_series` and `errors_series`. The SLIs read the incident's two counters;
+    the expected alerts at every step are Prometheus 2.x's evaluation of the rules. Write
+    `rules` to `rules_file` beside `test` and run `promtool test rules <test file>`."""
+    if not isinstance(incident, Mapping):
+        raise TypeError(f"expected the incident as a mapping, found {type(incident).__name__}")
+    t = _core._slo_promtool_test(
+        dict(spec), _plain_durations(incident), None if period is None else _secs(period), service, rules_file
+    )
+    return cast(PromtoolTest, t)
