@@ -1172,6 +1172,38 @@ fn section_slo_alerts(docs: &[Document]) {
                 .join("; ")
         ),
     }
+    // The same incident as a promtool test, so Prometheus itself can confirm the replay.
+    let incident = cnarch_core::slo::promtool::Incident {
+        interval: std::time::Duration::from_secs(60),
+        errors: total.iter().zip(&good).map(|(t, g)| t - g).collect(),
+        requests: total.clone(),
+        requests_series: "http_requests_total{service=\"user-service\"}".into(),
+        errors_series: "http_requests_errors_total{service=\"user-service\"}".into(),
+    };
+    let written = SlothSpec::from_model(&set, "user-service").and_then(|spec| {
+        cnarch_core::slo::promtool::write(
+            &spec,
+            period,
+            &incident,
+            &cnarch_core::slo::promtool::Options::default(),
+        )
+    });
+    match written {
+        Ok(t) => {
+            println!(
+                "  promtool test rules file: {} checks, {} with an alert firing, {} lines; the replay above {}",
+                t.checks.len(),
+                t.checks.iter().filter(|c| !c.firing.is_empty()).count(),
+                t.test.lines().count(),
+                if t.replay_differences.is_empty() {
+                    "fires at the same steps".to_string()
+                } else {
+                    format!("differs at {} steps", t.replay_differences.len())
+                }
+            );
+        }
+        Err(v) => println!("  promtool test refused: {} problems", v.len()),
+    }
 }
 
 fn section_events(docs: &[Document]) {
