@@ -19,7 +19,9 @@ fn vectors() -> Value {
 }
 
 /// `{alertname: {severity: [[from, to], ...]}}` from the checks.
-fn spans(checks: &[ffi::slo::CheckOut]) -> BTreeMap<String, BTreeMap<String, Vec<(f64, f64)>>> {
+fn spans(
+    checks: &[cnarch_core::slo::promtool::Check],
+) -> BTreeMap<String, BTreeMap<String, Vec<(f64, f64)>>> {
     let mut out: BTreeMap<String, BTreeMap<String, Vec<(f64, f64)>>> = BTreeMap::new();
     let mut open: BTreeMap<(String, String), (f64, f64)> = BTreeMap::new();
     let mut sevs: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -93,7 +95,11 @@ fn promtool() -> Option<PathBuf> {
 }
 
 /// Runs `promtool test rules` on the written files; its output when it fails.
-fn run_promtool(tool: &PathBuf, t: &ffi::slo::PromtoolTestOut, tag: &str) -> Result<(), String> {
+fn run_promtool(
+    tool: &PathBuf,
+    t: &cnarch_core::slo::promtool::PromtoolTest,
+    tag: &str,
+) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("cnarch-promtool-{}-{tag}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("slo_rules.yaml"), &t.rules).unwrap();

@@ -529,32 +529,6 @@ pub struct IncidentArgs {
     pub errors_series: Option<String>,
 }
 
-/// One check of the written test, times in the host's unit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CheckOut {
-    /// Time from the series start.
-    pub time: f64,
-    /// The alert name.
-    pub alertname: String,
-    /// Severities firing.
-    pub firing: Vec<String>,
-}
-
-/// The written test, times in the host's unit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PromtoolTestOut {
-    /// The rule file (YAML).
-    pub rules: String,
-    /// The test file (YAML).
-    pub test: String,
-    /// Every check, in time order.
-    pub checks: Vec<CheckOut>,
-    /// Times where cnarch's offline replay fires otherwise.
-    pub replay_differences: Vec<f64>,
-    /// Times where a ratio is within 1e-9 (relative) of a threshold.
-    pub near_ties: Vec<f64>,
-}
-
 fn under(prefix: &str, mut v: Vec<Violation>) -> Vec<Violation> {
     for x in v.iter_mut() {
         x.path = if x.path.is_empty() {
@@ -575,7 +549,7 @@ pub fn promtool_test(
     period: Option<&Value>,
     service: Option<&str>,
     rules_file: Option<&str>,
-) -> Result<PromtoolTestOut, Error> {
+) -> Result<crate::slo::promtool::PromtoolTest, Error> {
     use crate::slo::promtool::{self, Incident, Phase};
     let invalid = |v: Vec<Violation>| host.error(&InvalidInput { violations: v });
     let sloth = spec_from_json(spec, service).map_err(invalid)?;
@@ -623,7 +597,7 @@ pub fn promtool_test(
     if let Some(f) = rules_file {
         opts.rules_file = f.to_string();
     }
-    let t = promtool::write(&sloth, p, &inc, &opts).map_err(|v| {
+    let mut t = promtool::write(&sloth, p, &inc, &opts).map_err(|v| {
         let incident_paths = v.iter().all(|x| {
             ["interval", "requests", "errors", "phases", "incident"]
                 .iter()
@@ -636,19 +610,15 @@ pub fn promtool_test(
         })
     })?;
     let k = host.unit_seconds();
-    Ok(PromtoolTestOut {
-        rules: t.rules,
-        test: t.test,
-        checks: t
-            .checks
-            .into_iter()
-            .map(|c| CheckOut {
-                time: c.time / k,
-                alertname: c.alertname,
-                firing: c.firing,
-            })
-            .collect(),
-        replay_differences: t.replay_differences.iter().map(|x| x / k).collect(),
-        near_ties: t.near_ties.iter().map(|x| x / k).collect(),
-    })
+    for c in t.checks.iter_mut() {
+        c.time /= k;
+    }
+    for x in t
+        .replay_differences
+        .iter_mut()
+        .chain(t.near_ties.iter_mut())
+    {
+        *x /= k;
+    }
+    Ok(t)
 }

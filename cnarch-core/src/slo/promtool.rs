@@ -31,7 +31,6 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::budget::Objective;
 use super::rules::{generate, SlothEvents, SlothSli, SlothSpec, SLI_WINDOWS, SLOTH_ALERTS};
 use crate::alerting::policy::MultiwindowPolicy;
 use crate::error::Violation;
@@ -278,7 +277,7 @@ pub struct FiringAlert {
 /// The alerts of one alert name at one evaluation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Check {
-    /// Seconds from the series start.
+    /// Seconds from the series start (the host's unit through `ffi`).
     pub time: f64,
     /// The alert name.
     pub alertname: String,
@@ -455,12 +454,7 @@ pub fn write(
     let mut plans: Vec<AlertPlan> = Vec::new();
     let mut errs = Vec::new();
     for (i, slo) in spec.slos.iter().enumerate() {
-        let o = Objective::from_percent(slo.objective).map_err(|e| {
-            vec![Violation::invalid_value(
-                format!("slos[{i}].objective"),
-                e.to_string(),
-            )]
-        })?;
+        let o = slo.objective_at(i)?;
         let budget: f64 = o.budget_text().parse().unwrap_or(f64::NAN);
         let mut base = spec.labels.clone();
         base.extend(slo.labels.clone());
@@ -626,12 +620,7 @@ pub fn write(
         .collect();
     let mut replay_differences = Vec::new();
     for (i, slo) in spec.slos.iter().enumerate() {
-        let o = Objective::from_percent(slo.objective).map_err(|e| {
-            vec![Violation::invalid_value(
-                format!("slos[{i}].objective"),
-                e.to_string(),
-            )]
-        })?;
+        let o = slo.objective_at(i)?;
         let ev = crate::alerting::evaluate::evaluate(&policy, &o, &t, &good, &incident.requests)?;
         let mine: Vec<usize> = plans_of(&plans, &spec, i);
         for k in 1..=steps {

@@ -126,6 +126,18 @@ pub struct SlothAlert {
 
 const WINDOW: &str = "{{.window}}";
 
+impl SlothSlo {
+    /// The objective of `slos[i]`, or the violation at its path.
+    pub(crate) fn objective_at(&self, i: usize) -> Result<Objective, Vec<Violation>> {
+        Objective::from_percent(self.objective).map_err(|e| {
+            vec![Violation::invalid_value(
+                format!("slos[{i}].objective"),
+                e.to_string(),
+            )]
+        })
+    }
+}
+
 impl SlothSpec {
     /// Reads and checks a spec (JSON or YAML already parsed), with paths.
     pub fn from_json(v: &serde_json::Value) -> Result<SlothSpec, Vec<Violation>> {
@@ -381,12 +393,7 @@ pub fn generate(spec: &SlothSpec, period: Duration) -> Result<RuleFile, Vec<Viol
     }
     let mut groups = Vec::new();
     for (i, slo) in spec.slos.iter().enumerate() {
-        let o = Objective::from_percent(slo.objective).map_err(|e| {
-            vec![Violation::invalid_value(
-                format!("slos[{i}].objective"),
-                e.to_string(),
-            )]
-        })?;
+        let o = slo.objective_at(i)?;
         let id = format!("{}-{}", spec.service, slo.name);
         let sel = format!(
             "sloth_id={}, sloth_service={}, sloth_slo={}",
