@@ -142,7 +142,7 @@ fn vector_cases_fire_when_worked_out() {
         assert!(t.test.contains("group_eval_order:"), "{name}");
         assert!(
             t.test
-                .contains("runbook: https://runbooks.example/availability"),
+                .contains("\"runbook\": \"https://runbooks.example/availability\""),
             "{name}"
         );
         if let Some(tool) = promtool() {

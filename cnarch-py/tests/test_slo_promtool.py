@@ -9,6 +9,7 @@ import shutil
 import subprocess
 
 import pytest
+import yaml
 
 import cnarch
 from cnarch import slo
@@ -51,7 +52,10 @@ def test_timedeltas_and_names():
     inc = {"interval": dt.timedelta(minutes=5), "phases": [{"duration": dt.timedelta(hours=1), "requests_per_second": 1, "error_ratio": 0.5}],
            "requests_series": 'http_requests_total{job="api"}'}
     t = slo.promtool_test(V["spec"], inc, rules_file="r.yaml", period="28d")
-    assert "- r.yaml" in t["test"] and "http_requests_total{job=\"api\"}" in t["test"]
+    y = yaml.safe_load(t["test"])
+    assert y["rule_files"] == ["r.yaml"]
+    assert [s["series"] for s in y["tests"][0]["input_series"]] == ['http_requests_total{job="api"}', "slo_errors_total"]
+    assert len(y["tests"][0]["alert_rule_test"]) == len(t["checks"])
     assert [c["time"] for c in t["checks"]][:3] == [0.0, 300.0, 600.0]
     assert t["checks"][1]["firing"] == ["page", "ticket"]
 

@@ -208,7 +208,7 @@ test("promtool test files: vector cases, camelCase incidents, refusals", () => {
   }
   const t = cnarch.promtoolTest(v.spec, { interval: 300000, requestsSeries: "req_total", phases: [{ duration: "1h", requestsPerSecond: 1, errorRatio: 0.5 }] }, "28d", undefined, "r.yaml");
   assert.deepEqual(t.checks.slice(0, 2).map((c) => [c.time, c.firing]), [[0, []], [300000, ["page", "ticket"]]]);
-  assert.ok(t.test.includes("- r.yaml") && t.test.includes("series: req_total"));
+  assert.ok(t.test.includes('- "r.yaml"') && t.test.includes('series: "req_total"'));
   const camel = (p) => p.replace(/_([a-z])/g, (_, x) => x.toUpperCase());
   for (const c of v.refused) {
     assert.throws(() => cnarch.promtoolTest(v.spec, c.incident), (e) => e.name === "ValidationError" && e.violations.some((x) => x.path === camel(c.path)), c.path);

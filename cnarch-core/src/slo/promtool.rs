@@ -673,42 +673,12 @@ fn plans_of(plans: &[AlertPlan], spec: &SlothSpec, i: usize) -> Vec<usize> {
     (start..(start + n).min(plans.len())).collect()
 }
 
-#[derive(Serialize)]
-struct TestFile<'a> {
-    rule_files: Vec<&'a str>,
-    evaluation_interval: String,
-    group_eval_order: Vec<&'a str>,
-    tests: Vec<TestGroup<'a>>,
+/// A YAML double-quoted scalar: JSON's string syntax, which YAML's double-quoted style reads.
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
 }
 
-#[derive(Serialize)]
-struct TestGroup<'a> {
-    name: &'a str,
-    interval: String,
-    input_series: Vec<InputSeries<'a>>,
-    alert_rule_test: Vec<AlertTest<'a>>,
-}
-
-#[derive(Serialize)]
-struct InputSeries<'a> {
-    series: &'a str,
-    values: &'a str,
-}
-
-#[derive(Serialize)]
-struct AlertTest<'a> {
-    eval_time: String,
-    alertname: &'a str,
-    exp_alerts: Vec<ExpAlert<'a>>,
-}
-
-#[derive(Serialize)]
-struct ExpAlert<'a> {
-    exp_labels: &'a BTreeMap<String, String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    exp_annotations: &'a BTreeMap<String, String>,
-}
-
+/// The test file, written line by line (every string quoted).
 fn test_yaml(
     opts: &Options,
     file: &RuleFile,
@@ -716,39 +686,56 @@ fn test_yaml(
     series: &[(String, String)],
     checks: &[Check],
 ) -> String {
+    use std::fmt::Write as _;
     let every = prom_duration(interval);
-    let t = TestFile {
-        rule_files: vec![&opts.rules_file],
-        evaluation_interval: every.clone(),
-        group_eval_order: file.groups.iter().map(|g| g.name.as_str()).collect(),
-        tests: vec![TestGroup {
-            name: &opts.name,
-            interval: every,
-            input_series: series
-                .iter()
-                .map(|(s, v)| InputSeries {
-                    series: s,
-                    values: v,
-                })
-                .collect(),
-            alert_rule_test: checks
-                .iter()
-                .map(|c| AlertTest {
-                    eval_time: prom_duration(Duration::from_secs_f64(c.time)),
-                    alertname: &c.alertname,
-                    exp_alerts: c
-                        .alerts
-                        .iter()
-                        .map(|a| ExpAlert {
-                            exp_labels: &a.labels,
-                            exp_annotations: &a.annotations,
-                        })
-                        .collect(),
-                })
-                .collect(),
-        }],
+    let mut y = String::new();
+    let _ = writeln!(y, "rule_files:\n- {}", quoted(&opts.rules_file));
+    let _ = writeln!(y, "evaluation_interval: {every}\ngroup_eval_order:");
+    for g in &file.groups {
+        let _ = writeln!(y, "- {}", quoted(&g.name));
+    }
+    let _ = writeln!(
+        y,
+        "tests:\n- name: {}\n  interval: {every}\n  input_series:",
+        quoted(&opts.name)
+    );
+    for (s, v) in series {
+        let _ = writeln!(y, "  - series: {}\n    values: {}", quoted(s), quoted(v));
+    }
+    let _ = writeln!(y, "  alert_rule_test:");
+    let map = |y: &mut String, key: &str, m: &BTreeMap<String, String>| {
+        let _ = writeln!(y, "      {key}:");
+        for (k, v) in m {
+            let _ = writeln!(y, "        {}: {}", quoted(k), quoted(v));
+        }
     };
-    serde_norway::to_string(&t).unwrap_or_default()
+    for c in checks {
+        let t = prom_duration(Duration::from_secs_f64(c.time));
+        let _ = write!(
+            y,
+            "  - eval_time: {t}\n    alertname: {}\n    exp_alerts:",
+            quoted(&c.alertname)
+        );
+        if c.alerts.is_empty() {
+            y.push_str(" []\n");
+            continue;
+        }
+        y.push('\n');
+        for a in &c.alerts {
+            if a.labels.is_empty() {
+                y.push_str("    - exp_labels: {}\n");
+            } else {
+                y.push_str("    - exp_labels:\n");
+                for (k, v) in &a.labels {
+                    let _ = writeln!(y, "        {}: {}", quoted(k), quoted(v));
+                }
+            }
+            if !a.annotations.is_empty() {
+                map(&mut y, "exp_annotations", &a.annotations);
+            }
+        }
+    }
+    y
 }
 
 #[cfg(test)]
