@@ -46,7 +46,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("read a 100,000-event stream forwards", |b| {
         b.iter(|| {
             black_box(
-                s.read_stream("big", Direction::Forwards, None, usize::MAX)
+                s.read_stream("big", Direction::Forwards, None, usize::MAX, 0)
                     .unwrap()
                     .len(),
             )

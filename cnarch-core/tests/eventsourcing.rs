@@ -9,6 +9,9 @@ use cnarch_core::eventsourcing::*;
 use proptest::prelude::*;
 use serde_json::Value;
 
+/// The time appends and reads use unless a step gives one (ms since the Unix epoch).
+const NOW: i64 = 1_700_000_000_000;
+
 fn ev(id: u128, ty: &str) -> EventData {
     EventData {
         id: EventId(id),
@@ -54,7 +57,8 @@ fn append_vectors() {
         let mut store = Store::new();
         for (i, step) in sc["steps"].as_array().unwrap().iter().enumerate() {
             let what = format!("{} / step {i}", sc["name"].as_str().unwrap());
-            let stream = step["stream"].as_str().unwrap();
+            let stream = step.get("stream").and_then(Value::as_str).unwrap_or("");
+            let now = step.get("now").and_then(Value::as_i64).unwrap_or(NOW);
             match step["op"].as_str().unwrap() {
                 "append" => {
                     let events = step["ids"]
@@ -68,7 +72,7 @@ fn append_vectors() {
                         stream,
                         expected(&step["expected"]),
                         events,
-                        1_700_000_000_000,
+                        step.get("at").and_then(Value::as_i64).unwrap_or(NOW),
                     );
                     match (&r, step.get("ok")) {
                         (Ok(res), Some(ok)) => {
@@ -96,8 +100,40 @@ fn append_vectors() {
                     step,
                     &what,
                 ),
+                "metadata" => {
+                    let meta = StreamMetadata {
+                        max_count: step.get("max_count").and_then(Value::as_u64),
+                        max_age: step
+                            .get("max_age_ms")
+                            .and_then(Value::as_u64)
+                            .map(std::time::Duration::from_millis),
+                        truncate_before: step.get("truncate_before").and_then(Value::as_u64),
+                    };
+                    check_error(store.set_metadata(stream, meta), step, &what);
+                }
+                "scavenge" => {
+                    assert_eq!(
+                        store.scavenge(now) as u64,
+                        step["removed"].as_u64().unwrap(),
+                        "{what}"
+                    );
+                }
+                "read_all" => {
+                    let got: Vec<u64> = store
+                        .read_all(Direction::Forwards, None, usize::MAX, &LogFilter::default())
+                        .iter()
+                        .map(|e| e.position)
+                        .collect();
+                    let want: Vec<u64> = step["positions"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x.as_u64().unwrap())
+                        .collect();
+                    assert_eq!(got, want, "{what}");
+                }
                 "read" => {
-                    let r = store.read_stream(stream, Direction::Forwards, None, usize::MAX);
+                    let r = store.read_stream(stream, Direction::Forwards, None, usize::MAX, now);
                     match (r, step.get("revisions")) {
                         (Ok(evs), Some(want)) => {
                             let got: Vec<u64> = evs.iter().map(|e| e.revision).collect();
@@ -201,34 +237,34 @@ fn reads_and_filters() {
     let revs = |v: Vec<&RecordedEvent>| v.iter().map(|e| e.revision).collect::<Vec<_>>();
     assert_eq!(
         revs(
-            s.read_stream("order-1", Direction::Forwards, Some(1), 10)
+            s.read_stream("order-1", Direction::Forwards, Some(1), 10, 0)
                 .unwrap()
         ),
         [1, 2]
     );
     assert_eq!(
         revs(
-            s.read_stream("order-1", Direction::Backwards, None, 2)
+            s.read_stream("order-1", Direction::Backwards, None, 2, 0)
                 .unwrap()
         ),
         [2, 1]
     );
     assert_eq!(
         revs(
-            s.read_stream("order-1", Direction::Backwards, Some(0), 5)
+            s.read_stream("order-1", Direction::Backwards, Some(0), 5, 0)
                 .unwrap()
         ),
         [0]
     );
     assert_eq!(
         revs(
-            s.read_stream("order-1", Direction::Forwards, Some(9), 5)
+            s.read_stream("order-1", Direction::Forwards, Some(9), 5, 0)
                 .unwrap()
         ),
         Vec::<u64>::new()
     );
     assert!(matches!(
-        s.read_stream("nope", Direction::Forwards, None, 1),
+        s.read_stream("nope", Direction::Forwards, None, 1, 0),
         Err(StoreError::StreamNotFound { .. })
     ));
     // deleted streams' events stay in the global log
@@ -296,7 +332,7 @@ proptest! {
         for k in 0..4 {
             let name = format!("s{k}");
             let want: Vec<u128> = accepted.iter().filter(|(s, _)| *s == name).map(|(_, id)| *id).collect();
-            match s.read_stream(&name, Direction::Forwards, None, usize::MAX) {
+            match s.read_stream(&name, Direction::Forwards, None, usize::MAX, 0) {
                 Ok(evs) => {
                     prop_assert_eq!(evs.iter().map(|e| e.id.0).collect::<Vec<_>>(), want);
                     for (r, e) in evs.iter().enumerate() { prop_assert_eq!(e.revision, r as u64); }

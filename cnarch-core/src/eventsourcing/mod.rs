@@ -9,5 +9,5 @@ pub mod store;
 
 pub use store::{
     AppendResult, Direction, EventData, EventId, ExpectedRevision, LogFilter, RecordedEvent, Store,
-    StoreError,
+    StoreError, StreamMetadata,
 };

@@ -25,8 +25,11 @@
 //!   next append recreates it: revisions continue from the last one, and the events before
 //!   stay hidden (EventStoreDB's `$tb` set to the next revision). **Tombstone** deletes the
 //!   stream for good: every later append or read is refused as deleted.
-//! - **The global log** keeps every event, including those of deleted streams (as `$all` does
-//!   until a scavenge). System events (`$metadata`, `$streamDeleted`) are not in it.
+//! - **Metadata** ([`StreamMetadata`]: `$maxCount`, `$maxAge`, `$tb`) hides events from the
+//!   stream's reads; a stream with metadata and no events exists for `StreamExists`.
+//! - **The global log** keeps every event, including those of deleted streams and those the
+//!   metadata hides (as `$all` does), until [`Store::scavenge`] removes them. System events
+//!   (`$metadata`, `$streamDeleted`) are not in it.
 
 use std::collections::HashMap;
 
@@ -224,6 +227,30 @@ impl LogFilter {
     }
 }
 
+/// A stream's metadata, as EventStoreDB's `$$stream` holds it: `$maxCount` (keep the last
+/// N events), `$maxAge` (hide events older than this at read time), `$tb` (hide revisions
+/// below this). Reads of the stream hide what these exclude; the global log keeps it until
+/// [`Store::scavenge`] removes it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StreamMetadata {
+    /// `$maxCount`.
+    pub max_count: Option<u64>,
+    /// `$maxAge`.
+    pub max_age: Option<std::time::Duration>,
+    /// `$tb`.
+    pub truncate_before: Option<u64>,
+}
+
+impl StreamMetadata {
+    /// The model's `EventStore.retention` as `$maxAge`.
+    pub fn from_model(store: &crate::model::eventsourcing::EventStore) -> StreamMetadata {
+        StreamMetadata {
+            max_age: store.retention.as_ref().and_then(|d| d.to_std()),
+            ..StreamMetadata::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Deletion {
     None,
@@ -239,11 +266,46 @@ struct Stream {
     /// Revisions below this are hidden (a soft delete's truncation).
     truncate_before: u64,
     deletion: Deletion,
+    meta: Option<StreamMetadata>,
 }
 
 impl Stream {
+    fn new(name: &str) -> Stream {
+        Stream {
+            name: name.to_string(),
+            events: Vec::new(),
+            truncate_before: 0,
+            deletion: Deletion::None,
+            meta: None,
+        }
+    }
+
     fn last(&self) -> Option<u64> {
         (self.events.len() as u64).checked_sub(1)
+    }
+
+    /// The first revision a read may return, by the soft delete's truncation, `$tb` and
+    /// `$maxCount`.
+    fn first_visible(&self) -> u64 {
+        let m = self.meta.unwrap_or_default();
+        let by_count = match (m.max_count, self.last()) {
+            (Some(n), Some(last)) => (last + 1).saturating_sub(n),
+            _ => 0,
+        };
+        self.truncate_before
+            .max(m.truncate_before.unwrap_or(0))
+            .max(by_count)
+    }
+
+    /// Whether `e` is older than `$maxAge` at `now`.
+    fn expired(&self, e: &RecordedEvent, now: i64) -> bool {
+        match self.meta.and_then(|m| m.max_age) {
+            Some(age) => {
+                let ms = i64::try_from(age.as_millis()).unwrap_or(i64::MAX);
+                e.created < now.saturating_sub(ms)
+            }
+            None => false,
+        }
     }
 }
 
@@ -251,6 +313,8 @@ impl Stream {
 #[derive(Debug, Clone, Default)]
 pub struct Store {
     log: Vec<RecordedEvent>,
+    /// Events a scavenge removed (their payloads dropped).
+    removed: Vec<bool>,
     streams: Vec<Stream>,
     by_name: HashMap<String, usize>,
     /// The stream and revision each id was last written at.
@@ -333,7 +397,8 @@ impl Store {
                     stream: stream.into(),
                 });
             }
-            if cur.is_none() {
+            // a stream with metadata but no events exists (EventStoreDB looks at `$$stream`)
+            if cur.is_none() && s.is_none_or(|s| s.meta.is_none()) {
                 return Err(Store::wrong(stream, expected, cur));
             }
         }
@@ -422,12 +487,7 @@ impl Store {
                 let si = match si {
                     Some(i) => i,
                     None => {
-                        self.streams.push(Stream {
-                            name: stream.to_string(),
-                            events: Vec::new(),
-                            truncate_before: 0,
-                            deletion: Deletion::None,
-                        });
+                        self.streams.push(Stream::new(stream));
                         self.by_name
                             .insert(stream.to_string(), self.streams.len() - 1);
                         self.streams.len() - 1
@@ -452,6 +512,7 @@ impl Store {
                     let position = self.log.len() as u64;
                     s.events.push(self.log.len());
                     self.ids.insert(e.id, (si, revision));
+                    self.removed.push(false);
                     self.log.push(RecordedEvent {
                         stream: s.name.clone(),
                         revision,
@@ -520,12 +581,7 @@ impl Store {
         let i = match self.check_delete(stream, expected)? {
             Some(i) => i,
             None => {
-                self.streams.push(Stream {
-                    name: stream.to_string(),
-                    events: Vec::new(),
-                    truncate_before: 0,
-                    deletion: Deletion::None,
-                });
+                self.streams.push(Stream::new(stream));
                 self.by_name
                     .insert(stream.to_string(), self.streams.len() - 1);
                 self.streams.len() - 1
@@ -536,13 +592,16 @@ impl Store {
     }
 
     /// Up to `max` events of `stream` from revision `from` (`None`: the start forwards, the
-    /// end backwards), both ends inclusive.
+    /// end backwards), both ends inclusive, as a read at `now` (milliseconds since the Unix
+    /// epoch) sees them: without what `$tb`, `$maxCount`, `$maxAge` or a soft delete's
+    /// truncation hide. A stream whose events are all hidden reads as empty.
     pub fn read_stream(
         &self,
         stream: &str,
         direction: Direction,
         from: Option<u64>,
         max: usize,
+        now: i64,
     ) -> Result<Vec<&RecordedEvent>, StoreError> {
         let not_found = || StoreError::StreamNotFound {
             stream: stream.into(),
@@ -562,24 +621,104 @@ impl Store {
             Deletion::None => {}
         }
         let Some(last) = s.last() else {
-            return Err(not_found());
+            return if s.meta.is_some() {
+                Ok(Vec::new())
+            } else {
+                Err(not_found())
+            };
         };
-        let lo = s.truncate_before;
+        let lo = s.first_visible();
+        let visible = |r: &u64| {
+            let i = s.events[*r as usize];
+            !self.removed[i] && !s.expired(&self.log[i], now)
+        };
         let pick = |r: u64| &self.log[s.events[r as usize]];
         Ok(match direction {
             Direction::Forwards => {
                 let start = from.unwrap_or(0).max(lo);
-                (start..=last).take(max).map(pick).collect()
+                (start..=last).filter(visible).take(max).map(pick).collect()
             }
             Direction::Backwards => {
                 let start = from.unwrap_or(last).min(last);
                 if start < lo {
                     Vec::new()
                 } else {
-                    (lo..=start).rev().take(max).map(pick).collect()
+                    (lo..=start)
+                        .rev()
+                        .filter(visible)
+                        .take(max)
+                        .map(pick)
+                        .collect()
                 }
             }
         })
+    }
+
+    /// Sets `stream`'s metadata (creating the stream, without events, if it has none); a
+    /// tombstoned stream refuses. `$maxCount` must be 1 or more, `$maxAge` above zero.
+    pub fn set_metadata(&mut self, stream: &str, meta: StreamMetadata) -> Result<(), StoreError> {
+        check_name(stream)?;
+        if meta.max_count == Some(0) {
+            return Err(StoreError::Invalid {
+                path: "max_count".into(),
+                message: "expected `$maxCount` of 1 or more".into(),
+            });
+        }
+        if meta.max_age == Some(std::time::Duration::ZERO) {
+            return Err(StoreError::Invalid {
+                path: "max_age".into(),
+                message: "expected `$maxAge` above zero".into(),
+            });
+        }
+        let i = match self.by_name.get(stream) {
+            Some(&i) => i,
+            None => {
+                self.streams.push(Stream::new(stream));
+                self.by_name
+                    .insert(stream.to_string(), self.streams.len() - 1);
+                self.streams.len() - 1
+            }
+        };
+        if self.streams[i].deletion == Deletion::Tombstone {
+            return Err(StoreError::StreamDeleted {
+                stream: stream.into(),
+            });
+        }
+        self.streams[i].meta = Some(meta);
+        Ok(())
+    }
+
+    /// A stream's metadata.
+    pub fn metadata(&self, stream: &str) -> Option<StreamMetadata> {
+        self.by_name.get(stream).and_then(|&i| self.streams[i].meta)
+    }
+
+    /// What a scavenge at `now` removes for good, and removes it: the events of tombstoned
+    /// and soft-deleted streams, and those `$tb`, `$maxCount`, `$maxAge` or a truncation
+    /// hide. Positions do not move; the removed events leave the global log and their ids are
+    /// forgotten (a retry of them writes again). The count removed.
+    pub fn scavenge(&mut self, now: i64) -> usize {
+        let mut gone = 0;
+        for (si, s) in self.streams.iter().enumerate() {
+            let all = s.deletion != Deletion::None;
+            let lo = s.first_visible();
+            for (r, &i) in s.events.iter().enumerate() {
+                if self.removed[i] {
+                    continue;
+                }
+                if all || (r as u64) < lo || s.expired(&self.log[i], now) {
+                    self.removed[i] = true;
+                    let e = &mut self.log[i];
+                    e.data = Vec::new();
+                    e.metadata = Vec::new();
+                    if self.ids.get(&e.id) == Some(&(si, r as u64)) {
+                        self.ids.remove(&e.id);
+                    }
+                    gone += 1;
+                }
+            }
+        }
+        gone
     }
 
     /// Up to `max` events of the global log passing `filter`: forwards from position `from`
@@ -598,7 +737,9 @@ impl Store {
                 let start = from.unwrap_or(0).min(n) as usize;
                 self.log[start..]
                     .iter()
-                    .filter(|e| filter.passes(e))
+                    .zip(&self.removed[start..])
+                    .filter(|(e, gone)| !**gone && filter.passes(e))
+                    .map(|(e, _)| e)
                     .take(max)
                     .collect()
             }
@@ -606,8 +747,10 @@ impl Store {
                 let end = from.unwrap_or(n).min(n) as usize;
                 self.log[..end]
                     .iter()
+                    .zip(&self.removed[..end])
                     .rev()
-                    .filter(|e| filter.passes(e))
+                    .filter(|(e, gone)| !**gone && filter.passes(e))
+                    .map(|(e, _)| e)
                     .take(max)
                     .collect()
             }
