@@ -366,3 +366,20 @@ proptest! {
         prop_assert_eq!(wins, 1);
     }
 }
+
+#[test]
+fn model_retention_is_max_age() {
+    let m = cnarch_core::model::eventsourcing::EventStore {
+        name: "ledger".into(),
+        store_type: "eventstoredb".into(),
+        retention: Some(cnarch_core::duration::parse_any("30d").unwrap()),
+        encryption: false,
+        compression: false,
+    };
+    let meta = StreamMetadata::from_model(&m);
+    assert_eq!(
+        meta.max_age,
+        Some(std::time::Duration::from_secs(30 * 86400))
+    );
+    assert_eq!((meta.max_count, meta.truncate_before), (None, None));
+}
