@@ -370,6 +370,30 @@ impl Store {
         }
     }
 
+    /// The stream's index, last revision and deletion; a tombstoned stream is refused.
+    fn state(&self, stream: &str) -> Result<(Option<usize>, Option<u64>, Deletion), StoreError> {
+        let si = self.by_name.get(stream).copied();
+        let s = si.map(|i| &self.streams[i]);
+        let deletion = s.map_or(Deletion::None, |s| s.deletion);
+        if deletion == Deletion::Tombstone {
+            return Err(StoreError::StreamDeleted {
+                stream: stream.into(),
+            });
+        }
+        Ok((si, s.and_then(Stream::last), deletion))
+    }
+
+    /// The index of `stream`, created without events if it is new.
+    fn index_or_create(&mut self, stream: &str) -> usize {
+        if let Some(&i) = self.by_name.get(stream) {
+            return i;
+        }
+        self.streams.push(Stream::new(stream));
+        self.by_name
+            .insert(stream.to_string(), self.streams.len() - 1);
+        self.streams.len() - 1
+    }
+
     /// EventStoreDB's commit check for `ids` appended to `stream` with `expected`.
     fn check(
         &self,
@@ -377,15 +401,8 @@ impl Store {
         expected: ExpectedRevision,
         ids: &[EventId],
     ) -> Result<Check, StoreError> {
-        let si = self.by_name.get(stream).copied();
+        let (si, cur, deletion) = self.state(stream)?;
         let s = si.map(|i| &self.streams[i]);
-        let cur = s.and_then(Stream::last);
-        let deletion = s.map_or(Deletion::None, |s| s.deletion);
-        if deletion == Deletion::Tombstone {
-            return Err(StoreError::StreamDeleted {
-                stream: stream.into(),
-            });
-        }
         let at = |rev: u64| -> Option<EventId> {
             let s = s?;
             let &i = s.events.get(usize::try_from(rev).ok()?)?;
@@ -486,12 +503,7 @@ impl Store {
             Check::Write => {
                 let si = match si {
                     Some(i) => i,
-                    None => {
-                        self.streams.push(Stream::new(stream));
-                        self.by_name
-                            .insert(stream.to_string(), self.streams.len() - 1);
-                        self.streams.len() - 1
-                    }
+                    None => self.index_or_create(stream),
                 };
                 if events.is_empty() {
                     return Ok(AppendResult {
@@ -542,15 +554,7 @@ impl Store {
         expected: ExpectedRevision,
     ) -> Result<Option<usize>, StoreError> {
         check_name(stream)?;
-        let si = self.by_name.get(stream).copied();
-        let s = si.map(|i| &self.streams[i]);
-        let cur = s.and_then(Stream::last);
-        let deletion = s.map_or(Deletion::None, |s| s.deletion);
-        if deletion == Deletion::Tombstone {
-            return Err(StoreError::StreamDeleted {
-                stream: stream.into(),
-            });
-        }
+        let (si, cur, deletion) = self.state(stream)?;
         let ok = match expected {
             ExpectedRevision::Any => true,
             ExpectedRevision::NoStream => cur.is_none() || deletion == Deletion::Soft,
@@ -580,12 +584,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let i = match self.check_delete(stream, expected)? {
             Some(i) => i,
-            None => {
-                self.streams.push(Stream::new(stream));
-                self.by_name
-                    .insert(stream.to_string(), self.streams.len() - 1);
-                self.streams.len() - 1
-            }
+            None => self.index_or_create(stream),
         };
         self.streams[i].deletion = Deletion::Tombstone;
         Ok(())
@@ -670,15 +669,7 @@ impl Store {
                 message: "expected `$maxAge` above zero".into(),
             });
         }
-        let i = match self.by_name.get(stream) {
-            Some(&i) => i,
-            None => {
-                self.streams.push(Stream::new(stream));
-                self.by_name
-                    .insert(stream.to_string(), self.streams.len() - 1);
-                self.streams.len() - 1
-            }
-        };
+        let i = self.index_or_create(stream);
         if self.streams[i].deletion == Deletion::Tombstone {
             return Err(StoreError::StreamDeleted {
                 stream: stream.into(),
