@@ -140,7 +140,9 @@ pub struct AppendResult {
     pub written: bool,
 }
 
-/// Why the store refused.
+/// Why the store refused. (The bindings will carry these as the codes
+/// `wrong_expected_version`, `stream_deleted`, `stream_not_found` and `invalid_value`,
+/// registered in the error table when they are added.)
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
     /// The stream is not where the append expected it.
@@ -173,18 +175,6 @@ pub enum StoreError {
         /// What was expected.
         message: String,
     },
-}
-
-impl StoreError {
-    /// A stable snake_case code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            StoreError::WrongExpectedVersion { .. } => "wrong_expected_version",
-            StoreError::StreamDeleted { .. } => "stream_deleted",
-            StoreError::StreamNotFound { .. } => "stream_not_found",
-            StoreError::Invalid { .. } => "invalid_value",
-        }
-    }
 }
 
 impl std::fmt::Display for ExpectedRevision {
