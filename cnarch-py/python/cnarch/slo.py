@@ -269,21 +269,6 @@ class PromtoolTest(TypedDict):
     near_ties: List[float]
 
 
-def _plain_durations(incident: Mapping[str, Any]) -> Dict[str, Any]:
-    out = dict(incident)
-    if isinstance(out.get("interval"), _dt.timedelta):
-        out["interval"] = out["interval"].total_seconds()
-    if isinstance(out.get("phases"), (list, tuple)):
-        phases = []
-        for p in out["phases"]:
-            q = dict(p) if isinstance(p, Mapping) else p
-            if isinstance(q, dict) and isinstance(q.get("duration"), _dt.timedelta):
-                q["duration"] = q["duration"].total_seconds()
-            phases.append(q)
-        out["phases"] = phases
-    return out
-
-
 def promtool_test(
     spec: Mapping[str, Any],
     incident: Mapping[str, Any],
@@ -301,6 +286,6 @@ def promtool_test(
     if not isinstance(incident, Mapping):
         raise TypeError(f"expected the incident as a mapping, found {type(incident).__name__}")
     t = _core._slo_promtool_test(
-        dict(spec), _plain_durations(incident), None if period is None else _secs(period), service, rules_file
+        dict(spec), dict(incident), None if period is None else _secs(period), service, rules_file
     )
     return cast(PromtoolTest, t)
