@@ -597,18 +597,9 @@ pub fn promtool_test(
     if let Some(f) = rules_file {
         opts.rules_file = f.to_string();
     }
-    let mut t = promtool::write(&sloth, p, &inc, &opts).map_err(|v| {
-        let incident_paths = v.iter().all(|x| {
-            ["interval", "requests", "errors", "phases", "incident"]
-                .iter()
-                .any(|k| x.path.starts_with(k))
-        });
-        invalid(if incident_paths && !v.is_empty() {
-            under("incident", v)
-        } else {
-            v
-        })
-    })?;
+    // The incident's own problems carry its path; what `write` refuses after that is the spec's.
+    inc.check().map_err(|v| invalid(under("incident", v)))?;
+    let mut t = promtool::write(&sloth, p, &inc, &opts).map_err(invalid)?;
     let k = host.unit_seconds();
     for c in t.checks.iter_mut() {
         c.time /= k;
