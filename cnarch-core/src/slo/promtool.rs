@@ -418,6 +418,8 @@ fn expand_labels(text: &str, labels: &BTreeMap<String, String>) -> Result<String
 
 /// The severities' alert rules of one SLO as the writer evaluates them.
 struct AlertPlan {
+    /// The SLO (index in the spec) the alert belongs to.
+    slo: usize,
     alertname: String,
     severity: String,
     /// (short window, long window, threshold), seconds.
@@ -532,6 +534,7 @@ pub fn write(
             let mut annotations = BTreeMap::new();
             expand(&rule.annotations, &ann_paths, &mut annotations, false);
             plans.push(AlertPlan {
+                slo: i,
                 alertname: rule.alert.clone().unwrap_or_default(),
                 severity: severity.into(),
                 pairs,
@@ -622,10 +625,9 @@ pub fn write(
     for (i, slo) in spec.slos.iter().enumerate() {
         let o = slo.objective_at(i)?;
         let ev = crate::alerting::evaluate::evaluate(&policy, &o, &t, &good, &incident.requests)?;
-        let mine: Vec<usize> = plans_of(&plans, &spec, i);
         for k in 1..=steps {
-            for &pi in &mine {
-                let sev = &plans[pi].severity;
+            for (pi, plan) in plans.iter().enumerate().filter(|(_, p)| p.slo == i) {
+                let sev = &plan.severity;
                 let replay = ev
                     .rules
                     .iter()
@@ -654,23 +656,6 @@ pub fn write(
         replay_differences,
         near_ties,
     })
-}
-
-/// The plans (indices) of SLO `i`, in order: plans are pushed per SLO with enabled severities.
-fn plans_of(plans: &[AlertPlan], spec: &SlothSpec, i: usize) -> Vec<usize> {
-    let mut start = 0;
-    for slo in &spec.slos[..i] {
-        start += [&slo.alerting.page_alert, &slo.alerting.ticket_alert]
-            .iter()
-            .filter(|a| !a.disable)
-            .count();
-    }
-    let slo = &spec.slos[i];
-    let n = [&slo.alerting.page_alert, &slo.alerting.ticket_alert]
-        .iter()
-        .filter(|a| !a.disable)
-        .count();
-    (start..(start + n).min(plans.len())).collect()
 }
 
 /// A YAML double-quoted scalar: JSON's string syntax, which YAML's double-quoted style reads.
