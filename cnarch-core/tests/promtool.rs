@@ -244,6 +244,15 @@ fn random_incidents_pass_promtool() {
             spec["slos"][0]["alerting"]["labels"]["owner"] = json!("{{ $labels.owner }}");
             spec["slos"][0]["alerting"]["annotations"]["missing"] = json!("x{{$labels.nope}}y");
         }
+        if case % 3 == 0 {
+            // A second SLO on the same counters, with its own objective and Sloth's default
+            // alert name: each alert name gets its own checks.
+            let mut second = spec["slos"][0].clone();
+            second["name"] = json!("strict");
+            second["objective"] = json!(99.99);
+            second["alerting"].as_object_mut().unwrap().remove("name");
+            spec["slos"].as_array_mut().unwrap().push(second);
+        }
         let inc = json!({
             "interval": interval,
             "requests": requests,
@@ -252,6 +261,13 @@ fn random_incidents_pass_promtool() {
             "errors_series": "http_requests_errors_total{job=\"api\"}",
         });
         let t = ffi::slo::promtool_test(H, &spec, &inc, None, None, None).unwrap();
+        let names: std::collections::BTreeSet<&str> =
+            t.checks.iter().map(|c| c.alertname.as_str()).collect();
+        assert_eq!(
+            names.len(),
+            if case % 3 == 0 { 2 } else { 1 },
+            "case {case}: {names:?}"
+        );
         let fired = t.checks.iter().filter(|c| !c.firing.is_empty()).count();
         on += fired;
         // cnarch's offline replay fires at the same steps, but where a ratio ties a threshold.
