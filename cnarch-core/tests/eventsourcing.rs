@@ -35,6 +35,15 @@ fn expected(v: &Value) -> ExpectedRevision {
     }
 }
 
+/// A JSON list of whole numbers.
+fn u64s(v: &Value) -> Vec<u64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect()
+}
+
 /// The code the vectors name for each refusal.
 fn code(e: &StoreError) -> &'static str {
     match e {
@@ -134,26 +143,14 @@ fn append_vectors() {
                         .iter()
                         .map(|e| e.position)
                         .collect();
-                    let want: Vec<u64> = step["positions"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|x| x.as_u64().unwrap())
-                        .collect();
-                    assert_eq!(got, want, "{what}");
+                    assert_eq!(got, u64s(&step["positions"]), "{what}");
                 }
                 "read" => {
                     let r = store.read_stream(stream, Direction::Forwards, None, usize::MAX, now);
                     match (r, step.get("revisions")) {
                         (Ok(evs), Some(want)) => {
                             let got: Vec<u64> = evs.iter().map(|e| e.revision).collect();
-                            let want: Vec<u64> = want
-                                .as_array()
-                                .unwrap()
-                                .iter()
-                                .map(|x| x.as_u64().unwrap())
-                                .collect();
-                            assert_eq!(got, want, "{what}");
+                            assert_eq!(got, u64s(want), "{what}");
                         }
                         (r, _) => check_error(r.map(|_| ()), step, &what),
                     }
@@ -275,6 +272,15 @@ fn reads_and_filters() {
     );
     assert!(matches!(
         s.read_stream("nope", Direction::Forwards, None, 1, 0),
+        Err(StoreError::StreamNotFound { .. })
+    ));
+    // an empty batch passes the check, writes nothing and creates no stream
+    let r = s
+        .append("empty", ExpectedRevision::NoStream, vec![], 0)
+        .unwrap();
+    assert_eq!((r.next_expected_revision, r.written), (None, false));
+    assert!(matches!(
+        s.read_stream("empty", Direction::Forwards, None, 1, 0),
         Err(StoreError::StreamNotFound { .. })
     ));
     // deleted streams' events stay in the global log

@@ -490,18 +490,17 @@ impl Store {
                 position: None,
                 written: false,
             }),
+            // an empty batch that passes the check writes nothing (and creates no stream)
+            Check::Write if events.is_empty() => Ok(AppendResult {
+                next_expected_revision: self.revision(stream),
+                position: None,
+                written: false,
+            }),
             Check::Write => {
                 let si = match si {
                     Some(i) => i,
                     None => self.index_or_create(stream),
                 };
-                if events.is_empty() {
-                    return Ok(AppendResult {
-                        next_expected_revision: self.streams[si].last(),
-                        position: None,
-                        written: false,
-                    });
-                }
                 let s = &mut self.streams[si];
                 if s.deletion == Deletion::Soft {
                     // recreated: revisions continue, the events before stay hidden
