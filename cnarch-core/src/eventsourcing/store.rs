@@ -209,7 +209,8 @@ pub struct LogFilter {
 }
 
 impl LogFilter {
-    fn passes(&self, e: &RecordedEvent) -> bool {
+    /// Whether `e` passes.
+    pub fn passes(&self, e: &RecordedEvent) -> bool {
         let any = |list: &[String], s: &str| {
             list.is_empty() || list.iter().any(|p| s.starts_with(p.as_str()))
         };
@@ -699,6 +700,56 @@ impl Store {
             }
         }
         gone
+    }
+
+    /// The event at global `position`, unless a scavenge removed it.
+    pub fn at_position(&self, position: u64) -> Option<&RecordedEvent> {
+        let i = usize::try_from(position).ok()?;
+        match self.removed.get(i) {
+            Some(false) => self.log.get(i),
+            _ => None,
+        }
+    }
+
+    /// The first revision a read of `stream` may return (by a soft delete's truncation, `$tb`
+    /// and `$maxCount`); `None` for an unknown stream.
+    pub fn first_readable(&self, stream: &str) -> Option<u64> {
+        self.by_name
+            .get(stream)
+            .map(|&i| self.streams[i].first_visible())
+    }
+
+    /// The next global position to be written (the log's length).
+    pub fn end_position(&self) -> u64 {
+        self.log.len() as u64
+    }
+
+    /// Scans the log forwards from `from` for up to `max` events passing `filter`; also
+    /// returns the last position scanned (what a filtered subscription checkpoints even when
+    /// no event passed), `None` when nothing was scanned.
+    pub(crate) fn scan_all(
+        &self,
+        from: u64,
+        max: usize,
+        filter: &LogFilter,
+    ) -> (Vec<&RecordedEvent>, Option<u64>) {
+        let start = from.min(self.log.len() as u64) as usize;
+        let mut out = Vec::new();
+        let mut last = None;
+        for (i, (e, gone)) in self.log[start..]
+            .iter()
+            .zip(&self.removed[start..])
+            .enumerate()
+        {
+            if out.len() == max {
+                break;
+            }
+            last = Some((start + i) as u64);
+            if !*gone && filter.passes(e) {
+                out.push(e);
+            }
+        }
+        (out, last)
     }
 
     /// Up to `max` events of the global log passing `filter`: forwards from position `from`
