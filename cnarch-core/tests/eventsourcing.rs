@@ -51,6 +51,7 @@ fn code(e: &StoreError) -> &'static str {
         StoreError::StreamDeleted { .. } => "stream_deleted",
         StoreError::StreamNotFound { .. } => "stream_not_found",
         StoreError::Invalid { .. } => "invalid_value",
+        StoreError::Corrupt { .. } => "corrupt_store",
     }
 }
 

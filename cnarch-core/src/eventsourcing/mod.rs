@@ -6,6 +6,7 @@
 //!
 //! The rules follow EventStoreDB's commit check (`IndexWriter.CheckCommit` in the EventStore
 //! server) and its client documentation; `docs/eventsourcing.md` lists each with its source.
+pub mod persist;
 pub mod projection;
 pub mod replay;
 pub mod snapshot;

@@ -33,6 +33,10 @@
 
 use std::collections::HashMap;
 
+/// The store's tables' hasher: foldhash with a fixed seed (the store is deterministic and
+/// its keys, stream names and event ids, are the embedding application's own).
+pub(super) type Fixed = foldhash::fast::FixedState;
+
 use serde::Serialize;
 
 /// An event id (a UUID).
@@ -48,33 +52,44 @@ impl EventId {
                 "expected a UUID such as `3f2504e0-4f89-11d3-9a0c-0305e82c3301`, found `{s}`"
             ),
         };
-        let groups: Vec<&str> = s.split('-').collect();
-        let lens: Vec<usize> = groups.iter().map(|g| g.len()).collect();
-        if lens != [8, 4, 4, 4, 12]
-            || !groups
-                .iter()
-                .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
-        {
+        let b = s.as_bytes();
+        if b.len() != 36 {
             return Err(bad());
         }
-        u128::from_str_radix(&groups.concat(), 16)
-            .map(EventId)
-            .map_err(|_| bad())
+        let mut v: u128 = 0;
+        for (i, &c) in b.iter().enumerate() {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                if c != b'-' {
+                    return Err(bad());
+                }
+                continue;
+            }
+            let d = match c {
+                b'0'..=b'9' => c - b'0',
+                b'a'..=b'f' => c - b'a' + 10,
+                b'A'..=b'F' => c - b'A' + 10,
+                _ => return Err(bad()),
+            };
+            v = (v << 4) | u128::from(d);
+        }
+        Ok(EventId(v))
     }
 }
 
 impl std::fmt::Display for EventId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let h = format!("{:032x}", self.0);
-        write!(
-            f,
-            "{}-{}-{}-{}-{}",
-            &h[..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..]
-        )
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [b'-'; 36];
+        let mut k = 0;
+        for (i, slot) in out.iter_mut().enumerate() {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                continue;
+            }
+            let shift = 124 - 4 * k;
+            *slot = HEX[((self.0 >> shift) & 0xf) as usize];
+            k += 1;
+        }
+        f.write_str(std::str::from_utf8(&out).map_err(|_| std::fmt::Error)?)
     }
 }
 
@@ -167,6 +182,14 @@ pub enum StoreError {
         /// The stream.
         stream: String,
     },
+    /// A persisted store that does not load (corrupt, truncated or of another format).
+    #[error("at byte {offset}: {message}")]
+    Corrupt {
+        /// The byte offset of the record (or the point) that does not load.
+        offset: usize,
+        /// What was expected there.
+        message: String,
+    },
     /// Bad input.
     #[error("{path}: {message}")]
     Invalid {
@@ -243,25 +266,25 @@ impl StreamMetadata {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Deletion {
+pub(super) enum Deletion {
     None,
     Soft,
     Tombstone,
 }
 
 #[derive(Debug, Clone)]
-struct Stream {
-    name: String,
+pub(super) struct Stream {
+    pub(super) name: String,
     /// Log index of each revision.
-    events: Vec<usize>,
+    pub(super) events: Vec<usize>,
     /// Revisions below this are hidden (a soft delete's truncation).
-    truncate_before: u64,
-    deletion: Deletion,
-    meta: Option<StreamMetadata>,
+    pub(super) truncate_before: u64,
+    pub(super) deletion: Deletion,
+    pub(super) meta: Option<StreamMetadata>,
 }
 
 impl Stream {
-    fn new(name: &str) -> Stream {
+    pub(super) fn new(name: &str) -> Stream {
         Stream {
             name: name.to_string(),
             events: Vec::new(),
@@ -303,13 +326,14 @@ impl Stream {
 /// The event store.
 #[derive(Debug, Clone, Default)]
 pub struct Store {
-    log: Vec<RecordedEvent>,
+    pub(super) log: Vec<RecordedEvent>,
     /// Events a scavenge removed (their payloads dropped).
-    removed: Vec<bool>,
-    streams: Vec<Stream>,
-    by_name: HashMap<String, usize>,
-    /// The stream and revision each id was last written at.
-    ids: HashMap<EventId, (usize, u64)>,
+    pub(super) removed: Vec<bool>,
+    pub(super) streams: Vec<Stream>,
+    pub(super) by_name: HashMap<String, usize, Fixed>,
+    /// The stream and revision each id was last written at, unless a scavenge removed that
+    /// event.
+    pub(super) ids: HashMap<EventId, (usize, u64), Fixed>,
 }
 
 enum Check {
@@ -318,7 +342,7 @@ enum Check {
     Nothing,
 }
 
-fn check_name(stream: &str) -> Result<(), StoreError> {
+pub(super) fn check_name(stream: &str) -> Result<(), StoreError> {
     if stream.is_empty() || stream.starts_with('$') {
         return Err(StoreError::Invalid {
             path: "stream".into(),
