@@ -520,6 +520,11 @@ codes! {
     "over_limit" => State, "a receive from a standard queue holding 120,000 messages in flight";
     "invalid_price_table" => Config, "a Lambda price table that cannot price: a negative or non-finite price, tiers whose ends do not increase, an architecture without tiers";
     "invalid_event_source_mapping" => Config, "an SQS event source mapping Lambda refuses: a batch size outside 1 to 10,000 (10 from a FIFO queue), above 10 without a batching window, a window past 300 s or on a FIFO queue, a maximum concurrency outside 2 to 1,000";
+    "wrong_expected_version" => State, "an event store append or delete whose expected revision (`any`, `no_stream`, `stream_exists` or a revision) the stream does not meet; the error carries the actual revision";
+    "stream_deleted" => State, "an event store stream that is tombstoned (or soft-deleted, for `stream_exists`)";
+    "stream_not_found" => State, "a read of an event store stream that does not exist or is soft-deleted";
+    "corrupt_store" => Parse, "a persisted event store that does not load (corrupt, truncated, another format or version); the error carries the byte offset";
+    "invalid_store_argument" => Argument, "an event store argument outside its domain: an empty or `$` stream name, an empty event type, a batch size of 0, a checkpoint or position that is not one, a bad JSON pointer";
     "internal_error" => Internal, "a bug in cnarch (a caught panic); please report it";
 }
 

@@ -82,6 +82,25 @@ fn run(c: &Value) -> Result<(), Error> {
             let mut q = ffi::sqs::queue(H, &s("name"), Some(&c["attributes"]), None)?;
             ffi::sqs::send(H, &mut q, 0.0, &s("body"), None).map(|_| ())
         }
+        "es_append" => {
+            let mut store = cnarch_core::eventsourcing::Store::new();
+            for k in 0..c["setup"].as_u64().unwrap() {
+                let ev =
+                    json!([{"id": format!("00000000-0000-0000-0000-{:012x}", k + 1), "type": "T"}]);
+                ffi::eventsourcing::append(H, &mut store, &s("stream"), &ev, None, 0.0)?;
+            }
+            if c.get("tombstone").is_some() {
+                ffi::eventsourcing::delete(H, &mut store, &s("stream"), None, true)?;
+            }
+            let ev = json!([{"id": "00000000-0000-0000-0000-0000000000ff", "type": "T"}]);
+            ffi::eventsourcing::append(H, &mut store, &s("stream"), &ev, Some(&c["expected"]), 0.0)
+                .map(|_| ())
+        }
+        "es_read" => {
+            let store = cnarch_core::eventsourcing::Store::new();
+            ffi::eventsourcing::read_stream(H, &store, &s("stream"), None).map(|_| ())
+        }
+        "es_load_json" => ffi::eventsourcing::from_json_lines(H, &s("text")).map(|_| ()),
         "sqs_delete" => {
             let mut q = ffi::sqs::queue(H, "q", None, None)?;
             ffi::sqs::delete(H, &mut q, 0.0, &s("handle"))

@@ -44,15 +44,9 @@ fn u64s(v: &Value) -> Vec<u64> {
         .collect()
 }
 
-/// The code the vectors name for each refusal.
+/// The code the vectors name for each refusal (the error table's).
 fn code(e: &StoreError) -> &'static str {
-    match e {
-        StoreError::WrongExpectedVersion { .. } => "wrong_expected_version",
-        StoreError::StreamDeleted { .. } => "stream_deleted",
-        StoreError::StreamNotFound { .. } => "stream_not_found",
-        StoreError::Invalid { .. } => "invalid_value",
-        StoreError::Corrupt { .. } => "corrupt_store",
-    }
+    cnarch_core::error::Coded::code(e)
 }
 
 fn check_error(r: Result<(), StoreError>, step: &Value, what: &str) {

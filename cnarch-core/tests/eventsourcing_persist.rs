@@ -284,3 +284,22 @@ proptest! {
         }
     }
 }
+
+/// The sample store in both forms, committed in testdata/ so the Python and JavaScript tests
+/// load what Rust wrote (`CNARCH_REGENERATE=1` rewrites them after a deliberate format change).
+#[test]
+fn committed_files_are_what_the_sample_writes() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/eventsourcing");
+    let s = sample();
+    let text = s.to_json_lines();
+    let bytes = s.to_bytes();
+    if std::env::var_os("CNARCH_REGENERATE").is_some() {
+        std::fs::write(root.join("store.jsonl"), &text).unwrap();
+        std::fs::write(root.join("store.bin"), &bytes).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(root.join("store.jsonl")).unwrap(),
+        text
+    );
+    assert_eq!(std::fs::read(root.join("store.bin")).unwrap(), bytes);
+}

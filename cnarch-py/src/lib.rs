@@ -18,6 +18,7 @@ mod convert;
 mod document;
 mod error;
 mod events;
+mod eventsourcing;
 mod gateway;
 mod labels;
 mod plain;
@@ -128,5 +129,11 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<gateway::PyRouter>()?;
     m.add_class::<gateway::PyThrottle>()?;
     m.add_class::<gateway::PyStageCache>()?;
+    m.add_class::<eventsourcing::PyEventStore>()?;
+    m.add_class::<eventsourcing::PyCatchUp>()?;
+    m.add_class::<eventsourcing::PyPersistent>()?;
+    m.add_class::<eventsourcing::PyProjection>()?;
+    m.add_class::<eventsourcing::PySnapshots>()?;
+    m.add_class::<eventsourcing::PyReplay>()?;
     Ok(())
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import cnarch
-from cnarch import alerting, autoscale, events, gateway, labels, policy, prometheus, resilience, serverless, slo, tracing
+from cnarch import alerting, autoscale, events, eventsourcing, gateway, labels, policy, prometheus, resilience, serverless, slo, tracing
 from cnarch._core import _panic_for_tests
 
 from conftest import vectors
@@ -62,6 +62,17 @@ def run(c):  # noqa: C901 - one branch per operation, as in the other runners
         return events.Queue(c["name"], c["attributes"])
     if op == "sqs_send":
         return events.Queue(c["name"], c["attributes"]).send(0, c["body"])
+    if op == "es_append":
+        store = eventsourcing.EventStore()
+        for k in range(c["setup"]):
+            store.append(c["stream"], [{"id": f"00000000-0000-0000-0000-{k + 1:012x}", "type": "T"}])
+        if c.get("tombstone"):
+            store.tombstone(c["stream"])
+        return store.append(c["stream"], [{"id": "00000000-0000-0000-0000-0000000000ff", "type": "T"}], expected=c["expected"])
+    if op == "es_read":
+        return eventsourcing.EventStore().read_stream(c["stream"])
+    if op == "es_load_json":
+        return eventsourcing.EventStore.from_json_lines(c["text"])
     if op == "sqs_delete":
         return events.Queue("q").delete(0, c["handle"])
     if op == "sqs_not_in_flight":

@@ -155,9 +155,8 @@ pub struct AppendResult {
     pub written: bool,
 }
 
-/// Why the store refused. (The bindings will carry these as the codes
-/// `wrong_expected_version`, `stream_deleted`, `stream_not_found` and `invalid_value`,
-/// registered in the error table when they are added.)
+/// Why the store refused; the bindings carry the codes `wrong_expected_version`,
+/// `stream_deleted`, `stream_not_found`, `corrupt_store` and `invalid_store_argument`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
     /// The stream is not where the append expected it.
@@ -198,6 +197,31 @@ pub enum StoreError {
         /// What was expected.
         message: String,
     },
+}
+
+impl crate::error::Coded for StoreError {
+    fn code(&self) -> &'static str {
+        match self {
+            StoreError::WrongExpectedVersion { .. } => "wrong_expected_version",
+            StoreError::StreamDeleted { .. } => "stream_deleted",
+            StoreError::StreamNotFound { .. } => "stream_not_found",
+            StoreError::Corrupt { .. } => "corrupt_store",
+            StoreError::Invalid { .. } => "invalid_store_argument",
+        }
+    }
+    fn kind(&self) -> crate::error::ErrorKind {
+        match self {
+            StoreError::Corrupt { .. } => crate::error::ErrorKind::Parse,
+            StoreError::Invalid { .. } => crate::error::ErrorKind::Argument,
+            _ => crate::error::ErrorKind::State,
+        }
+    }
+    fn field(&self) -> Option<&str> {
+        match self {
+            StoreError::Invalid { path, .. } => Some(path),
+            _ => None,
+        }
+    }
 }
 
 impl std::fmt::Display for ExpectedRevision {

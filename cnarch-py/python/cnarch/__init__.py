@@ -11,7 +11,7 @@ import datetime as _dt
 import os
 from typing import Any, Dict, List, Literal, Optional, Sequence, Union
 
-from . import _core, alerting, autoscale, events, gateway, labels, policy, probes, prometheus, resilience, serverless, slo, tracing
+from . import _core, alerting, autoscale, events, eventsourcing, gateway, labels, policy, probes, prometheus, resilience, serverless, slo, tracing
 from ._core import Quantity, __version__
 from ._errors import (
     ArgumentError,
@@ -58,6 +58,7 @@ __all__ = [
     "resilience",
     "autoscale",
     "slo",
+    "eventsourcing",
     "alerting",
     "events",
     "serverless",
