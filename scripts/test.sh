@@ -19,6 +19,8 @@ cargo fmt --all -- --check
 
 step "cargo clippy (warnings denied)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+# the wasm crate's second module (cnarch/eventsourcing) is a feature of the same crate
+cargo clippy -p cnarch-wasm --all-features --all-targets --quiet -- -D warnings
 
 step "cargo test --workspace"
 cargo test --workspace --quiet

@@ -26,6 +26,7 @@ pub mod document;
 pub mod duration;
 pub mod error;
 pub mod events;
+#[cfg(feature = "eventsourcing")]
 pub mod eventsourcing;
 pub mod ffi;
 pub mod gateway;

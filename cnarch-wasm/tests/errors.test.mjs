@@ -2,7 +2,7 @@
 // error name of its kind, the field as JavaScript spells it (camelCase), and the violations.
 import assert from "node:assert/strict";
 import test from "node:test";
-import { cnarch, vectors } from "./helpers.mjs";
+import { cnarch, eventsourcing, vectors } from "./helpers.mjs";
 
 const V = vectors("errors.json");
 const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
@@ -40,6 +40,16 @@ async function run(c) {
     case "event_source_mapping": return new cnarch.EventSourceMapping(c.mapping);
     case "sqs_queue": return new cnarch.Queue(c.name, c.attributes);
     case "sqs_send": return new cnarch.Queue(c.name, c.attributes).send(0, c.body);
+    case "es_append": {
+      const store = new eventsourcing.EventStore();
+      for (let k = 0; k < c.setup; k++) {
+        store.append(c.stream, [{ id: `00000000-0000-0000-0000-${(k + 1).toString(16).padStart(12, "0")}`, type: "T" }]);
+      }
+      if (c.tombstone) store.tombstone(c.stream);
+      return store.append(c.stream, [{ id: "00000000-0000-0000-0000-0000000000ff", type: "T" }], c.expected);
+    }
+    case "es_read": return new eventsourcing.EventStore().readStream(c.stream);
+    case "es_load_json": return eventsourcing.EventStore.fromJsonLines(c.text);
     case "sqs_delete": return new cnarch.Queue("q").delete(0, c.handle);
     case "sqs_not_in_flight": {
       const q = new cnarch.Queue("q", { VisibilityTimeout: 0 });

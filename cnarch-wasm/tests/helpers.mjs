@@ -9,3 +9,5 @@ export const read = (rel) => readFileSync(join(root, rel), "utf8");
 
 // The Node build of the package as built by build.sh.
 export const cnarch = createRequire(import.meta.url)("../pkg/node/cnarch.js");
+// The package's second module, cnarch/eventsourcing (Node build).
+export const eventsourcing = createRequire(import.meta.url)("../pkg/node/eventsourcing.js");

@@ -121,6 +121,15 @@ import {
   type SimulationResult,
   type Violation,
 } from "cnarch";
+import {
+  EventStore,
+  CatchUpSubscription,
+  PersistentSubscription,
+  Projection,
+  Snapshots,
+  Replay,
+  type RecordedEvent,
+} from "cnarch/eventsourcing";
 
 const v: string = version();
 const docs: Document[] = load("apiVersion: cnarch.dev/v1alpha1\nkind: Microservice\nname: a\nimage: a\n");
@@ -333,3 +342,29 @@ function describe(e: unknown): string {
 }
 
 export const used = [routeFacts, tracingFacts, queueFacts, serverlessFacts, drainFacts, verdict, passes, failed, gone, hit, named, heldRules, known, patternPath, ruleNames, st, delays, fromOptions, configProblem(null), limited, new RetryPolicy(3, "exponential", 100, 2, 1000, "full").maxAttempts, RetryPolicy.envoy(), nv.allowed, table, selecting, why, decided, sel.toString(), witness, flags, ids, v, kind, path, yaml, json, ms, cmp, same, big, fmt, text, times, expr, describe(null)];
+
+// cnarch/eventsourcing
+{
+  const store = new EventStore();
+  const r = store.append("acct-1", [{ id: "00000000-0000-0000-0000-000000000001", type: "Opened", data: { owner: "ana" } }], "noStream", 0);
+  const next: number | null = r.nextExpectedRevision;
+  const events: RecordedEvent[] = store.readStream("acct-1", { direction: "backwards", maxCount: 1 });
+  const all: RecordedEvent[] = store.readAll({ streamPrefixes: ["acct-"] });
+  const sub = new CatchUpSubscription("acct-1", { batchSize: 10 });
+  const batch = sub.poll(store, 0);
+  sub.ack(batch.checkpoint);
+  const group = new PersistentSubscription(null, { maxRetryCount: 3, messageTimeout: 1000 });
+  for (const d of group.poll(store, 0)) group.nack(d.event.position, d.retryCount > 1 ? "park" : "retry");
+  const reasons: string[] = group.parked.map((p) => p.reason);
+  const p = new Projection<number>({ Opened: (n, _e) => n + 1 }, { partition: "stream", initial: 0 });
+  const report = p.run(store);
+  const counts: { [key: string]: number } = p.states;
+  const snaps = new Snapshots<number>({ everyEvents: 100 });
+  const loaded = snaps.load(store, "acct-1", (n: number) => n + 1, 0);
+  const taken: boolean = snaps.offer("acct-1", loaded.revision ?? 0, 0, loaded.state);
+  const replay = new Replay(store, { fromTime: 0, batchSize: 2 });
+  const first: RecordedEvent[] | null = replay.nextBatch(store);
+  const copy: EventStore = EventStore.fromBytes(store.toBytes());
+  const text: string = EventStore.fromJsonLines(copy.toJsonLines()).toJsonLines();
+  void [next, events, all, reasons, report, counts, taken, first, text, replay.progress.done];
+}

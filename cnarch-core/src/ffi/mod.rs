@@ -49,6 +49,7 @@ pub mod autoscale;
 pub mod data;
 pub mod error;
 pub mod events;
+#[cfg(feature = "eventsourcing")]
 pub mod eventsourcing;
 pub mod gateway;
 pub mod host;
