@@ -72,6 +72,10 @@ const SECTIONS: &[Section] = &[
         "Tracing: a traceparent from the gateway, the sampler's decision, the span tree",
         section_tracing,
     ),
+    (
+        "Event sourcing: user-ledger's appends, a conflicting writer, the projection, snapshots, a replay",
+        section_eventsourcing,
+    ),
     ("Validation: every mistake at once", section_validation),
 ];
 
@@ -1354,5 +1358,213 @@ fn section_events(docs: &[Document]) {
                 finding.severity, finding.code, finding.path, finding.message
             );
         }
+    }
+}
+
+fn section_eventsourcing(docs: &[Document]) {
+    use cnarch_core::eventsourcing::{
+        EventData, EventId, ExpectedRevision, LogFilter, Partition, Projection, RecordedEvent,
+        Replay, SnapshotPolicy, Snapshots, Source, Store, StoreError, StreamMetadata,
+    };
+    for d in docs {
+        let Document::EventSourcing(es) = d else {
+            continue;
+        };
+        let mut store = Store::new();
+        let meta = StreamMetadata::from_model(&es.event_store);
+        println!(
+            "  {}: store {} ({}), retention as $maxAge: {} h",
+            es.name,
+            es.event_store.name,
+            es.event_store.store_type,
+            meta.max_age.map_or(0, |d| d.as_secs() / 3600)
+        );
+        let ev = |id: u128, ty: &str, data: serde_json::Value| EventData {
+            id: EventId(id),
+            event_type: ty.into(),
+            data: data.to_string().into_bytes(),
+            metadata: Vec::new(),
+            is_json: true,
+        };
+        // A month of a user's history, one event every 6 hours from 2026-01-01.
+        let start = Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .unwrap_or_default()
+            .timestamp_millis();
+        let hour = 3_600_000i64;
+        let kinds = ["EmailChanged", "LoggedIn", "LoggedIn", "ProfileUpdated"];
+        let _ = store.set_metadata("user-42", meta);
+        let _ = store.append(
+            "user-42",
+            ExpectedRevision::NoStream,
+            vec![ev(1, "UserCreated", serde_json::json!({"email": "a@x.io"}))],
+            start,
+        );
+        for k in 1..160u128 {
+            let ty = kinds[(k % 4) as usize];
+            let rev = store.revision("user-42").unwrap_or(0);
+            let data = serde_json::json!({"email": format!("u{k}@x.io")});
+            let _ = store.append(
+                "user-42",
+                ExpectedRevision::Exact(rev),
+                vec![ev(k + 1, ty, data)],
+                start + 6 * hour * k as i64,
+            );
+        }
+        let now = start + 6 * hour * 160;
+        println!(
+            "  appended {} events to user-42, one every 6 hours (revision {})",
+            store.len(),
+            store.revision("user-42").unwrap_or(0)
+        );
+        // Two writers read revision 159 and both append with that expectation.
+        let rev = store.revision("user-42").unwrap_or(0);
+        let first = store.append(
+            "user-42",
+            ExpectedRevision::Exact(rev),
+            vec![ev(
+                500,
+                "EmailChanged",
+                serde_json::json!({"email": "w1@x.io"}),
+            )],
+            now,
+        );
+        let second = store.append(
+            "user-42",
+            ExpectedRevision::Exact(rev),
+            vec![ev(
+                501,
+                "EmailChanged",
+                serde_json::json!({"email": "w2@x.io"}),
+            )],
+            now,
+        );
+        let retry = store.append(
+            "user-42",
+            ExpectedRevision::Exact(rev),
+            vec![ev(
+                500,
+                "EmailChanged",
+                serde_json::json!({"email": "w1@x.io"}),
+            )],
+            now,
+        );
+        println!(
+            "  two writers expecting revision {rev}: the first writes revision {}; the second is refused ({}); the first's retry writes nothing (written: {})",
+            first.ok().and_then(|r| r.next_expected_revision).unwrap_or(0),
+            match &second {
+                Err(e @ StoreError::WrongExpectedVersion { .. }) => e.to_string(),
+                other => format!("{other:?}"),
+            },
+            retry.map(|r| r.written).unwrap_or(true)
+        );
+        // The model's projection: the profile (latest email, logins) per user stream.
+        for p in &es.projections {
+            let batch = p.batch_size.map_or(500, |b| b.max(1) as usize);
+            let Ok(mut proj) = Projection::new(
+                Source::All(LogFilter {
+                    stream_prefixes: vec!["user-".into()],
+                    ..LogFilter::default()
+                }),
+                [],
+                Partition::Stream,
+                (String::new(), 0u32),
+                batch,
+            ) else {
+                continue;
+            };
+            let fold = |s: &(String, u32), e: &RecordedEvent| -> Result<(String, u32), ()> {
+                let v: serde_json::Value = serde_json::from_slice(&e.data).unwrap_or_default();
+                let email = v["email"].as_str().map(str::to_string);
+                Ok(match e.event_type.as_str() {
+                    "LoggedIn" => (s.0.clone(), s.1 + 1),
+                    _ => (email.unwrap_or_else(|| s.0.clone()), s.1),
+                })
+            };
+            if let Ok(r) = proj.run(&store, now, fold) {
+                let state = proj.state("user-42").cloned().unwrap_or_default();
+                println!(
+                    "  projection {} (handler {}, batches of {batch}, checkpoint position {} kept as `{}`): {} events folded; user-42 is {} with {} logins",
+                    p.name,
+                    p.handler,
+                    r.checkpoint.unwrap_or(0),
+                    p.checkpoint.as_deref().unwrap_or("-"),
+                    r.folded,
+                    state.0,
+                    state.1
+                );
+            }
+        }
+        // The model's snapshots: every `frequency`, kept `retention`.
+        for sn in &es.snapshots {
+            let policy = SnapshotPolicy::from_model(sn);
+            let Ok(mut snaps) = Snapshots::<u64>::new(policy) else {
+                continue;
+            };
+            let count = |n: &u64, _: &RecordedEvent| -> Result<u64, ()> { Ok(n + 1) };
+            // the snapshotter runs after each event, at the event's time
+            let events = store
+                .read_stream(
+                    "user-42",
+                    cnarch_core::eventsourcing::Direction::Forwards,
+                    None,
+                    usize::MAX,
+                    now,
+                )
+                .unwrap_or_default();
+            let mut n = 0u64;
+            for e in &events {
+                n += 1;
+                snaps.offer("user-42", e.revision, e.created, &n);
+            }
+            let loaded = snaps.load(&store, "user-42", 0, now, count);
+            let full = Snapshots::<u64>::new(SnapshotPolicy {
+                every_events: Some(u64::MAX),
+                ..SnapshotPolicy::default()
+            })
+            .ok()
+            .and_then(|s| s.load(&store, "user-42", 0, now, count).ok());
+            if let Ok(l) = loaded {
+                println!(
+                    "  snapshots {} (every {} h, kept {} h), offered after each event: {} kept; loading user-42 reads {} events after the snapshot at revision {} instead of {}",
+                    sn.name,
+                    policy.every_ms.unwrap_or(0) / hour,
+                    policy.retention_ms.unwrap_or(0) / hour,
+                    snaps.list("user-42").len(),
+                    l.events_read,
+                    l.snapshot.unwrap_or(0),
+                    full.map_or(0, |f| f.events_read)
+                );
+            }
+        }
+        // The model's replay window.
+        if let Some(cfg) = &es.replay {
+            if let Ok(mut r) = Replay::from_model(&store, cfg) {
+                let mut batches = 0;
+                while r.next_batch(&store).is_some() {
+                    batches += 1;
+                }
+                let p = r.progress();
+                println!(
+                    "  replay {} .. {} (enabled: {}): {} events in {batches} batch(es) of up to {}, last position {}",
+                    cfg.from.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                    cfg.to.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                    cfg.enabled,
+                    p.total,
+                    cfg.batch_size.unwrap_or(500),
+                    p.position.unwrap_or(0)
+                );
+            }
+        }
+        let bytes = store.to_bytes();
+        let text = store.to_json_lines();
+        let back = Store::from_bytes(&bytes).map(|s| s.to_json_lines() == text);
+        println!(
+            "  persisted: {} bytes binary, {} bytes of JSON lines; the binary form loads back to the same store: {}",
+            bytes.len(),
+            text.len(),
+            back.unwrap_or(false)
+        );
     }
 }
