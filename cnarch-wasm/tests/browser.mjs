@@ -71,6 +71,17 @@ try {
     assert.match(await page.textContent("#status"), /^ParseError: .*\(line \d+, column \d+\)$/);
   });
 
+  await check("the cnarch/eventsourcing module loads in the browser and round-trips a store", async () => {
+    const got = await page.evaluate(async () => {
+      const { EventStore } = await import("/cnarch-wasm/pkg/web/eventsourcing-index.js");
+      const s = new EventStore();
+      s.append("order-1", [{ id: "3f2504e0-4f89-11d3-9a0c-0305e82c3301", type: "OrderPlaced", data: { total: 10 } }], "noStream", 5);
+      const back = EventStore.fromBytes(s.toBytes()).readStream("order-1");
+      return [back.length, back[0].data.total, back[0].created];
+    });
+    assert.deepEqual(got, [1, 10, 5]);
+  });
+
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
 
   await check("no console errors", async () => assert.deepEqual(problems, []));
