@@ -37,6 +37,32 @@ pub enum Source {
     All(LogFilter),
 }
 
+impl Source {
+    /// Up to `max` events from source position `from`, with the last source position read
+    /// (scanned, for the global log). A stream that does not exist yet reads as empty.
+    fn read<'a>(
+        &self,
+        store: &'a Store,
+        from: u64,
+        max: usize,
+        now: i64,
+    ) -> Result<(Vec<&'a RecordedEvent>, Option<u64>), StoreError> {
+        match self {
+            Source::Stream(name) => {
+                match store.read_stream(name, super::Direction::Forwards, Some(from), max, now) {
+                    Ok(events) => {
+                        let last = events.last().map(|e| e.revision);
+                        Ok((events, last))
+                    }
+                    Err(StoreError::StreamNotFound { .. }) => Ok((Vec::new(), None)),
+                    Err(e) => Err(e),
+                }
+            }
+            Source::All(filter) => Ok(store.scan_all(from, max, filter)),
+        }
+    }
+}
+
 /// One poll's events.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Batch<'a> {
@@ -93,25 +119,7 @@ impl CatchUp {
     /// is refused as deleted.
     pub fn poll<'a>(&mut self, store: &'a Store, now: i64) -> Result<Batch<'a>, StoreError> {
         let from = self.cursor.map_or(0, |c| c.saturating_add(1));
-        let (events, last) = match &self.source {
-            Source::Stream(name) => {
-                match store.read_stream(
-                    name,
-                    super::Direction::Forwards,
-                    Some(from),
-                    self.batch_size,
-                    now,
-                ) {
-                    Ok(events) => {
-                        let last = events.last().map(|e| e.revision);
-                        (events, last)
-                    }
-                    Err(StoreError::StreamNotFound { .. }) => (Vec::new(), None),
-                    Err(e) => return Err(e),
-                }
-            }
-            Source::All(filter) => store.scan_all(from, self.batch_size, filter),
-        };
+        let (events, last) = self.source.read(store, from, self.batch_size, now)?;
         let caught_up = match &self.source {
             Source::Stream(_) => events.len() < self.batch_size,
             Source::All(_) => last.is_none_or(|l| l + 1 >= store.end_position()),
@@ -317,23 +325,7 @@ impl Persistent {
         }
         let room = self.settings.buffer_size - self.outstanding.len();
         if room > 0 {
-            let (events, last) = match &self.source {
-                Source::Stream(name) => match store.read_stream(
-                    name,
-                    super::Direction::Forwards,
-                    Some(self.next),
-                    room,
-                    now,
-                ) {
-                    Ok(events) => {
-                        let last = events.last().map(|e| e.revision);
-                        (events, last)
-                    }
-                    Err(StoreError::StreamNotFound { .. }) => (Vec::new(), None),
-                    Err(e) => return Err(e),
-                },
-                Source::All(filter) => store.scan_all(self.next, room, filter),
-            };
+            let (events, last) = self.source.read(store, self.next, room, now)?;
             if let Some(l) = last {
                 self.next = l + 1;
                 self.last_read = Some(l);
