@@ -72,7 +72,7 @@ fn bench(c: &mut Criterion) {
         acct.append("acct", ExpectedRevision::Any, vec![small(k + 1)], 0)
             .unwrap();
         sum += 13;
-        snaps.offer("acct", k as u64, 0, &sum);
+        snaps.offer("acct", k as u64, 0, sum);
     }
     assert_eq!(snaps.latest("acct").unwrap().revision, 9_999);
     g.bench_function("load an aggregate: snapshot + 500 events", |b| {

@@ -1516,7 +1516,7 @@ fn section_eventsourcing(docs: &[Document]) {
             let mut n = 0u64;
             for e in &events {
                 n += 1;
-                snaps.offer("user-42", e.revision, e.created, &n);
+                snaps.offer("user-42", e.revision, e.created, n);
             }
             let loaded = snaps.load(&store, "user-42", 0, now, count);
             let full = Snapshots::<u64>::new(SnapshotPolicy {

@@ -651,7 +651,7 @@ fn subscription_projection_snapshot_replay_vectors() {
                         step["events_read"].as_u64().unwrap(),
                         "{what}"
                     );
-                    let taken = s.offer(stream, l.revision.unwrap(), now, &l.state);
+                    let taken = s.offer(stream, l.revision.unwrap(), now, l.state.clone());
                     assert_eq!(taken, step["taken"].as_bool().unwrap(), "{what}");
                 }
                 "list" => {
@@ -841,4 +841,21 @@ proptest! {
         // exactly the events of the batches a crash left unacknowledged came twice
         prop_assert_eq!(redelivered, lost);
     }
+}
+
+/// Through the ffi, a read without `now` hides nothing by `$maxAge` (it reads at the epoch);
+/// with `now` the old events are hidden.
+#[test]
+fn ffi_read_without_now_applies_no_max_age() {
+    use cnarch_core::ffi::{eventsourcing as es, Host};
+    use serde_json::json;
+    let h = Host::PYTHON;
+    let mut s = Store::new();
+    let ev = json!([{"id": "00000000-0000-0000-0000-000000000001", "type": "T", "data": {}}]);
+    es::append(h, &mut s, "a", &ev, None, 10.0).unwrap();
+    es::set_metadata(h, &mut s, "a", Some(&json!({"max_age": 5.0}))).unwrap();
+    let all = es::read_stream(h, &s, "a", None).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 1);
+    let late = es::read_stream(h, &s, "a", Some(&json!({"now": 100.0}))).unwrap();
+    assert_eq!(late.as_array().unwrap().len(), 0);
 }

@@ -147,6 +147,12 @@ struct EndLine {
     end: Counts,
 }
 
+/// Writes `v` as one JSON line (serializing these plain structs into memory cannot fail).
+fn line<T: Serialize>(out: &mut Vec<u8>, v: &T) {
+    let _ = serde_json::to_writer(&mut *out, v);
+    out.push(b'\n');
+}
+
 /// Bytes as a one-line JSON value, when they are one.
 fn as_json_line(bytes: &[u8]) -> Option<&RawValue> {
     if bytes.is_empty() || bytes.iter().any(|&b| b == b'\n' || b == b'\r') {
@@ -199,16 +205,15 @@ impl Store {
     pub fn to_json_lines(&self) -> String {
         let b64 = base64::engine::general_purpose::STANDARD;
         let mut out: Vec<u8> = Vec::with_capacity(64 + self.log.len() * 176);
-        let mut line = |v: &dyn erased::Line| {
-            v.write(&mut out);
-            out.push(b'\n');
-        };
-        line(&Header {
-            format: FORMAT.into(),
-            version: VERSION,
-        });
+        line(
+            &mut out,
+            &Header {
+                format: FORMAT.into(),
+                version: VERSION,
+            },
+        );
         for s in &self.streams {
-            line(&stream_line(s));
+            line(&mut out, &stream_line(s));
         }
         for (e, &removed) in self.log.iter().zip(&self.removed) {
             let (data, data_base64) = match (e.is_json, as_json_line(&e.data)) {
@@ -222,27 +227,33 @@ impl Store {
                 Some(raw) => (Some(raw), None),
                 None => (None, Some(b64.encode(&e.metadata))),
             };
-            line(&EventLine {
-                position: e.position,
-                stream: e.stream.as_str().into(),
-                revision: e.revision,
-                id: e.id.to_string().into(),
-                event_type: e.event_type.as_str().into(),
-                created: e.created,
-                is_json: e.is_json,
-                data,
-                data_base64,
-                metadata,
-                metadata_base64,
-                removed,
-            });
+            line(
+                &mut out,
+                &EventLine {
+                    position: e.position,
+                    stream: e.stream.as_str().into(),
+                    revision: e.revision,
+                    id: e.id.to_string().into(),
+                    event_type: e.event_type.as_str().into(),
+                    created: e.created,
+                    is_json: e.is_json,
+                    data,
+                    data_base64,
+                    metadata,
+                    metadata_base64,
+                    removed,
+                },
+            );
         }
-        line(&EndLine {
-            end: Counts {
-                streams: self.streams.len(),
-                events: self.log.len(),
+        line(
+            &mut out,
+            &EndLine {
+                end: Counts {
+                    streams: self.streams.len(),
+                    events: self.log.len(),
+                },
             },
-        });
+        );
         // serde_json writes UTF-8
         String::from_utf8(out).unwrap_or_default()
     }
@@ -408,20 +419,6 @@ impl Store {
             ));
         }
         Ok(finish(store, &stream_of))
-    }
-}
-
-/// `Serialize` values written as one JSON line each (one writer for every line kind).
-mod erased {
-    pub(super) trait Line {
-        fn write(&self, out: &mut Vec<u8>);
-    }
-
-    impl<T: serde::Serialize> Line for T {
-        fn write(&self, out: &mut Vec<u8>) {
-            // serializing these plain structs into memory cannot fail
-            let _ = serde_json::to_writer(&mut *out, self);
-        }
     }
 }
 

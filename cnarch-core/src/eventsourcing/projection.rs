@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::store::{LogFilter, RecordedEvent, Store, StoreError};
+use super::store::{RecordedEvent, Store, StoreError};
 use super::subscription::{CatchUp, Source};
 
 /// How events are grouped into states.
@@ -94,11 +94,6 @@ impl<S: Clone> Projection<S> {
             states: BTreeMap::new(),
             processed: 0,
         })
-    }
-
-    /// A projection over the global log with a filter (a shorthand for `Source::All`).
-    pub fn over_all(filter: LogFilter, init: S) -> Result<Projection<S>, StoreError> {
-        Projection::new(Source::All(filter), [], Partition::None, init, 500)
     }
 
     fn key(&self, e: &RecordedEvent) -> Option<String> {
@@ -197,13 +192,6 @@ impl<S: Clone> Projection<S> {
     pub fn reset(&mut self) {
         self.states.clear();
         self.processed = 0;
-        // the batch size was checked when the projection was made
-        if let Ok(sub) = CatchUp::new(self.source.clone(), None, self.sub_batch()) {
-            self.sub = sub;
-        }
-    }
-
-    fn sub_batch(&self) -> usize {
-        self.sub.batch_size()
+        self.sub.reset();
     }
 }

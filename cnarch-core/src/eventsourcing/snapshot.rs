@@ -143,11 +143,11 @@ impl<S: Clone> Snapshots<S> {
 
     /// Takes a snapshot of `stream` at `revision` when one is due, then applies the
     /// retention; whether one was taken.
-    pub fn offer(&mut self, stream: &str, revision: u64, now: i64, state: &S) -> bool {
+    pub fn offer(&mut self, stream: &str, revision: u64, now: i64, state: S) -> bool {
         if !self.due(stream, revision, now) {
             return false;
         }
-        self.take(stream, revision, now, state.clone());
+        self.take(stream, revision, now, state);
         true
     }
 

@@ -160,9 +160,11 @@ impl CatchUp {
         self.checkpoint
     }
 
-    /// Events per poll.
-    pub fn batch_size(&self) -> usize {
-        self.batch_size
+    /// Forgets the checkpoint: the next poll starts from the beginning of the source.
+    pub fn reset(&mut self) {
+        self.checkpoint = None;
+        self.cursor = None;
+        self.live = false;
     }
 
     /// Whether a poll has reached the end of the source.
@@ -230,12 +232,10 @@ pub struct Persistent {
     settings: PersistentSettings,
     /// The next source position to read (a revision, or a global position).
     next: u64,
-    /// Retries waiting, in order: (global position, retry count).
-    retries: VecDeque<(u64, u32)>,
+    /// Retries waiting, in order: (global position, source position, retry count).
+    retries: VecDeque<(u64, u64, u32)>,
     /// Delivered and not acked: global position → (source position, retry count, deadline).
     outstanding: BTreeMap<u64, (u64, u32, i64)>,
-    /// Source positions of events waiting as retries (for the checkpoint).
-    retry_source: BTreeMap<u64, u64>,
     parked: Vec<(u64, ParkReason)>,
     /// The last source position read.
     last_read: Option<u64>,
@@ -266,7 +266,6 @@ impl Persistent {
             next: start_after.map_or(0, |c| c.saturating_add(1)),
             retries: VecDeque::new(),
             outstanding: BTreeMap::new(),
-            retry_source: BTreeMap::new(),
             parked: Vec::new(),
             last_read: start_after,
         })
@@ -284,8 +283,7 @@ impl Persistent {
         if retry_count >= self.settings.max_retry_count {
             self.parked.push((position, ParkReason::MaxRetries));
         } else {
-            self.retries.push_back((position, retry_count + 1));
-            self.retry_source.insert(position, source);
+            self.retries.push_back((position, source, retry_count + 1));
         }
     }
 
@@ -310,10 +308,9 @@ impl Persistent {
         let deadline = now.saturating_add(self.settings.message_timeout_ms);
         let mut out = Vec::new();
         while self.outstanding.len() < self.settings.buffer_size {
-            let Some((position, count)) = self.retries.pop_front() else {
+            let Some((position, source, count)) = self.retries.pop_front() else {
                 break;
             };
-            let source = self.retry_source.remove(&position).unwrap_or(0);
             // an event a scavenge removed meanwhile is gone for good
             if let Some(event) = store.at_position(position) {
                 self.outstanding.insert(position, (source, count, deadline));
@@ -381,8 +378,7 @@ impl Persistent {
         for (position, _) in std::mem::take(&mut self.parked) {
             if let Some(e) = store.at_position(position) {
                 let source = self.source_position(e);
-                self.retries.push_back((position, 0));
-                self.retry_source.insert(position, source);
+                self.retries.push_back((position, source, 0));
             }
         }
     }
@@ -400,7 +396,7 @@ impl Persistent {
             .outstanding
             .values()
             .map(|v| v.0)
-            .chain(self.retry_source.values().copied())
+            .chain(self.retries.iter().map(|r| r.1))
             .min();
         match lowest {
             Some(l) => l.checked_sub(1),

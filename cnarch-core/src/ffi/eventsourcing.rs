@@ -24,11 +24,6 @@ fn invalid(host: Host, path: &str, message: impl Into<String>) -> Error {
     })
 }
 
-/// A store error in the host's terms.
-pub fn error(host: Host, e: &StoreError) -> Error {
-    host.error(e)
-}
-
 /// A time argument in the host's unit as milliseconds since the Unix epoch.
 pub fn millis(host: Host, t: f64, field: &str) -> Result<i64, Error> {
     let i = host.instant(t, field)?;
@@ -52,18 +47,17 @@ pub fn expected(host: Host, v: Option<&Value>) -> Result<ExpectedRevision, Error
         Some(Value::String(s)) if *s == host.name("stream_exists") => {
             Ok(ExpectedRevision::StreamExists)
         }
-        Some(Value::Number(n)) if n.as_u64().is_some() => {
-            Ok(ExpectedRevision::Exact(n.as_u64().unwrap_or(0)))
-        }
-        Some(other) => Err(invalid(
-            host,
-            &path,
-            format!(
-                "expected `any`, `{}`, `{}` or a revision (a whole number 0 or more), found {other}",
-                host.name("no_stream"),
-                host.name("stream_exists")
-            ),
-        )),
+        Some(other) => match other.as_u64() {
+            Some(r) => Ok(ExpectedRevision::Exact(r)),
+            None => {
+                let (no, exists) = (host.name("no_stream"), host.name("stream_exists"));
+                Err(invalid(
+                    host,
+                    &path,
+                    format!("expected `any`, `{no}`, `{exists}` or a revision (a whole number 0 or more), found {other}"),
+                ))
+            }
+        },
     }
 }
 
@@ -250,7 +244,8 @@ fn max_count(o: &Fields) -> Result<usize, Error> {
         .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX)))
 }
 
-/// Reads `stream` with `options` (`direction`, `from_revision`, `max_count`, `now`).
+/// Reads `stream` with `options` (`direction`, `from_revision`, `max_count`, `now`: the
+/// read's time for `$maxAge`; without it no event counts as too old).
 pub fn read_stream(
     host: Host,
     store: &Store,
@@ -265,7 +260,8 @@ pub fn read_stream(
     )?;
     let now = match o.f64("now")? {
         Some(t) => millis(host, t, "now")?,
-        None => i64::MAX,
+        // the epoch: `$maxAge` then hides nothing
+        None => 0,
     };
     let list = store
         .read_stream(
@@ -425,16 +421,17 @@ fn size(host: Host, n: Option<u64>, field: &str, default: usize) -> Result<usize
     }
 }
 
-/// A catch-up subscription to `source` after `checkpoint`, `batch_size` events per poll.
+/// A catch-up subscription to `source` with `options` (`checkpoint`: resume after it;
+/// `batch_size`: events per poll, default 500).
 pub fn catch_up(
     host: Host,
     source_value: Option<&Value>,
-    checkpoint: Option<u64>,
-    batch_size: u64,
+    options: Option<&Value>,
 ) -> Result<CatchUp, Error> {
     let src = source(host, source_value)?;
-    let batch = size(host, Some(batch_size), "batch_size", 0)?;
-    CatchUp::new(src, checkpoint, batch).map_err(|e| host.error(&e))
+    let o = Fields::new(host, options, "options", &["checkpoint", "batch_size"])?;
+    let batch = size(host, o.u64("batch_size")?, "batch_size", 500)?;
+    CatchUp::new(src, o.u64("checkpoint")?, batch).map_err(|e| host.error(&e))
 }
 
 /// The next batch of a catch-up subscription at `now`: `{events, checkpoint, caught_up}`.
