@@ -297,3 +297,11 @@ def test_a_python_store_round_trips_with_bytes_payloads_and_times():
     with pytest.raises(cnarch.ArgumentError) as e:
         s.append("a", [{"id": "nope", "type": "X"}])
     assert e.value.path == "events[0].id"
+
+
+def test_a_read_without_now_hides_nothing_by_max_age():
+    s = EventStore()
+    s.append("a", [{"id": uuid(1), "type": "T"}], now=10.0)
+    s.set_metadata("a", max_age=5.0)
+    assert len(s.read_stream("a")) == 1
+    assert s.read_stream("a", now=100.0) == []
