@@ -57,10 +57,15 @@ pub fn whole<T: TryFrom<i64>>(v: &JsValue, argument: &str) -> Result<T, JsValue>
 
 /// An optional whole number (`undefined` or `null`: `default`).
 pub fn opt_whole<T: TryFrom<i64>>(v: &JsValue, argument: &str, default: T) -> Result<T, JsValue> {
+    Ok(maybe_whole(v, argument)?.unwrap_or(default))
+}
+
+/// An optional whole number (`undefined` or `null`: `None`).
+pub fn maybe_whole<T: TryFrom<i64>>(v: &JsValue, argument: &str) -> Result<Option<T>, JsValue> {
     if v.is_undefined() || v.is_null() {
-        Ok(default)
+        Ok(None)
     } else {
-        whole(v, argument)
+        whole(v, argument).map(Some)
     }
 }
 
