@@ -1420,36 +1420,21 @@ fn section_eventsourcing(docs: &[Document]) {
         );
         // Two writers read revision 159 and both append with that expectation.
         let rev = store.revision("user-42").unwrap_or(0);
-        let first = store.append(
-            "user-42",
-            ExpectedRevision::Exact(rev),
-            vec![ev(
-                500,
-                "EmailChanged",
-                serde_json::json!({"email": "w1@x.io"}),
-            )],
-            now,
-        );
-        let second = store.append(
-            "user-42",
-            ExpectedRevision::Exact(rev),
-            vec![ev(
-                501,
-                "EmailChanged",
-                serde_json::json!({"email": "w2@x.io"}),
-            )],
-            now,
-        );
-        let retry = store.append(
-            "user-42",
-            ExpectedRevision::Exact(rev),
-            vec![ev(
-                500,
-                "EmailChanged",
-                serde_json::json!({"email": "w1@x.io"}),
-            )],
-            now,
-        );
+        let mut write = |id: u128, email: &str| {
+            store.append(
+                "user-42",
+                ExpectedRevision::Exact(rev),
+                vec![ev(
+                    id,
+                    "EmailChanged",
+                    serde_json::json!({ "email": email }),
+                )],
+                now,
+            )
+        };
+        let first = write(500, "w1@x.io");
+        let second = write(501, "w2@x.io");
+        let retry = write(500, "w1@x.io");
         println!(
             "  two writers expecting revision {rev}: the first writes revision {}; the second is refused ({}); the first's retry writes nothing (written: {})",
             first.ok().and_then(|r| r.next_expected_revision).unwrap_or(0),
